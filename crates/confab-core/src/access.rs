@@ -1,0 +1,101 @@
+//! Who may touch a conversation: finding the room and the caller's participant in it.
+//!
+//! A caller who is not a participant learns nothing: every lookup that fails answers
+//! [`Error::RoomNotFound`], never "forbidden".
+
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::participant::{effective_permissions, lobby_blocks, ActorType, Attendee, ParticipantType, Session};
+use crate::room::Room;
+use crate::services::Context;
+
+/// The caller as a member of a room: their attendee and, when connected, the current session.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub room: Room,
+    pub attendee: Attendee,
+    pub session: Option<Session>,
+}
+
+impl Member {
+    pub fn is_moderator(&self) -> bool {
+        self.attendee.participant_type.is_moderator()
+    }
+
+    /// Moderators who are logged in (guest moderators excluded), as user-only endpoints require.
+    pub fn is_user_moderator(&self) -> bool {
+        matches!(self.attendee.participant_type, ParticipantType::Owner | ParticipantType::Moderator)
+    }
+
+    pub fn is_guest(&self) -> bool {
+        self.attendee.actor_type.is_guest()
+    }
+
+    pub fn permissions(&self, server_default: i64) -> i64 {
+        effective_permissions(&self.attendee, &self.room, server_default)
+    }
+
+    /// Whether the lobby keeps this member out of chat, participant list and calls.
+    pub fn lobby_blocked(&self, server_default: i64) -> bool {
+        lobby_blocks(&self.room, self.attendee.participant_type, self.permissions(server_default))
+    }
+}
+
+impl Context {
+    /// The room with `token`, or [`Error::RoomNotFound`].
+    pub async fn room(&self, token: &str) -> Result<Room> {
+        self.store.room_by_token(token).await?.ok_or(Error::RoomNotFound)
+    }
+
+    /// The caller's attendee and current session in `room`, if they are a member.
+    pub async fn member_of(&self, actor: &Actor, room: &Room) -> Result<Option<Member>> {
+        let session = match &actor.client_session {
+            Some(client) => self.store.session_of_client(room.id, client).await?,
+            None => None,
+        };
+        let attendee = if let Some(user) = &actor.user {
+            self.store.attendee_by_actor(room.id, ActorType::Users, &user.id).await?
+        } else if let Some(session) = &session {
+            self.store
+                .attendee_by_id(room.id, session.attendee_id)
+                .await?
+                .filter(|a| a.actor_type.is_guest())
+        } else {
+            None
+        };
+        Ok(attendee.map(|attendee| {
+            let session = session.filter(|s| s.attendee_id == attendee.id);
+            Member { room: room.clone(), attendee, session }
+        }))
+    }
+
+    /// The caller as a member of the room `token`, or [`Error::RoomNotFound`].
+    pub async fn member(&self, actor: &Actor, token: &str) -> Result<Member> {
+        let room = self.room(token).await?;
+        self.member_of(actor, &room).await?.ok_or(Error::RoomNotFound)
+    }
+
+    /// Like [`Context::member`] but the member must be a moderator (403 otherwise).
+    pub async fn moderator(&self, actor: &Actor, token: &str) -> Result<Member> {
+        let member = self.member(actor, token).await?;
+        if !member.is_moderator() {
+            return Err(Error::NotModerator);
+        }
+        Ok(member)
+    }
+
+    /// A logged-in moderator (owner or moderator; guest moderators get 401 like anonymous callers).
+    pub async fn user_moderator(&self, actor: &Actor, token: &str) -> Result<Member> {
+        actor.require_user()?;
+        self.moderator(actor, token).await
+    }
+
+    /// A member the lobby does not keep out (412 otherwise).
+    pub async fn member_past_lobby(&self, actor: &Actor, token: &str) -> Result<Member> {
+        let member = self.member(actor, token).await?;
+        if member.lobby_blocked(self.config().default_permissions()) {
+            return Err(Error::LobbyActive);
+        }
+        Ok(member)
+    }
+}

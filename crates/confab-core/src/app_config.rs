@@ -1,0 +1,118 @@
+//! The Talk app settings confab honours (`occ config:app:set spreed …` upstream).
+
+use std::collections::BTreeMap;
+
+/// Settings an administrator may change through the provisioning API.
+pub const KNOWN_KEYS: [&str; 6] = [
+    "breakout_rooms",
+    "breakout_rooms_max",
+    "start_calls",
+    "default_permissions",
+    "default_group_notification",
+    "token_entropy",
+];
+
+/// Permissions of a participant when neither attendee nor room set any (everything but lobby-ignore).
+pub const SERVER_DEFAULT_PERMISSIONS: i64 = 246;
+
+/// A snapshot of the app settings, with upstream's defaults for missing keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppConfig {
+    values: BTreeMap<String, String>,
+}
+
+impl AppConfig {
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self { values: pairs.into_iter().collect() }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values.get(key).map(String::as_str)
+    }
+
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.values.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    fn int(&self, key: &str, default: i64) -> i64 {
+        self.get(key).and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+    }
+
+    /// `breakout_rooms` (default `yes`).
+    pub fn breakout_rooms_enabled(&self) -> bool {
+        self.get("breakout_rooms").is_none_or(|v| v == "yes")
+    }
+
+    /// `start_calls`: 0 everyone, 1 users, 2 moderators, 3 nobody (calls disabled).
+    pub fn start_calls(&self) -> i64 {
+        self.int("start_calls", 0).clamp(0, 3)
+    }
+
+    /// `default_permissions`, or 246 when unset or 0.
+    pub fn default_permissions(&self) -> i64 {
+        match self.int("default_permissions", 0) {
+            0 => SERVER_DEFAULT_PERMISSIONS,
+            p => p,
+        }
+    }
+
+    /// `default_group_notification`: the level group conversations notify at (default 2, mentions).
+    pub fn default_group_notification(&self) -> i64 {
+        match self.int("default_group_notification", 2) {
+            level @ 1..=3 => level,
+            _ => 2,
+        }
+    }
+
+    /// Length of newly generated conversation tokens (`token_entropy`, at least 8).
+    pub fn token_length(&self) -> usize {
+        self.int("token_entropy", 8).clamp(8, 30) as usize
+    }
+
+    /// Validates a value for `key` before it is stored; `None` means the key is not ours.
+    pub fn validate(key: &str, value: &str) -> Option<bool> {
+        let int_in = |lo: i64, hi: i64| value.trim().parse::<i64>().is_ok_and(|v| (lo..=hi).contains(&v));
+        Some(match key {
+            "breakout_rooms" => matches!(value, "yes" | "no"),
+            "breakout_rooms_max" => int_in(1, 500),
+            "start_calls" => int_in(0, 3),
+            "default_permissions" => int_in(0, 511),
+            "default_group_notification" => int_in(1, 3),
+            "token_entropy" => int_in(8, 30),
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_upstream() {
+        let c = AppConfig::default();
+        assert!(c.breakout_rooms_enabled());
+        assert_eq!(c.start_calls(), 0);
+        assert_eq!(c.default_permissions(), 246);
+        assert_eq!(c.default_group_notification(), 2);
+        assert_eq!(c.token_length(), 8);
+    }
+
+    #[test]
+    fn values_override_defaults() {
+        let c = AppConfig::from_pairs([
+            ("breakout_rooms".into(), "no".into()),
+            ("default_permissions".into(), "130".into()),
+        ]);
+        assert!(!c.breakout_rooms_enabled());
+        assert_eq!(c.default_permissions(), 130);
+    }
+
+    #[test]
+    fn validation_rejects_out_of_range_values() {
+        assert_eq!(AppConfig::validate("start_calls", "4"), Some(false));
+        assert_eq!(AppConfig::validate("start_calls", "2"), Some(true));
+        assert_eq!(AppConfig::validate("breakout_rooms", "maybe"), Some(false));
+        assert_eq!(AppConfig::validate("unknown", "1"), None);
+    }
+}

@@ -1,0 +1,30 @@
+//! confab's domain: the rules of Talk conversations, independent of HTTP and SQL.
+//!
+//! - [`account`]: users, groups, passwords and app passwords.
+//! - [`room`]: conversations ("rooms" on the wire) and their settings.
+//! - [`participant`]: attendees, sessions, roles and permissions.
+//! - [`chat`]: messages, including the system messages every state change leaves.
+//! - [`app_config`]: the Talk app settings confab honours.
+//! - [`throttle`]: brute-force protection for logins and room passwords.
+//! - [`store`]: the ports the storage adapters implement.
+//! - [`clock`], [`error`], [`actor`]: shared building blocks.
+//!
+//! [`Services`] bundles every service; the server builds it once and hands it to handlers.
+
+pub mod access;
+pub mod account;
+pub mod actor;
+pub mod app_config;
+pub mod chat;
+pub mod clock;
+pub mod error;
+pub mod participant;
+pub mod room;
+pub mod services;
+pub mod store;
+pub mod throttle;
+pub mod token;
+
+pub use actor::Actor;
+pub use error::{Error, Result, StoreError};
+pub use services::Services;

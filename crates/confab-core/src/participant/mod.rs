@@ -1,0 +1,14 @@
+//! Participants: attendees (membership), their sessions (connections), roles and permissions.
+
+mod model;
+mod permissions;
+mod service;
+
+pub use model::{
+    ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session, NOTIFY_ALWAYS,
+    NOTIFY_DEFAULT, NOTIFY_MENTION, NOTIFY_NEVER,
+};
+pub use permissions::{
+    apply_permission_change, effective_permissions, lobby_blocks, PermissionMethod, Permissions,
+};
+pub use service::{AddOutcome, Participant, ParticipantEntry, ParticipantService, SESSION_STALE_SECONDS};

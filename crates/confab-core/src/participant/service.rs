@@ -1,0 +1,418 @@
+//! Membership and connections: listing, adding and removing participants, joining and leaving
+//! sessions, roles and permissions.
+
+use std::sync::Arc;
+
+use sha1::{Digest, Sha1};
+use sha2::Sha256;
+
+use super::model::{ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session};
+use super::permissions::{apply_permission_change, effective_permissions, PermissionMethod, Permissions};
+use crate::access::Member;
+use crate::account::verify_password_blocking;
+use crate::actor::Actor;
+use crate::chat::SystemMessage;
+use crate::error::{Error, Result};
+use crate::room::{Listable, RoomType};
+use crate::services::Context;
+
+/// A session that has not pinged for this long no longer counts as connected.
+pub const SESSION_STALE_SECONDS: i64 = 100;
+/// Longest guest display name.
+const MAX_GUEST_NAME_CHARS: usize = 64;
+
+/// A caller that is a member of a room (re-exported name for the HTTP layer).
+pub type Participant = Member;
+
+/// One line of the participant list: the attendee with their sessions merged.
+#[derive(Debug, Clone)]
+pub struct ParticipantEntry {
+    pub attendee: Attendee,
+    pub room_token: String,
+    pub permissions: i64,
+    pub in_call: i64,
+    pub last_ping: i64,
+    pub session_ids: Vec<String>,
+}
+
+/// What adding a participant changed beyond the membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddOutcome {
+    Added,
+    /// Adding an email guest made a group conversation public (`{type: 3}` on the wire).
+    RoomTypeChanged(RoomType),
+}
+
+#[derive(Clone)]
+pub struct ParticipantService {
+    ctx: Arc<Context>,
+}
+
+fn by(member: &Member) -> SystemMessage {
+    SystemMessage::by(member.attendee.actor_type, &member.attendee.actor_id, &member.attendee.display_name)
+}
+
+impl ParticipantService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// `GET /room/{token}/participants`: attendees with their sessions merged. Guests without a
+    /// fresh session are left out.
+    pub async fn list(&self, actor: &Actor, token: &str) -> Result<Vec<ParticipantEntry>> {
+        let member = self.ctx.member_past_lobby(actor, token).await?;
+        if member.attendee.participant_type == ParticipantType::Guest {
+            return Err(Error::Forbidden("participant"));
+        }
+        let now = self.ctx.now();
+        let server_default = self.ctx.config().default_permissions();
+        let attendees = self.ctx.store.attendees(member.room.id).await?;
+        let sessions = self.ctx.store.sessions_of_room(member.room.id).await?;
+        let mut entries = Vec::with_capacity(attendees.len());
+        for attendee in attendees {
+            let mine: Vec<&Session> = sessions
+                .iter()
+                .filter(|s| s.attendee_id == attendee.id && now - s.last_ping <= SESSION_STALE_SECONDS)
+                .collect();
+            if attendee.actor_type.is_guest() && attendee.actor_type == ActorType::Guests && mine.is_empty() {
+                continue;
+            }
+            entries.push(ParticipantEntry {
+                permissions: effective_permissions(&attendee, &member.room, server_default),
+                room_token: member.room.token.clone(),
+                in_call: mine.iter().fold(0, |acc, s| acc | s.in_call),
+                last_ping: mine.iter().map(|s| s.last_ping).max().unwrap_or(0),
+                session_ids: mine.iter().map(|s| s.id.clone()).collect(),
+                attendee,
+            });
+        }
+        Ok(entries)
+    }
+
+    /// `POST /room/{token}/participants` (`newParticipant`, `source`).
+    pub async fn add(&self, actor: &Actor, token: &str, new_participant: &str, source: &str) -> Result<AddOutcome> {
+        let member = self.ctx.user_moderator(actor, token).await?;
+        if member.room.room_type.has_fixed_members() || member.room.room_type == RoomType::Changelog {
+            return Err(Error::Invalid("room-type"));
+        }
+        match source {
+            "users" => {
+                let user = self.ctx.store.user(new_participant).await?.ok_or(Error::NotFound("new-participant"))?;
+                self.add_users(&member, vec![(user.id, user.display_name)]).await?;
+                Ok(AddOutcome::Added)
+            }
+            "groups" => {
+                let group = self.ctx.store.group(new_participant).await?.ok_or(Error::NotFound("new-participant"))?;
+                let members = self.ctx.store.group_members(&group.id).await?;
+                let mut extra = serde_json::Map::new();
+                extra.insert(
+                    "group".into(),
+                    serde_json::json!({"type": "user-group", "id": group.id, "name": group.display_name}),
+                );
+                let message = by(&member).message(member.room.id, "group_added", extra, self.ctx.now());
+                self.ctx.store.post_messages(&[message]).await?;
+                self.add_users(&member, members.into_iter().map(|u| (u.id, u.display_name)).collect()).await?;
+                Ok(AddOutcome::Added)
+            }
+            "emails" => self.add_email(&member, new_participant).await,
+            "circles" | "teams" | "federated_users" | "phones" => Err(Error::Invalid("source")),
+            _ => Err(Error::Invalid("source")),
+        }
+    }
+
+    /// Adds users who are not members yet; a self-joined user (5) becomes a regular user (3).
+    async fn add_users(&self, member: &Member, users: Vec<(String, String)>) -> Result<()> {
+        let now = self.ctx.now();
+        let existing = self.ctx.store.attendees(member.room.id).await?;
+        let mut new = Vec::new();
+        let mut messages = Vec::new();
+        for (id, display_name) in users {
+            let current = existing.iter().find(|a| a.actor_type == ActorType::Users && a.actor_id == id);
+            match current {
+                Some(a) if a.participant_type == ParticipantType::UserSelfJoined => {
+                    let mut a = a.clone();
+                    a.participant_type = ParticipantType::User;
+                    self.ctx.store.update_attendee(&a, &[]).await?;
+                }
+                Some(_) => {}
+                None if new.iter().any(|n: &NewAttendee| n.actor_id == id) => {}
+                None => {
+                    let attendee = NewAttendee::user(&id, &display_name, ParticipantType::User);
+                    if id != member.attendee.actor_id {
+                        messages.push(user_added_message(member, &attendee, now));
+                    }
+                    new.push(attendee);
+                }
+            }
+        }
+        if !new.is_empty() {
+            self.ctx.store.add_attendees(member.room.id, &new, &messages).await?;
+        }
+        Ok(())
+    }
+
+    async fn add_email(&self, member: &Member, email: &str) -> Result<AddOutcome> {
+        let email = email.trim();
+        let valid = email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !email.contains(char::is_whitespace)
+        });
+        if !valid {
+            return Err(Error::Invalid("email"));
+        }
+        let actor_id = hex::encode(Sha256::digest(email.to_lowercase().as_bytes()));
+        if self.ctx.store.attendee_by_actor(member.room.id, ActorType::Emails, &actor_id).await?.is_some() {
+            return Ok(AddOutcome::Added);
+        }
+        let mut outcome = AddOutcome::Added;
+        let now = self.ctx.now();
+        if member.room.room_type == RoomType::Group {
+            let mut room = member.room.clone();
+            room.room_type = RoomType::Public;
+            room.modified_at = now;
+            let message = by(member).simple(room.id, "guests_allowed", now);
+            self.ctx.store.update_room(&room, &[message]).await?;
+            outcome = AddOutcome::RoomTypeChanged(RoomType::Public);
+        }
+        let guest = NewAttendee {
+            actor_type: ActorType::Emails,
+            actor_id,
+            display_name: String::new(),
+            participant_type: ParticipantType::Guest,
+            invited_cloud_id: email.to_owned(),
+        };
+        self.ctx.store.add_attendees(member.room.id, &[guest], &[]).await?;
+        Ok(outcome)
+    }
+
+    /// `DELETE /room/{token}/attendees` (`attendeeId`).
+    pub async fn remove_attendee(&self, actor: &Actor, token: &str, attendee_id: i64) -> Result<()> {
+        let member = self.ctx.moderator(actor, token).await?;
+        if member.attendee.id == attendee_id {
+            return self.leave_room(member).await;
+        }
+        if member.room.room_type.has_fixed_members() {
+            return Err(Error::Invalid("room-type"));
+        }
+        let target = self
+            .ctx
+            .store
+            .attendee_by_id(member.room.id, attendee_id)
+            .await?
+            .ok_or(Error::NotFound("participant"))?;
+        if target.participant_type == ParticipantType::Owner {
+            return Err(Error::Forbidden("owner"));
+        }
+        let mut messages = Vec::new();
+        if target.actor_type == ActorType::Users {
+            messages.push(by(&member).about(member.room.id, "user_removed", &target, self.ctx.now()));
+        }
+        self.ctx.store.remove_attendees(member.room.id, &[target.id], &messages).await?;
+        Ok(())
+    }
+
+    /// `DELETE /room/{token}/participants/self`.
+    pub async fn leave(&self, actor: &Actor, token: &str) -> Result<()> {
+        let member = self.ctx.member(actor, token).await?;
+        self.leave_room(member).await
+    }
+
+    /// Removes the member; the last moderator cannot leave while other users stay, and the last
+    /// user leaving deletes the conversation.
+    async fn leave_room(&self, member: Member) -> Result<()> {
+        let attendees = self.ctx.store.attendees(member.room.id).await?;
+        let other_users: Vec<&Attendee> = attendees
+            .iter()
+            .filter(|a| a.actor_type == ActorType::Users && a.id != member.attendee.id)
+            .collect();
+        if member.attendee.actor_type == ActorType::Users && other_users.is_empty() {
+            self.ctx.store.delete_room(member.room.id).await?;
+            return Ok(());
+        }
+        let is_user_moderator =
+            matches!(member.attendee.participant_type, ParticipantType::Owner | ParticipantType::Moderator);
+        let other_moderator = other_users
+            .iter()
+            .any(|a| matches!(a.participant_type, ParticipantType::Owner | ParticipantType::Moderator));
+        if is_user_moderator && !other_moderator && !member.room.room_type.has_fixed_members() {
+            return Err(Error::Invalid("last-moderator"));
+        }
+        let mut messages = Vec::new();
+        if member.attendee.actor_type == ActorType::Users
+            && member.attendee.participant_type != ParticipantType::UserSelfJoined
+            && !member.room.room_type.has_fixed_members()
+        {
+            messages.push(by(&member).about(member.room.id, "user_removed", &member.attendee, self.ctx.now()));
+        }
+        self.ctx.store.remove_attendees(member.room.id, &[member.attendee.id], &messages).await?;
+        Ok(())
+    }
+
+    /// `POST /room/{token}/participants/active`: opens a session. Members join without a
+    /// password; users self-join public (type 5) and listable (type 3) rooms; guests join
+    /// public rooms. `client_session` must be set by the caller's transport.
+    pub async fn join(&self, actor: &Actor, token: &str, password: &str, force: bool) -> Result<Member> {
+        let room = self.ctx.room(token).await?;
+        let client = actor.client_session.clone().ok_or(Error::Invalid("session"))?;
+        let now = self.ctx.now();
+        let session = NewSession { id: crate::token::session_id(), client_session: client.clone(), last_ping: now };
+        if let Some(member) = self.ctx.member_of(actor, &room).await? {
+            if let Some(existing) = &member.session {
+                if !force && existing.in_call != 0 {
+                    return Err(Error::SessionConflict {
+                        session_id: existing.id.clone(),
+                        in_call: existing.in_call,
+                        last_ping: existing.last_ping,
+                    });
+                }
+            }
+            if member.is_guest() && room.has_password() {
+                self.check_room_password(&room.password_hash, password).await?;
+            }
+            let session = self.ctx.store.open_session(room.id, member.attendee.id, &session).await?;
+            return Ok(Member { room, attendee: member.attendee, session: Some(session) });
+        }
+        if let Some(user) = &actor.user {
+            let participant_type = if room.room_type == RoomType::Public {
+                ParticipantType::UserSelfJoined
+            } else if matches!(room.listable, Listable::Users | Listable::All) && !room.room_type.has_fixed_members() {
+                ParticipantType::User
+            } else {
+                return Err(Error::RoomNotFound);
+            };
+            if room.room_type == RoomType::Public && room.has_password() {
+                self.check_room_password(&room.password_hash, password).await?;
+            }
+            let attendee = NewAttendee::user(&user.id, &user.display_name, participant_type);
+            let mut messages = Vec::new();
+            if participant_type == ParticipantType::User {
+                let actor_msg = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
+                messages.push(crate::room::user_added_by(&actor_msg, &attendee, room.id, now));
+            }
+            let attendee = self.ctx.store.add_attendees(room.id, &[attendee], &messages).await?.remove(0);
+            let session = self.ctx.store.open_session(room.id, attendee.id, &session).await?;
+            return Ok(Member { room, attendee, session: Some(session) });
+        }
+        if room.room_type != RoomType::Public {
+            return Err(Error::RoomNotFound);
+        }
+        if room.has_password() {
+            self.check_room_password(&room.password_hash, password).await?;
+        }
+        // A guest is named by the hash of their first Talk session and keeps that identity
+        // as long as their client session lasts.
+        let guest = NewAttendee {
+            actor_type: ActorType::Guests,
+            actor_id: hex::encode(Sha1::digest(session.id.as_bytes())),
+            display_name: String::new(),
+            participant_type: ParticipantType::Guest,
+            invited_cloud_id: String::new(),
+        };
+        let (attendee, session) = self.ctx.store.add_guest_with_session(room.id, &guest, &session).await?;
+        Ok(Member { room, attendee, session: Some(session) })
+    }
+
+    async fn check_room_password(&self, hash: &str, password: &str) -> Result<()> {
+        if password.is_empty() || !verify_password_blocking(password, hash).await {
+            return Err(Error::Forbidden("password"));
+        }
+        Ok(())
+    }
+
+    /// `DELETE /room/{token}/participants/active`: ends the caller's session, if any.
+    pub async fn leave_session(&self, actor: &Actor, token: &str) -> Result<()> {
+        let Some(room) = self.ctx.store.room_by_token(token).await? else {
+            return Ok(());
+        };
+        if let Some(client) = &actor.client_session {
+            if let Some(session) = self.ctx.store.session_of_client(room.id, client).await? {
+                self.ctx.store.close_session(&session.id).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `PUT /room/{token}/participants/state` (`state` 0 inactive | 1 active).
+    pub async fn set_session_state(&self, actor: &Actor, token: &str, state: i64) -> Result<Member> {
+        let mut member = self.ctx.member(actor, token).await?;
+        if !(0..=1).contains(&state) {
+            return Err(Error::Invalid("state"));
+        }
+        let session = member.session.as_mut().ok_or(Error::NotFound("session"))?;
+        session.state = state;
+        session.last_ping = self.ctx.now();
+        self.ctx.store.update_session(session).await?;
+        Ok(member)
+    }
+
+    /// `POST|DELETE /room/{token}/moderators` (`attendeeId`).
+    pub async fn set_moderator(&self, actor: &Actor, token: &str, attendee_id: i64, promote: bool) -> Result<()> {
+        let member = self.ctx.moderator(actor, token).await?;
+        let mut target = self
+            .ctx
+            .store
+            .attendee_by_id(member.room.id, attendee_id)
+            .await?
+            .ok_or(Error::NotFound("participant"))?;
+        if target.id == member.attendee.id {
+            return Err(Error::Forbidden("participant"));
+        }
+        let (next, name) = match (target.participant_type, promote) {
+            (ParticipantType::User | ParticipantType::UserSelfJoined, true) => (ParticipantType::Moderator, "moderator_promoted"),
+            (ParticipantType::Guest, true) => (ParticipantType::GuestModerator, "guest_moderator_promoted"),
+            (ParticipantType::Moderator, false) => (ParticipantType::User, "moderator_demoted"),
+            (ParticipantType::GuestModerator, false) => (ParticipantType::Guest, "guest_moderator_demoted"),
+            _ => return Err(Error::Invalid("participant")),
+        };
+        target.participant_type = next;
+        if promote {
+            target.permissions = Permissions::DEFAULT;
+        }
+        let message = by(&member).about(member.room.id, name, &target, self.ctx.now());
+        self.ctx.store.update_attendee(&target, &[message]).await?;
+        Ok(())
+    }
+
+    /// `PUT /room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`).
+    pub async fn set_permissions(&self, actor: &Actor, token: &str, attendee_id: i64, method: &str, permissions: i64) -> Result<()> {
+        let member = self.ctx.moderator(actor, token).await?;
+        if !matches!(member.room.room_type, RoomType::Group | RoomType::Public) {
+            return Err(Error::Invalid("type"));
+        }
+        let method = PermissionMethod::parse(method).ok_or(Error::Invalid("method"))?;
+        if !(0..=Permissions::MAX_WIRE).contains(&permissions) {
+            return Err(Error::Invalid("permissions"));
+        }
+        let mut target = self
+            .ctx
+            .store
+            .attendee_by_id(member.room.id, attendee_id)
+            .await?
+            .ok_or(Error::NotFound("participant"))?;
+        if target.participant_type.is_moderator() {
+            return Err(Error::Forbidden("moderator"));
+        }
+        let current = effective_permissions(&target, &member.room, self.ctx.config().default_permissions());
+        target.permissions = apply_permission_change(method, current, permissions);
+        self.ctx.store.update_attendee(&target, &[]).await?;
+        Ok(())
+    }
+
+    /// `POST /guest/{token}/name` (`displayName`): guests name themselves.
+    pub async fn set_guest_name(&self, actor: &Actor, token: &str, display_name: &str) -> Result<()> {
+        let mut member = self.ctx.member(actor, token).await?;
+        if !member.is_guest() {
+            return Err(Error::Forbidden("guest"));
+        }
+        let name = display_name.trim();
+        if name.chars().count() > MAX_GUEST_NAME_CHARS {
+            return Err(Error::Invalid("displayName"));
+        }
+        name.clone_into(&mut member.attendee.display_name);
+        self.ctx.store.update_attendee(&member.attendee, &[]).await?;
+        Ok(())
+    }
+}
+
+fn user_added_message(member: &Member, attendee: &NewAttendee, now: i64) -> crate::chat::NewMessage {
+    crate::room::user_added_by(&by(member), attendee, member.room.id, now)
+}

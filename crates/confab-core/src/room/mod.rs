@@ -1,0 +1,13 @@
+//! Conversations ("rooms" on the wire): types, settings and the service that changes them.
+
+mod model;
+mod service;
+mod settings;
+mod view;
+
+pub use model::{
+    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
+};
+pub use service::{user_added_by, CreateRoom, CreatedRoom, RoomService};
+pub use settings::AttendeeFlag;
+pub use view::{ChatState, ListOptions, RoomView};

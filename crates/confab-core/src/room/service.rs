@@ -1,0 +1,400 @@
+//! Creating, listing, reading and deleting conversations.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde_json::{json, Map};
+
+use super::model::{Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+use super::view::{ChatState, ListOptions, RoomView};
+use crate::access::Member;
+use crate::account::hash_password_blocking;
+use crate::actor::{Actor, UserRef};
+use crate::chat::{NewMessage, SystemMessage};
+use crate::error::{Error, Result, StoreError};
+use crate::participant::{ActorType, NewAttendee, ParticipantType, Permissions};
+use crate::services::Context;
+use crate::token::room_token;
+
+/// The request to create a conversation (`POST /room`), already parsed from the wire.
+#[derive(Debug, Clone, Default)]
+pub struct CreateRoom {
+    pub room_type: i64,
+    pub room_name: String,
+    /// Legacy invite: a user id (one-to-one) or a group id (`source=groups`).
+    pub invite: String,
+    pub source: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub password: String,
+    pub read_only: i64,
+    pub listable: i64,
+    pub message_expiration: i64,
+    pub lobby_state: i64,
+    pub lobby_timer: i64,
+    pub sip_enabled: i64,
+    pub permissions: i64,
+    pub recording_consent: i64,
+    pub mention_permissions: i64,
+    pub description: String,
+    /// `participants`: actor type → ids (`users`, `groups`, `emails`).
+    pub participants: Vec<(String, Vec<String>)>,
+}
+
+/// The outcome of a create: the room and whether it is new (201) or existed (200).
+#[derive(Debug, Clone)]
+pub struct CreatedRoom {
+    pub view: RoomView,
+    pub created: bool,
+    /// Invitations that could not be honoured (`invalidParticipants`, answered with 202).
+    pub invalid_participants: Vec<(String, String)>,
+}
+
+#[derive(Clone)]
+pub struct RoomService {
+    pub(crate) ctx: Arc<Context>,
+}
+
+/// Trims a conversation name and checks its length (400 `name`).
+pub(crate) fn parse_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::Invalid("name"));
+    }
+    Ok(name.to_owned())
+}
+
+pub(crate) fn description_fits(description: &str) -> bool {
+    description.chars().count() <= MAX_DESCRIPTION_CHARS
+}
+
+impl RoomService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// The view of a member, with chat state and the other side of a one-to-one room.
+    pub(crate) async fn view(&self, member: Member) -> Result<RoomView> {
+        let store = &self.ctx.store;
+        let other = self.one_to_one_partner(&member).await?;
+        let unread = if member.attendee.last_read_message < member.room.last_message_id {
+            store
+                .unread_counts(member.attendee.actor_type, &member.attendee.actor_id)
+                .await?
+                .into_iter()
+                .find_map(|(room, n)| (room == member.room.id).then_some(n))
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let last_message = if member.room.last_message_id > 0 {
+            store.messages_by_ids(&[member.room.last_message_id]).await?.pop()
+        } else {
+            None
+        };
+        let chat = ChatState { unread_messages: unread, last_message };
+        Ok(RoomView::for_member(member, other, chat, &self.ctx.config()))
+    }
+
+    async fn one_to_one_partner(&self, member: &Member) -> Result<Option<(String, String)>> {
+        if !matches!(member.room.room_type, RoomType::OneToOne | RoomType::FormerOneToOne) {
+            return Ok(None);
+        }
+        let attendees = self.ctx.store.attendees(member.room.id).await?;
+        let other = attendees
+            .into_iter()
+            .find(|a| a.actor_type == ActorType::Users && a.id != member.attendee.id);
+        Ok(match other {
+            Some(a) => Some((a.actor_id, a.display_name)),
+            // The partner left: the name keeps their id so clients can still show an avatar.
+            None => Some((member.room.name.clone(), member.room.name.clone())),
+        })
+    }
+
+    /// `GET /room`: the caller's conversations.
+    pub async fn list(&self, actor: &Actor, options: ListOptions) -> Result<Vec<RoomView>> {
+        let user = actor.require_user()?;
+        let store = &self.ctx.store;
+        let rooms = store.rooms_of_actor(ActorType::Users, &user.id).await?;
+        let unread: HashMap<i64, i64> = store.unread_counts(ActorType::Users, &user.id).await?.into_iter().collect();
+        let rooms: Vec<_> = rooms
+            .into_iter()
+            .filter(|(room, _)| room.last_activity.max(room.modified_at) >= options.modified_since)
+            .collect();
+        let last_ids: Vec<i64> = if options.include_last_message {
+            rooms.iter().map(|(r, _)| r.last_message_id).filter(|id| *id > 0).collect()
+        } else {
+            Vec::new()
+        };
+        let mut last: HashMap<i64, _> =
+            store.messages_by_ids(&last_ids).await?.into_iter().map(|m| (m.id, m)).collect();
+        let config = self.ctx.config();
+        let mut views = Vec::with_capacity(rooms.len());
+        for (room, attendee) in rooms {
+            let chat = ChatState {
+                unread_messages: unread.get(&room.id).copied().unwrap_or(0),
+                last_message: last.remove(&room.last_message_id),
+            };
+            let member = Member { room, attendee, session: None };
+            let other = self.one_to_one_partner(&member).await?;
+            views.push(RoomView::for_member(member, other, chat, &config));
+        }
+        Ok(views)
+    }
+
+    /// `GET /room/{token}`: members see their view; anyone may see a public room, users a
+    /// listable one; everyone else gets 404.
+    pub async fn get(&self, actor: &Actor, token: &str) -> Result<RoomView> {
+        let room = self.ctx.room(token).await?;
+        if let Some(member) = self.ctx.member_of(actor, &room).await? {
+            return self.view(member).await;
+        }
+        let visible = room.room_type == RoomType::Public
+            || match room.listable {
+                Listable::All => true,
+                Listable::Users => actor.user.is_some(),
+                Listable::None => false,
+            };
+        if visible {
+            Ok(RoomView::for_non_member(room))
+        } else {
+            Err(Error::RoomNotFound)
+        }
+    }
+
+    /// `GET /listed-room`: conversations the user may join without an invitation.
+    pub async fn listed(&self, actor: &Actor, search: &str) -> Result<Vec<RoomView>> {
+        let user = actor.require_user()?;
+        let rooms = self.ctx.store.listable_rooms(Listable::Users as i64, &user.id, search).await?;
+        Ok(rooms.into_iter().map(RoomView::for_non_member).collect())
+    }
+
+    /// `POST /room`.
+    pub async fn create(&self, actor: &Actor, request: CreateRoom) -> Result<CreatedRoom> {
+        let user = actor.require_user()?.clone();
+        let room_type = RoomType::from_i64(request.room_type).ok_or(Error::Invalid("type"))?;
+        match room_type {
+            RoomType::OneToOne => self.create_one_to_one(actor, &user, &request.invite).await,
+            RoomType::NoteToSelf => self.note_to_self(actor, &user).await,
+            RoomType::Group | RoomType::Public => self.create_group(actor, &user, room_type, request).await,
+            RoomType::Changelog | RoomType::FormerOneToOne => Err(Error::Invalid("type")),
+        }
+    }
+
+    async fn created(&self, actor: &Actor, room: &Room, created: bool) -> Result<CreatedRoom> {
+        let member = self.ctx.member_of(actor, room).await?.ok_or(Error::RoomNotFound)?;
+        Ok(CreatedRoom { view: self.view(member).await?, created, invalid_participants: Vec::new() })
+    }
+
+    async fn create_one_to_one(&self, actor: &Actor, user: &UserRef, invite: &str) -> Result<CreatedRoom> {
+        if invite == user.id {
+            return Err(Error::Forbidden("invite"));
+        }
+        let other = self.ctx.store.user(invite).await?.ok_or(Error::NotFound("invite"))?;
+        if let Some(room) = self.ctx.store.one_to_one_room(&user.id, &other.id).await? {
+            return self.created(actor, &room, false).await;
+        }
+        let now = self.ctx.now();
+        // The name keeps the partner's id so a room whose partner left still shows who it was.
+        let new = NewRoom::new(room_token(self.ctx.config().token_length()), RoomType::OneToOne, other.id.clone(), now);
+        let attendees = [
+            NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner),
+            NewAttendee::user(&other.id, &other.display_name, ParticipantType::Owner),
+        ];
+        let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
+        let room = self.insert_room(new, &attendees, vec![by.simple(0, "conversation_created", now)]).await?;
+        self.created(actor, &room, true).await
+    }
+
+    async fn note_to_self(&self, actor: &Actor, user: &UserRef) -> Result<CreatedRoom> {
+        let existing = self.ctx.store.rooms_by_object("note_to_self", &user.id).await?;
+        if let Some(room) = existing.into_iter().next() {
+            return self.created(actor, &room, false).await;
+        }
+        let now = self.ctx.now();
+        let mut new = NewRoom::new(room_token(self.ctx.config().token_length()), RoomType::NoteToSelf, "Note to self".into(), now);
+        "note_to_self".clone_into(&mut new.object_type);
+        user.id.clone_into(&mut new.object_id);
+        let attendees = [NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner)];
+        let room = self
+            .insert_room(new, &attendees, vec![SystemMessage::system().simple(0, "conversation_created", now)])
+            .await?;
+        self.created(actor, &room, true).await
+    }
+
+    /// Stores a new room, drawing a new token on the rare collision.
+    async fn insert_room(&self, mut new: NewRoom, attendees: &[NewAttendee], messages: Vec<NewMessage>) -> Result<Room> {
+        for _ in 0..8 {
+            match self.ctx.store.create_room(&new, attendees, &messages).await {
+                Err(StoreError::Conflict { .. }) => new.token = room_token(self.ctx.config().token_length()),
+                other => return other.map_err(Error::from),
+            }
+        }
+        Err(Error::Invalid("token"))
+    }
+
+    async fn create_group(&self, actor: &Actor, user: &UserRef, room_type: RoomType, request: CreateRoom) -> Result<CreatedRoom> {
+        let settings = self.validate_settings(room_type, &request)?;
+        let invited_group = if request.source == "groups" && !request.invite.is_empty() {
+            Some(self.ctx.store.group(&request.invite).await?.ok_or(Error::NotFound("invite"))?)
+        } else {
+            None
+        };
+        let name = match (&invited_group, request.room_name.trim().is_empty()) {
+            (Some(group), true) => group.display_name.clone(),
+            _ => parse_name(&request.room_name)?,
+        };
+        let mut new = settings;
+        new.name = name;
+        if !request.password.is_empty() {
+            new.password_hash = hash_password_blocking(&request.password).await;
+        }
+        let now = self.ctx.now();
+        let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
+        let mut attendees = vec![NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner)];
+        let mut invalid = Vec::new();
+        let mut invitees: Vec<(String, Vec<String>)> = request.participants.clone();
+        if let Some(group) = &invited_group {
+            invitees.push(("groups".into(), vec![group.id.clone()]));
+        } else if !request.invite.is_empty() && matches!(request.source.as_str(), "" | "users") {
+            invitees.push(("users".into(), vec![request.invite.clone()]));
+        }
+        let mut tail_messages = Vec::new();
+        for (kind, ids) in invitees {
+            for id in ids.into_iter().filter(|id| !id.is_empty()) {
+                match self.resolve_invitee(&kind, &id).await? {
+                    Some((users, group_name)) => {
+                        if let Some(group_name) = group_name {
+                            let mut extra = Map::new();
+                            extra.insert("group".into(), json!({"type": "user-group", "id": id, "name": group_name}));
+                            tail_messages.push(by.message(0, "group_added", extra, now));
+                        }
+                        for (uid, display) in users {
+                            if attendees.iter().any(|a| a.actor_id == uid) {
+                                continue;
+                            }
+                            let attendee = NewAttendee::user(&uid, &display, ParticipantType::User);
+                            tail_messages.push(user_added(&by, &attendee, now));
+                            attendees.push(attendee);
+                        }
+                    }
+                    None => invalid.push((kind.clone(), id)),
+                }
+            }
+        }
+        let mut messages = vec![by.simple(0, "conversation_created", now)];
+        messages.extend(tail_messages);
+        let room = self.insert_room(new, &attendees, messages).await?;
+        let mut created = self.created(actor, &room, true).await?;
+        created.invalid_participants = invalid;
+        Ok(created)
+    }
+
+    /// The users an invitation names, and the group's display name for group invitations.
+    async fn resolve_invitee(&self, kind: &str, id: &str) -> Result<Option<(Vec<(String, String)>, Option<String>)>> {
+        Ok(match kind {
+            "users" => self.ctx.store.user(id).await?.map(|u| (vec![(u.id, u.display_name)], None)),
+            "groups" => match self.ctx.store.group(id).await? {
+                Some(group) => {
+                    let members = self.ctx.store.group_members(id).await?;
+                    Some((members.into_iter().map(|u| (u.id, u.display_name)).collect(), Some(group.display_name)))
+                }
+                None => None,
+            },
+            _ => None,
+        })
+    }
+
+    /// Checks every `conversation-creation-all` setting before anything is written.
+    fn validate_settings(&self, room_type: RoomType, r: &CreateRoom) -> Result<NewRoom> {
+        if !r.object_type.is_empty() || !r.object_id.is_empty() {
+            if r.object_type.is_empty() {
+                return Err(Error::Invalid("object-type"));
+            }
+            if !matches!(r.object_type.as_str(), "event" | "extended_conversation" | "instant_meeting") {
+                return Err(Error::Invalid("object-type"));
+            }
+            if r.object_id.is_empty() || r.object_id.len() > 64 {
+                return Err(Error::Invalid("object-id"));
+            }
+        }
+        if !r.password.is_empty() && room_type != RoomType::Public {
+            return Err(Error::Invalid("password"));
+        }
+        if !description_fits(&r.description) {
+            return Err(Error::Invalid("description"));
+        }
+        let flag = |v: i64, key: &'static str| if (0..=1).contains(&v) { Ok(v == 1) } else { Err(Error::Invalid(key)) };
+        let read_only = flag(r.read_only, "read-only")?;
+        let lobby_state = flag(r.lobby_state, "lobby")?;
+        flag(r.mention_permissions, "mention-permissions")?;
+        let listable = Listable::from_i64(r.listable).ok_or(Error::Invalid("listable"))?;
+        if r.message_expiration < 0 {
+            return Err(Error::Invalid("message-expiration"));
+        }
+        if r.lobby_timer < 0 {
+            return Err(Error::Invalid("lobby-timer"));
+        }
+        if r.sip_enabled != 0 {
+            return Err(Error::Invalid("sip-enabled"));
+        }
+        if r.recording_consent != 0 {
+            return Err(Error::Invalid("recording-consent"));
+        }
+        if !(0..=Permissions::MAX_WIRE).contains(&r.permissions) {
+            return Err(Error::Invalid("permissions"));
+        }
+        let mut new = NewRoom::new(room_token(self.ctx.config().token_length()), room_type, String::new(), self.ctx.now());
+        new.description = r.description.clone();
+        new.read_only = read_only;
+        new.listable = listable;
+        new.lobby_state = lobby_state;
+        new.lobby_timer = if lobby_state { r.lobby_timer } else { 0 };
+        new.default_permissions = if r.permissions == 0 { 0 } else { r.permissions | Permissions::CUSTOM };
+        new.message_expiration = r.message_expiration;
+        new.mention_permissions = r.mention_permissions;
+        new.object_type = r.object_type.clone();
+        new.object_id = r.object_id.clone();
+        Ok(new)
+    }
+
+    /// `DELETE /room/{token}`: moderators delete group and public conversations.
+    pub async fn delete(&self, actor: &Actor, token: &str) -> Result<()> {
+        let member = self.ctx.member(actor, token).await?;
+        if !member.is_user_moderator() {
+            return Err(Error::NotModerator);
+        }
+        if matches!(member.room.room_type, RoomType::OneToOne | RoomType::FormerOneToOne) {
+            return Err(Error::Invalid("type"));
+        }
+        self.ctx.store.delete_room(member.room.id).await?;
+        Ok(())
+    }
+
+    /// Opens every lobby whose timer has been reached; returns when the next timer is due.
+    pub async fn open_due_lobbies(&self) -> Result<Option<i64>> {
+        let now = self.ctx.now();
+        for mut room in self.ctx.store.rooms_with_due_lobby(now).await? {
+            room.lobby_state = false;
+            room.lobby_timer = 0;
+            room.modified_at = now;
+            let message = SystemMessage::system().simple(room.id, "lobby_timer_reached", now);
+            self.ctx.store.update_room(&room, &[message]).await?;
+        }
+        Ok(self.ctx.store.next_lobby_timer().await?)
+    }
+}
+
+fn user_added(by: &SystemMessage, attendee: &NewAttendee, now: i64) -> NewMessage {
+    user_added_by(by, attendee, 0, now)
+}
+
+/// `user_added` for a new attendee of room `room_id`.
+pub fn user_added_by(by: &SystemMessage, attendee: &NewAttendee, room_id: i64, now: i64) -> NewMessage {
+    let mut extra = Map::new();
+    extra.insert(
+        "user".into(),
+        crate::chat::actor_parameter(attendee.actor_type.as_str(), &attendee.actor_id, &attendee.display_name),
+    );
+    by.message(room_id, "user_added", extra, now)
+}

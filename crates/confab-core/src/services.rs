@@ -1,0 +1,82 @@
+//! The bundle of services and the context they share.
+
+use std::sync::{Arc, RwLock};
+
+use crate::account::AccountService;
+use crate::app_config::AppConfig;
+use crate::clock::Clock;
+use crate::participant::ParticipantService;
+use crate::room::RoomService;
+use crate::store::Store;
+use crate::throttle::Throttler;
+use crate::Result;
+
+/// What every service needs: the store, the clock and the current app settings.
+pub struct Context {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    config: RwLock<AppConfig>,
+}
+
+impl Context {
+    pub fn now(&self) -> i64 {
+        self.clock.now()
+    }
+
+    /// A snapshot of the app settings.
+    pub fn config(&self) -> AppConfig {
+        self.config.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// Re-reads the app settings from the store after a change.
+    pub async fn reload_config(&self) -> Result<()> {
+        let fresh = AppConfig::from_pairs(self.store.app_config().await?);
+        *self.config.write().unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        Ok(())
+    }
+}
+
+/// Every domain service, built once at start.
+#[derive(Clone)]
+pub struct Services {
+    pub context: Arc<Context>,
+    pub accounts: AccountService,
+    pub rooms: RoomService,
+    pub participants: ParticipantService,
+    pub throttler: Arc<Throttler>,
+}
+
+impl Services {
+    /// Builds the services over `store`, loading the app settings.
+    pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Self> {
+        let context = Arc::new(Context { store, clock, config: RwLock::new(AppConfig::default()) });
+        context.reload_config().await?;
+        Ok(Self {
+            accounts: AccountService::new(context.clone()),
+            rooms: RoomService::new(context.clone()),
+            participants: ParticipantService::new(context.clone()),
+            throttler: Arc::new(Throttler::default()),
+            context,
+        })
+    }
+
+    /// Sets an app setting after validating it; `Invalid("key")` for settings confab does not know.
+    pub async fn set_app_config(&self, key: &str, value: &str) -> Result<()> {
+        match AppConfig::validate(key, value) {
+            None => return Err(crate::Error::Invalid("key")),
+            Some(false) => return Err(crate::Error::Invalid("value")),
+            Some(true) => {}
+        }
+        self.context.store.set_app_config(key, value).await?;
+        self.context.reload_config().await
+    }
+
+    /// Removes an app setting, restoring its default.
+    pub async fn delete_app_config(&self, key: &str) -> Result<()> {
+        if AppConfig::validate(key, "").is_none() {
+            return Err(crate::Error::Invalid("key"));
+        }
+        self.context.store.delete_app_config(key).await?;
+        self.context.reload_config().await
+    }
+}

@@ -1,0 +1,132 @@
+//! The storage ports. One narrow trait per area; [`Store`] is all of them together.
+//!
+//! Every method is one transaction. Methods that change state take the system messages that
+//! record the change, so the change and its message are stored together or not at all.
+
+use async_trait::async_trait;
+
+use crate::account::{Group, User};
+use crate::chat::{Message, NewMessage};
+use crate::error::StoreError;
+use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
+use crate::room::{NewRoom, Room};
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates a user; `Conflict` when the id exists.
+    async fn create_user(&self, user: &User) -> StoreResult<()>;
+    async fn user(&self, id: &str) -> StoreResult<Option<User>>;
+    /// Users whose id or display name contains `search`, ordered by id.
+    async fn users(&self, search: &str, limit: i64, offset: i64) -> StoreResult<Vec<User>>;
+    /// Writes display name, email and password hash.
+    async fn update_user(&self, user: &User) -> StoreResult<()>;
+    /// Deletes the user with their app passwords, group memberships and attendees.
+    async fn delete_user(&self, id: &str) -> StoreResult<bool>;
+    async fn add_app_password(&self, user_id: &str, hash: &str, now: i64) -> StoreResult<()>;
+    async fn user_by_app_password(&self, hash: &str) -> StoreResult<Option<User>>;
+    /// Creates a group; `Conflict` when the id exists.
+    async fn create_group(&self, group: &Group) -> StoreResult<()>;
+    async fn group(&self, id: &str) -> StoreResult<Option<Group>>;
+    async fn groups(&self, search: &str) -> StoreResult<Vec<Group>>;
+    async fn delete_group(&self, id: &str) -> StoreResult<bool>;
+    /// Adds a member; adding an existing member changes nothing.
+    async fn add_group_member(&self, group_id: &str, user_id: &str) -> StoreResult<()>;
+    async fn remove_group_member(&self, group_id: &str, user_id: &str) -> StoreResult<bool>;
+    async fn group_members(&self, group_id: &str) -> StoreResult<Vec<User>>;
+    async fn user_groups(&self, user_id: &str) -> StoreResult<Vec<String>>;
+}
+
+#[async_trait]
+pub trait ConfigStore: Send + Sync {
+    async fn app_config(&self) -> StoreResult<Vec<(String, String)>>;
+    async fn set_app_config(&self, key: &str, value: &str) -> StoreResult<()>;
+    async fn delete_app_config(&self, key: &str) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait RoomStore: Send + Sync {
+    /// Creates a room with its first attendees and messages (their `room_id` is filled in).
+    /// `Conflict` when the token exists.
+    async fn create_room(
+        &self,
+        room: &NewRoom,
+        attendees: &[NewAttendee],
+        messages: &[NewMessage],
+    ) -> StoreResult<Room>;
+    async fn room_by_token(&self, token: &str) -> StoreResult<Option<Room>>;
+    /// The rooms the actor is an attendee of, with the attendee.
+    async fn rooms_of_actor(&self, actor_type: ActorType, actor_id: &str) -> StoreResult<Vec<(Room, Attendee)>>;
+    /// Rooms whose listable scope is at least `min_scope`, the actor is not in and that match `search`.
+    async fn listable_rooms(&self, min_scope: i64, actor_id: &str, search: &str) -> StoreResult<Vec<Room>>;
+    /// The one-to-one room whose two users are `a` and `b`.
+    async fn one_to_one_room(&self, a: &str, b: &str) -> StoreResult<Option<Room>>;
+    /// The rooms whose `objectType`/`objectId` are the given pair, ordered by id.
+    async fn rooms_by_object(&self, object_type: &str, object_id: &str) -> StoreResult<Vec<Room>>;
+    /// Writes every setting of `room` and appends `messages`; returns the stored room.
+    async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room>;
+    /// Deletes the room with its attendees, sessions and messages.
+    async fn delete_room(&self, room_id: i64) -> StoreResult<bool>;
+    /// The earliest lobby timer set on a room with an active lobby.
+    async fn next_lobby_timer(&self) -> StoreResult<Option<i64>>;
+    /// Rooms whose lobby is active and whose timer is set and not after `now`.
+    async fn rooms_with_due_lobby(&self, now: i64) -> StoreResult<Vec<Room>>;
+}
+
+#[async_trait]
+pub trait ParticipantStore: Send + Sync {
+    async fn attendees(&self, room_id: i64) -> StoreResult<Vec<Attendee>>;
+    async fn attendee_by_id(&self, room_id: i64, attendee_id: i64) -> StoreResult<Option<Attendee>>;
+    async fn attendee_by_actor(
+        &self,
+        room_id: i64,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Option<Attendee>>;
+    /// Adds attendees and appends `messages`; `Conflict` when an actor is already in the room.
+    async fn add_attendees(
+        &self,
+        room_id: i64,
+        attendees: &[NewAttendee],
+        messages: &[NewMessage],
+    ) -> StoreResult<Vec<Attendee>>;
+    /// Writes every mutable field of the attendee and appends `messages`.
+    async fn update_attendee(&self, attendee: &Attendee, messages: &[NewMessage]) -> StoreResult<()>;
+    /// Removes attendees (and their sessions) and appends `messages`.
+    async fn remove_attendees(&self, room_id: i64, attendee_ids: &[i64], messages: &[NewMessage]) -> StoreResult<()>;
+    async fn sessions_of_room(&self, room_id: i64) -> StoreResult<Vec<Session>>;
+    async fn session(&self, session_id: &str) -> StoreResult<Option<Session>>;
+    /// The session a client session holds in a room.
+    async fn session_of_client(&self, room_id: i64, client_session: &str) -> StoreResult<Option<Session>>;
+    /// Opens a session for the attendee, replacing any session the same client held in the room.
+    async fn open_session(&self, room_id: i64, attendee_id: i64, session: &NewSession) -> StoreResult<Session>;
+    /// Opens a session for a new guest attendee in one step.
+    async fn add_guest_with_session(
+        &self,
+        room_id: i64,
+        guest: &NewAttendee,
+        session: &NewSession,
+    ) -> StoreResult<(Attendee, Session)>;
+    async fn close_session(&self, session_id: &str) -> StoreResult<bool>;
+    /// Writes `in_call`, `last_ping` and `state`.
+    async fn update_session(&self, session: &Session) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait ChatStore: Send + Sync {
+    /// Appends messages (ids grow in the order given) and moves each room's last message.
+    async fn post_messages(&self, messages: &[NewMessage]) -> StoreResult<Vec<Message>>;
+    async fn messages_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Message>>;
+    /// Messages of a room with id greater than `after`, oldest first.
+    async fn messages_after(&self, room_id: i64, after: i64, limit: i64) -> StoreResult<Vec<Message>>;
+    /// Messages of a room with id less than `before` (0: the newest), newest first.
+    async fn messages_before(&self, room_id: i64, before: i64, limit: i64) -> StoreResult<Vec<Message>>;
+    /// For every room of the actor: how many comments are after the actor's read marker.
+    async fn unread_counts(&self, actor_type: ActorType, actor_id: &str) -> StoreResult<Vec<(i64, i64)>>;
+}
+
+/// Every storage port; what the services are built on.
+pub trait Store: AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore {}
+
+impl<T: AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore> Store for T {}

@@ -1,1 +1,22 @@
+//! confab's storage: one SQL implementation of every store port, over SQLite (the embedded
+//! default) and PostgreSQL.
+//!
+//! Both backends run the same SQL text through sqlx's `Any` driver. Writing every query twice
+//! would make the two drift apart; the few places where the dialects differ are named in
+//! [`backend::Backend`]. Each area has its module, one transaction per method:
+//!
+//! - [`account`], [`app_config`], [`room`], [`participant`], [`chat`]: the port implementations.
+//! - [`rows`]: mapping rows to domain types.
+//! - [`backend`]: connecting, pools, pragmas and migrations.
+//! - [`error`]: the only place that knows `sqlx::Error`.
 
+pub mod account;
+pub mod app_config;
+pub mod backend;
+pub mod chat;
+pub mod error;
+pub mod participant;
+pub mod room;
+mod rows;
+
+pub use backend::{Backend, SqlStore};

@@ -73,6 +73,11 @@ impl RoomService {
         Self { ctx }
     }
 
+    /// The view of a member (for example after joining), as the conversation endpoints show it.
+    pub async fn view_of(&self, member: Member) -> Result<RoomView> {
+        self.view(member).await
+    }
+
     /// The view of a member, with chat state and the other side of a one-to-one room.
     pub(crate) async fn view(&self, member: Member) -> Result<RoomView> {
         let store = &self.ctx.store;

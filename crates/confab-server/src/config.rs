@@ -1,0 +1,146 @@
+//! Configuration: defaults < TOML file (`--config` / `CONFAB_CONFIG`) < `CONFAB_*` environment
+//! < command-line flags, validated into typed values.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{Cli, Command};
+
+/// Keys the environment may set (`CONFAB_LISTEN`, …); other `CONFAB_*` variables belong to tools.
+const ENV_KEYS: [&str; 5] = ["listen", "data_dir", "database_url", "admin_password", "log_format"];
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    /// Address the HTTP server listens on.
+    listen: String,
+    /// Directory of the embedded SQLite database.
+    data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; empty for SQLite in `data_dir`.
+    database_url: String,
+    /// Creates the account `admin` with this password at start when it does not exist.
+    admin_password: String,
+    /// `text` or `json` log lines.
+    log_format: String,
+}
+
+impl Default for RawConfig {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: "./data".into(),
+            database_url: String::new(),
+            admin_password: String::new(),
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// The validated configuration.
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Option<SecretString>,
+    pub admin_password: Option<SecretString>,
+    pub log_format: String,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &self.database_url.as_ref().map(|u| redact_url(u.expose_secret())))
+            .field("admin_password", &self.admin_password.as_ref().map(|_| "[redacted]"))
+            .field("log_format", &self.log_format)
+            .finish()
+    }
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Config {
+    /// Loads the layers for `cli` and validates them.
+    pub fn load(cli: &Cli) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(RawConfig::default()));
+        if let Some(file) = &cli.config {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment = figment.merge(Env::prefixed("CONFAB_").filter(|key| ENV_KEYS.contains(&key.as_str())));
+        if let Some(dir) = &cli.data_dir {
+            figment = figment.merge(("data_dir", dir));
+        }
+        if let Some(url) = &cli.database_url {
+            figment = figment.merge(("database_url", url));
+        }
+        if let Command::Serve(args) = &cli.command {
+            if let Some(listen) = &args.listen {
+                figment = figment.merge(("listen", listen));
+            }
+        }
+        let raw: RawConfig = figment.extract().context("reading the configuration")?;
+        Self::validate(raw)
+    }
+
+    fn validate(raw: RawConfig) -> anyhow::Result<Self> {
+        let listen = raw.listen.parse().with_context(|| format!("listen address {:?} is not host:port", raw.listen))?;
+        let database_url = match raw.database_url.trim() {
+            "" => None,
+            url if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") => {
+                Some(SecretString::from(url.to_owned()))
+            }
+            url => anyhow::bail!("database URL {} is neither postgres:// nor sqlite:", redact_url(url)),
+        };
+        if !matches!(raw.log_format.as_str(), "text" | "json") {
+            anyhow::bail!("log_format must be text or json, not {:?}", raw.log_format);
+        }
+        Ok(Self {
+            listen,
+            data_dir: raw.data_dir,
+            database_url,
+            admin_password: (!raw.admin_password.is_empty()).then(|| SecretString::from(raw.admin_password)),
+            log_format: raw.log_format,
+        })
+    }
+
+    /// A configuration for tests and embedding: SQLite in `data_dir`, listening on `listen`.
+    pub fn embedded(listen: SocketAddr, data_dir: PathBuf) -> Self {
+        Self { listen, data_dir, database_url: None, admin_password: None, log_format: "text".into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn invalid_values_are_rejected() {
+        let bad_listen = RawConfig { listen: "nope".into(), ..RawConfig::default() };
+        assert!(Config::validate(bad_listen).is_err());
+        let bad_url = RawConfig { database_url: "mysql://x".into(), ..RawConfig::default() };
+        assert!(Config::validate(bad_url).is_err());
+        assert!(Config::validate(RawConfig::default()).is_ok());
+    }
+}

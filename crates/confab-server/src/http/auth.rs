@@ -1,0 +1,143 @@
+//! Authentication: HTTP Basic (password or app password), Bearer (app password), and the
+//! client-session cookie that identifies guests and a user's current Talk session.
+//!
+//! Failed logins are throttled per remote address: later attempts wait longer, and at the cap
+//! they are refused with 429. Throttled answers carry `X-Nextcloud-Bruteforce-Throttled`.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::HeaderValue;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use confab_core::throttle::Verdict;
+use confab_core::{Actor, Error};
+
+use super::error::ApiError;
+use super::AppState;
+
+/// The cookie holding the client session id.
+pub const SESSION_COOKIE: &str = "confab_session";
+/// Brute-force action names, as Nextcloud calls them.
+pub const LOGIN: &str = "login";
+pub const ROOM_PASSWORD: &str = "talkRoomPassword";
+
+/// The caller's address.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoteIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for RemoteIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
+        Ok(Self(ip))
+    }
+}
+
+/// The authenticated caller of a handler.
+#[derive(Debug, Clone)]
+pub struct Caller(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Actor>().cloned().map(Caller).ok_or(ApiError(Error::Unauthenticated))
+    }
+}
+
+/// Waits or refuses according to the throttler; returns how long it waited.
+pub async fn throttle(state: &AppState, ip: IpAddr, action: &'static str) -> Result<Duration, ApiError> {
+    match state.services.throttler.verdict(ip, action, state.services.context.now()) {
+        Verdict::Proceed => Ok(Duration::ZERO),
+        Verdict::Delay(delay) => {
+            tokio::time::sleep(delay).await;
+            Ok(delay)
+        }
+        Verdict::Refuse => Err(ApiError(Error::Throttled)),
+    }
+}
+
+fn cookie_value(parts: &axum::http::HeaderMap) -> Option<String> {
+    parts
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == SESSION_COOKIE && value.len() >= 32 && value.len() <= 128)
+        .map(|(_, value)| value.to_owned())
+}
+
+async fn authenticate(state: &AppState, header: Option<&HeaderValue>) -> Result<Option<confab_core::actor::UserRef>, Error> {
+    let Some(header) = header.and_then(|h| h.to_str().ok()) else {
+        return Ok(None);
+    };
+    let accounts = &state.services.accounts;
+    if let Some(encoded) = header.strip_prefix("Basic ").or_else(|| header.strip_prefix("basic ")) {
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(encoded.trim())
+            .map_err(|_| Error::InvalidCredentials)?;
+        let decoded = String::from_utf8(decoded).map_err(|_| Error::InvalidCredentials)?;
+        let (login, password) = decoded.split_once(':').ok_or(Error::InvalidCredentials)?;
+        return accounts.authenticate_basic(login, password).await.map(Some);
+    }
+    if let Some(token) = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")) {
+        return accounts.authenticate_bearer(token.trim()).await.map(Some);
+    }
+    Err(Error::InvalidCredentials)
+}
+
+/// Establishes the [`Actor`] for every request.
+pub async fn middleware(State(state): State<AppState>, ip: RemoteIp, mut request: Request, next: Next) -> Response {
+    let auth_header = request.headers().get(AUTHORIZATION).cloned();
+    let mut waited = Duration::ZERO;
+    let user = if auth_header.is_some() {
+        match throttle(&state, ip.0, LOGIN).await {
+            Ok(w) => waited = w,
+            Err(err) => return with_throttle_header(err.into_response(), Duration::from_secs(25)),
+        }
+        match authenticate(&state, auth_header.as_ref()).await {
+            Ok(user) => {
+                state.services.throttler.reset(ip.0, LOGIN);
+                user
+            }
+            Err(Error::InvalidCredentials) => {
+                state.services.throttler.record_failure(ip.0, LOGIN, state.services.context.now());
+                return with_throttle_header(ApiError(Error::InvalidCredentials).into_response(), waited);
+            }
+            Err(err) => return ApiError(err).into_response(),
+        }
+    } else {
+        None
+    };
+    let existing = cookie_value(request.headers());
+    let client_session = existing.clone().unwrap_or_else(|| confab_core::token::random_string(64));
+    request.extensions_mut().insert(Actor { user, client_session: Some(client_session.clone()) });
+    let mut response = next.run(request).await;
+    if existing.is_none() {
+        let cookie = format!("{SESSION_COOKIE}={client_session}; Path=/; HttpOnly; SameSite=Lax");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    with_throttle_header(response, waited)
+}
+
+/// Adds `X-Nextcloud-Bruteforce-Throttled` when the request had to wait.
+pub fn with_throttle_header(mut response: Response, waited: Duration) -> Response {
+    if !waited.is_zero() {
+        if let Ok(value) = HeaderValue::from_str(&format!("{}ms", waited.as_millis())) {
+            response.headers_mut().insert("x-nextcloud-bruteforce-throttled", value);
+        }
+    }
+    response
+}

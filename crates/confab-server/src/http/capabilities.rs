@@ -1,0 +1,134 @@
+//! `GET /cloud/capabilities`: the server version and Talk's feature list. Only features confab
+//! implements are advertised, so clients never try what would fail.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use confab_core::app_config::AppConfig;
+use serde_json::{json, Value};
+use sha1::{Digest, Sha1};
+
+use super::error::ApiResult;
+use super::ocs::Ocs;
+use super::AppState;
+
+/// The Talk release whose API confab speaks.
+pub const TALK_API_VERSION: &str = "21.1.0";
+
+/// Talk features confab implements.
+const FEATURES: &[&str] = &[
+    "conversation-v4",
+    "favorites",
+    "last-room-activity",
+    "no-ping",
+    "system-messages",
+    "empty-group-room",
+    "guest-display-names",
+    "multi-room-users",
+    "notification-levels",
+    "invite-groups-and-mails",
+    "locked-one-to-one-rooms",
+    "read-only-rooms",
+    "listable-rooms",
+    "webinary-lobby",
+    "room-description",
+    "conversation-permissions",
+    "notification-calls",
+    "single-conversation-status",
+    "session-state",
+    "note-to-self",
+    "archived-conversations-v2",
+    "important-conversations",
+    "sensitive-conversations",
+    "conversation-creation-password",
+    "conversation-creation-all",
+];
+
+/// Features that only concern this server (not relevant across federation).
+const LOCAL_FEATURES: &[&str] = &["favorites", "archived-conversations-v2", "important-conversations", "sensitive-conversations"];
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/cloud/capabilities", get(capabilities))
+}
+
+/// `capabilities.spreed.config`, derived from the app settings.
+fn talk_config(config: &AppConfig) -> Value {
+    json!({
+        "attachments": {"allowed": false},
+        "call": {
+            "enabled": config.start_calls() != 3,
+            "breakout-rooms": config.breakout_rooms_enabled(),
+            "recording": false,
+            "recording-consent": 0,
+            "supported-reactions": [],
+            "predefined-backgrounds": [],
+            "predefined-backgrounds-v2": [],
+            "can-upload-background": false,
+            "sip-enabled": false,
+            "sip-dialout-enabled": false,
+            "can-enable-sip": false,
+            "start-without-media": false,
+            "max-duration": 0,
+            "blur-virtual-background": false,
+            "end-to-end-encryption": false,
+            "live-transcription": false,
+        },
+        "chat": {
+            "max-length": 32000,
+            "read-privacy": 0,
+            "has-translation-providers": false,
+            "has-translation-task-providers": false,
+            "typing-privacy": 0,
+            "summary-threshold": 100,
+        },
+        "conversations": {
+            "can-create": true,
+            "force-passwords": false,
+            "list-style": "two-lines",
+            "description-length": confab_core::room::MAX_DESCRIPTION_CHARS,
+            "retention-event": 0,
+            "retention-phone": 0,
+            "retention-instant-meetings": 0,
+        },
+        "federation": {"enabled": false, "incoming-enabled": false, "outgoing-enabled": false, "only-trusted-servers": true},
+        "previews": {"max-gif-size": 3_145_728},
+        "signaling": {"session-ping-limit": 200},
+        "experiments": {"enabled": 0},
+    })
+}
+
+/// `X-Nextcloud-Talk-Hash`: changes exactly when the advertised configuration changes.
+pub fn talk_hash(config: &AppConfig) -> String {
+    let mut hasher = Sha1::new();
+    hasher.update(TALK_API_VERSION.as_bytes());
+    hasher.update(FEATURES.join(",").as_bytes());
+    hasher.update(talk_config(config).to_string().as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// `GET /ocs/v{1,2}.php/cloud/capabilities`
+async fn capabilities(State(state): State<AppState>) -> ApiResult {
+    let (major, minor, micro) = state.settings.server_version;
+    let config = state.services.context.config();
+    let data = json!({
+        "version": {
+            "major": major,
+            "minor": minor,
+            "micro": micro,
+            "string": format!("{major}.{minor}.{micro}"),
+            "edition": "",
+            "extendedSupport": false,
+        },
+        "capabilities": {
+            "core": {"pollinterval": 60, "webdav-root": "remote.php/webdav", "reference-api": false},
+            "spreed": {
+                "features": FEATURES,
+                "features-local": LOCAL_FEATURES,
+                "config": talk_config(&config),
+                "config-local": {"chat": ["read-privacy", "typing-privacy"], "conversations": ["list-style"]},
+                "version": TALK_API_VERSION,
+            },
+        },
+    });
+    Ok(Ocs::ok(data).header("x-nextcloud-talk-hash", talk_hash(&config)))
+}

@@ -1,0 +1,399 @@
+//! Conversations API (v4): `/apps/spreed/api/v4/room…`, and the `TalkRoom` wire object.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{delete, get, post, put};
+use axum::Router;
+use confab_core::room::{AttendeeFlag, CreateRoom, ListOptions, RoomView};
+use serde::Serialize;
+use serde_json::json;
+use sha1::{Digest, Sha1};
+
+use super::auth::Caller;
+use super::capabilities::talk_hash;
+use super::chat::{ChatMessage, Viewer};
+use super::error::{ApiError, ApiResult};
+use super::ocs::Ocs;
+use super::params::Params;
+use super::{AppState, RoomToken};
+
+const PREFIX: &str = "/apps/spreed/api/v4/room";
+
+pub fn routes() -> Router<AppState> {
+    let r = |path: &str| format!("{PREFIX}{path}");
+    Router::new()
+        .route(&r(""), get(get_rooms).post(create_room))
+        .route(&r("/note-to-self"), get(get_note_to_self))
+        .route("/apps/spreed/api/v4/listed-room", get(get_listed_rooms))
+        .route(&r("/{token}"), get(get_single_room).put(rename_room).delete(delete_room))
+        .route(&r("/{token}/description"), put(set_description))
+        .route(&r("/{token}/public"), post(make_public).delete(make_private))
+        .route(&r("/{token}/password"), put(set_password))
+        .route(&r("/{token}/read-only"), put(set_read_only))
+        .route(&r("/{token}/listable"), put(set_listable))
+        .route(&r("/{token}/favorite"), post(add_to_favorites).delete(remove_from_favorites))
+        .route(&r("/{token}/archive"), post(archive_conversation).delete(unarchive_conversation))
+        .route(&r("/{token}/important"), post(mark_important).delete(unmark_important))
+        .route(&r("/{token}/sensitive"), post(mark_sensitive).delete(unmark_sensitive))
+        .route(&r("/{token}/notify"), post(set_notification_level))
+        .route(&r("/{token}/notify-calls"), post(set_notification_calls))
+        .route(&r("/{token}/webinar/lobby"), put(set_lobby))
+        .route(&r("/{token}/permissions/{mode}"), put(set_permissions))
+        .route(&r("/{token}/message-expiration"), post(set_message_expiration))
+        .route(&r("/{token}/participants/self"), delete(super::participant::remove_self_from_room))
+}
+
+/// The `Room` schema of upstream's OpenAPI, for one caller.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TalkRoom {
+    id: i64,
+    token: String,
+    #[serde(rename = "type")]
+    room_type: i64,
+    name: String,
+    display_name: String,
+    description: String,
+    object_type: String,
+    object_id: String,
+    participant_type: i64,
+    participant_flags: i64,
+    read_only: i64,
+    has_password: bool,
+    has_call: bool,
+    call_start_time: i64,
+    call_recording: i64,
+    can_start_call: bool,
+    last_activity: i64,
+    last_read_message: i64,
+    unread_messages: i64,
+    unread_mention: bool,
+    unread_mention_direct: bool,
+    is_favorite: bool,
+    can_leave_conversation: bool,
+    can_delete_conversation: bool,
+    notification_level: i64,
+    notification_calls: i64,
+    lobby_state: i64,
+    lobby_timer: i64,
+    last_ping: i64,
+    session_id: String,
+    sip_enabled: i64,
+    actor_type: String,
+    actor_id: String,
+    attendee_id: i64,
+    permissions: i64,
+    attendee_permissions: i64,
+    call_permissions: i64,
+    default_permissions: i64,
+    #[serde(rename = "canEnableSIP")]
+    can_enable_sip: bool,
+    attendee_pin: String,
+    last_common_read_message: i64,
+    listable: i64,
+    call_flag: i64,
+    message_expiration: i64,
+    avatar_version: String,
+    is_custom_avatar: bool,
+    breakout_room_mode: i64,
+    breakout_room_status: i64,
+    recording_consent: i64,
+    mention_permissions: i64,
+    live_transcription_language_id: String,
+    is_archived: bool,
+    is_important: bool,
+    is_sensitive: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_message: Option<ChatMessage>,
+}
+
+impl TalkRoom {
+    pub fn new(view: RoomView) -> Self {
+        let RoomView { room, attendee, session, .. } = &view;
+        let attendee = attendee.as_ref();
+        let viewer = attendee.map(|a| Viewer { actor_type: a.actor_type.as_str(), actor_id: &a.actor_id });
+        let avatar_version = hex::encode(&Sha1::digest(format!("{}{}", room.room_type.as_i64(), view.name).as_bytes())[..4]);
+        Self {
+            id: room.id,
+            token: room.token.clone(),
+            room_type: room.room_type.as_i64(),
+            name: view.name.clone(),
+            display_name: view.display_name.clone(),
+            description: if view.listing && room.listable as i64 == 0 { String::new() } else { room.description.clone() },
+            object_type: room.object_type.clone(),
+            object_id: room.object_id.clone(),
+            participant_type: attendee.map_or(4, |a| a.participant_type.as_i64()),
+            participant_flags: session.as_ref().map_or(0, |s| s.in_call),
+            read_only: i64::from(room.read_only),
+            has_password: room.has_password(),
+            has_call: !view.lobby_restricted && room.call_flag != 0,
+            call_start_time: room.call_start_time,
+            call_recording: 0,
+            can_start_call: view.can_start_call,
+            last_activity: room.last_activity,
+            last_read_message: view.last_read_message,
+            unread_messages: view.unread_messages,
+            unread_mention: view.unread_mention,
+            unread_mention_direct: view.unread_mention_direct,
+            is_favorite: attendee.is_some_and(|a| a.favorite),
+            can_leave_conversation: view.can_leave,
+            can_delete_conversation: view.can_delete,
+            notification_level: view.notification_level,
+            notification_calls: attendee.map_or(0, |a| a.notification_calls),
+            lobby_state: i64::from(room.lobby_state),
+            lobby_timer: room.lobby_timer,
+            last_ping: session.as_ref().map_or(0, |s| s.last_ping),
+            session_id: session.as_ref().map_or_else(|| "0".to_owned(), |s| s.id.clone()),
+            sip_enabled: room.sip_enabled,
+            actor_type: attendee.map_or_else(String::new, |a| a.actor_type.as_str().to_owned()),
+            actor_id: attendee.map_or_else(String::new, |a| a.actor_id.clone()),
+            attendee_id: attendee.map_or(0, |a| a.id),
+            permissions: view.permissions,
+            attendee_permissions: view.attendee_permissions,
+            call_permissions: 0,
+            default_permissions: room.default_permissions,
+            can_enable_sip: false,
+            attendee_pin: attendee.map_or_else(String::new, |a| a.pin.clone()),
+            last_common_read_message: 0,
+            listable: room.listable as i64,
+            call_flag: room.call_flag,
+            message_expiration: room.message_expiration,
+            avatar_version,
+            is_custom_avatar: false,
+            breakout_room_mode: room.breakout_room_mode,
+            breakout_room_status: room.breakout_room_status,
+            recording_consent: room.recording_consent,
+            mention_permissions: room.mention_permissions,
+            live_transcription_language_id: String::new(),
+            is_archived: attendee.is_some_and(|a| a.archived),
+            is_important: attendee.is_some_and(|a| a.important),
+            is_sensitive: attendee.is_some_and(|a| a.sensitive),
+            last_message: view.last_message.as_ref().map(|m| ChatMessage::new(m, &room.token, viewer)),
+        }
+    }
+}
+
+fn room_answer(state: &AppState, view: RoomView) -> Ocs {
+    Ocs::ok(TalkRoom::new(view)).header("x-nextcloud-talk-hash", talk_hash(&state.services.context.config()))
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v4/room` (capability `conversation-v4`)
+async fn get_rooms(State(state): State<AppState>, Caller(actor): Caller, params: Params) -> ApiResult {
+    let modified_before = state.services.context.now();
+    let options = ListOptions {
+        modified_since: params.int_or("modifiedSince", 0)?,
+        include_last_message: params.bool_or("includeLastMessage", true)?,
+    };
+    let views = state.services.rooms.list(&actor, options).await?;
+    let rooms: Vec<TalkRoom> = views.into_iter().map(TalkRoom::new).collect();
+    Ok(Ocs::ok(rooms)
+        .header("x-nextcloud-talk-hash", talk_hash(&state.services.context.config()))
+        .header("x-nextcloud-talk-modified-before", modified_before))
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v4/room/{token}` (capability `conversation-v4`)
+async fn get_single_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+    let view = state.services.rooms.get(&actor, &token).await?;
+    Ok(room_answer(&state, view))
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v4/room/note-to-self` (capability `note-to-self`)
+async fn get_note_to_self(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult {
+    let request = CreateRoom { room_type: 6, ..CreateRoom::default() };
+    let created = state.services.rooms.create(&actor, request).await?;
+    Ok(room_answer(&state, created.view))
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v4/listed-room` (capability `listable-rooms`)
+async fn get_listed_rooms(State(state): State<AppState>, Caller(actor): Caller, params: Params) -> ApiResult {
+    let search = params.str_or("searchTerm", "")?;
+    let views = state.services.rooms.listed(&actor, &search).await?;
+    Ok(Ocs::ok(views.into_iter().map(TalkRoom::new).collect::<Vec<_>>()))
+}
+
+fn create_request(params: &Params) -> Result<CreateRoom, ApiError> {
+    Ok(CreateRoom {
+        room_type: params.int_or("roomType", 2)?,
+        room_name: params.str_or("roomName", "")?,
+        invite: params.str_or("invite", "")?,
+        source: params.str_or("source", "")?,
+        object_type: params.str_or("objectType", "")?,
+        object_id: params.str_or("objectId", "")?,
+        password: params.str_or("password", "")?,
+        read_only: params.int_or("readOnly", 0)?,
+        listable: params.int_or("listable", 0)?,
+        message_expiration: params.int_or("messageExpiration", 0)?,
+        lobby_state: params.int_or("lobbyState", 0)?,
+        lobby_timer: params.int_or("lobbyTimer", 0)?,
+        sip_enabled: params.int_or("sipEnabled", 0)?,
+        permissions: params.int_or("permissions", 0)?,
+        recording_consent: params.int_or("recordingConsent", 0)?,
+        mention_permissions: params.int_or("mentionPermissions", 0)?,
+        description: params.str_or("description", "")?,
+        participants: params.string_lists("participants")?,
+    })
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room` (capabilities `conversation-v4`, `conversation-creation-all`)
+async fn create_room(State(state): State<AppState>, Caller(actor): Caller, params: Params) -> ApiResult {
+    let request = create_request(&params)?;
+    let created = state.services.rooms.create(&actor, request).await?;
+    let status = match (created.created, created.invalid_participants.is_empty()) {
+        (false, _) => StatusCode::OK,
+        (true, true) => StatusCode::CREATED,
+        (true, false) => StatusCode::ACCEPTED,
+    };
+    let mut data = serde_json::to_value(TalkRoom::new(created.view)).unwrap_or_default();
+    if !created.invalid_participants.is_empty() {
+        let mut invalid = serde_json::Map::new();
+        for (kind, id) in created.invalid_participants {
+            invalid.entry(kind).or_insert_with(|| json!([])).as_array_mut().map(|l| l.push(json!(id)));
+        }
+        data["invalidParticipants"] = serde_json::Value::Object(invalid);
+    }
+    Ok(Ocs::with_status(status, data))
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}` (`roomName`)
+async fn rename_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let name = params.str_or("roomName", "")?;
+    state.services.rooms.rename(&actor, &token, &name).await?;
+    Ok(Ocs::null())
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}`
+async fn delete_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+    state.services.rooms.delete(&actor, &token).await?;
+    Ok(Ocs::null())
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/description` (capability `room-description`)
+async fn set_description(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let description = params.str_or("description", "")?;
+    state.services.rooms.set_description(&actor, &token, &description).await?;
+    Ok(Ocs::null())
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/public`
+async fn make_public(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+    state.services.rooms.set_public(&actor, &token, true).await?;
+    Ok(Ocs::null())
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/public`
+async fn make_private(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+    state.services.rooms.set_public(&actor, &token, false).await?;
+    Ok(Ocs::null())
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/password` (`password`)
+async fn set_password(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let password = params.str_or("password", "")?;
+    state.services.rooms.set_password(&actor, &token, &password).await?;
+    Ok(Ocs::null())
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/read-only` (`state`, capability `read-only-rooms`)
+async fn set_read_only(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let value = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
+    state.services.rooms.set_read_only(&actor, &token, value).await?;
+    Ok(Ocs::null())
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/listable` (`scope`, capability `listable-rooms`)
+async fn set_listable(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let scope = params.int("scope")?.ok_or(ApiError::bad_param("scope"))?;
+    state.services.rooms.set_listable(&actor, &token, scope).await?;
+    Ok(Ocs::null())
+}
+
+async fn set_flag(state: AppState, actor: confab_core::Actor, token: String, flag: AttendeeFlag, on: bool) -> ApiResult {
+    let view = state.services.rooms.set_flag(&actor, &token, flag, on).await?;
+    Ok(match flag {
+        AttendeeFlag::Favorite => Ocs::null(),
+        AttendeeFlag::Archived | AttendeeFlag::Important | AttendeeFlag::Sensitive => Ocs::ok(TalkRoom::new(view)),
+    })
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/favorite` (capability `favorites`)
+async fn add_to_favorites(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Favorite, true).await
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/favorite` (capability `favorites`)
+async fn remove_from_favorites(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Favorite, false).await
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/archive` (capability `archived-conversations-v2`)
+async fn archive_conversation(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Archived, true).await
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/archive` (capability `archived-conversations-v2`)
+async fn unarchive_conversation(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Archived, false).await
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/important` (capability `important-conversations`)
+async fn mark_important(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Important, true).await
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/important` (capability `important-conversations`)
+async fn unmark_important(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Important, false).await
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/sensitive` (capability `sensitive-conversations`)
+async fn mark_sensitive(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Sensitive, true).await
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/sensitive` (capability `sensitive-conversations`)
+async fn unmark_sensitive(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+    set_flag(s, a, t, AttendeeFlag::Sensitive, false).await
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/notify` (`level`, capability `notification-levels`)
+async fn set_notification_level(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let level = params.int("level")?.ok_or(ApiError::bad_param("level"))?;
+    state.services.rooms.set_notification_level(&actor, &token, level).await?;
+    Ok(Ocs::null())
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/notify-calls` (`level`, capability `notification-calls`)
+async fn set_notification_calls(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let level = params.int("level")?.ok_or(ApiError::bad_param("level"))?;
+    state.services.rooms.set_notification_calls(&actor, &token, level).await?;
+    Ok(Ocs::null())
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/webinar/lobby` (`state`, `timer`, capability `webinary-lobby`)
+async fn set_lobby(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let lobby = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
+    let timer = params.int("timer")?;
+    let view = state.services.rooms.set_lobby(&actor, &token, lobby, timer).await?;
+    state.lobby_timers.notify_one();
+    Ok(room_answer(&state, view))
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/permissions/{mode}` (capability `conversation-permissions`)
+async fn set_permissions(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    Path((_, mode)): Path<(String, String)>,
+    params: Params,
+) -> ApiResult {
+    let permissions = params.int("permissions")?.ok_or(ApiError::bad_param("permissions"))?;
+    let view = state.services.rooms.set_default_permissions(&actor, &token, &mode, permissions).await?;
+    Ok(room_answer(&state, view))
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/message-expiration` (`seconds`)
+async fn set_message_expiration(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+    let seconds = params.int("seconds")?.ok_or(ApiError::bad_param("seconds"))?;
+    state.services.rooms.set_message_expiration(&actor, &token, seconds).await?;
+    Ok(Ocs::null())
+}

@@ -1,0 +1,237 @@
+//! [`ParticipantStore`]: attendees and their sessions.
+
+use async_trait::async_trait;
+use confab_core::chat::NewMessage;
+use confab_core::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
+use confab_core::store::{ParticipantStore, StoreResult};
+use confab_core::StoreError;
+use sqlx::{Any, Row, Transaction};
+
+use crate::chat::{append, placeholders};
+use crate::error::OrStore;
+use crate::rows;
+use crate::SqlStore;
+
+const INSERT_ATTENDEE: &str = "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, \
+    participant_type, invited_cloud_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+
+const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participant_type = $3, permissions = $4, \
+    notification_level = $5, notification_calls = $6, favorite = $7, archived = $8, important = $9, \
+    sensitive = $10, last_read_message = $11, last_mention_message = $12, last_mention_direct = $13, pin = $14 \
+    WHERE id = $1";
+
+const INSERT_SESSION: &str = "INSERT INTO sessions (id, attendee_id, room_id, client_session, in_call, last_ping, state) \
+    VALUES ($1, $2, $3, $4, 0, $5, 1)";
+
+/// Inserts attendees into room `room_id` inside `tx`; returns their ids in order.
+pub(crate) async fn insert_attendees(
+    tx: &mut Transaction<'_, Any>,
+    room_id: i64,
+    attendees: &[NewAttendee],
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut ids = Vec::with_capacity(attendees.len());
+    for a in attendees {
+        let id: i64 = sqlx::query(INSERT_ATTENDEE)
+            .bind(room_id)
+            .bind(a.actor_type.as_str())
+            .bind(&a.actor_id)
+            .bind(&a.display_name)
+            .bind(a.participant_type.as_i64())
+            .bind(&a.invited_cloud_id)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("id")?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+async fn attendees_by_ids(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<Vec<Attendee>, sqlx::Error> {
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT {} FROM attendees a WHERE a.id IN ({}) ORDER BY a.id",
+            rows::ATTENDEE_COLUMNS,
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        found.extend(rows::all(&query.fetch_all(&mut **tx).await?, rows::attendee)?);
+    }
+    Ok(found)
+}
+
+/// Opens a session inside `tx`, replacing the one the same client held in the room.
+async fn insert_session(
+    tx: &mut Transaction<'_, Any>,
+    room_id: i64,
+    attendee_id: i64,
+    session: &NewSession,
+) -> Result<Session, sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE room_id = $1 AND client_session = $2")
+        .bind(room_id)
+        .bind(&session.client_session)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(INSERT_SESSION)
+        .bind(&session.id)
+        .bind(attendee_id)
+        .bind(room_id)
+        .bind(&session.client_session)
+        .bind(session.last_ping)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Session {
+        id: session.id.clone(),
+        attendee_id,
+        client_session: session.client_session.clone(),
+        in_call: 0,
+        last_ping: session.last_ping,
+        state: 1,
+    })
+}
+
+#[async_trait]
+impl ParticipantStore for SqlStore {
+    async fn attendees(&self, room_id: i64) -> StoreResult<Vec<Attendee>> {
+        let sql = format!("SELECT {} FROM attendees a WHERE a.room_id = $1 ORDER BY a.id", rows::ATTENDEE_COLUMNS);
+        let found = sqlx::query(&sql).bind(room_id).fetch_all(&self.reader).await.or_store()?;
+        rows::all(&found, rows::attendee).or_store()
+    }
+
+    async fn attendee_by_id(&self, room_id: i64, attendee_id: i64) -> StoreResult<Option<Attendee>> {
+        let sql = format!("SELECT {} FROM attendees a WHERE a.room_id = $1 AND a.id = $2", rows::ATTENDEE_COLUMNS);
+        let row = sqlx::query(&sql).bind(room_id).bind(attendee_id).fetch_optional(&self.reader).await.or_store()?;
+        row.as_ref().map(rows::attendee).transpose().or_store()
+    }
+
+    async fn attendee_by_actor(&self, room_id: i64, actor_type: ActorType, actor_id: &str) -> StoreResult<Option<Attendee>> {
+        let sql = format!(
+            "SELECT {} FROM attendees a WHERE a.room_id = $1 AND a.actor_type = $2 AND a.actor_id = $3",
+            rows::ATTENDEE_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(room_id)
+            .bind(actor_type.as_str())
+            .bind(actor_id)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
+        row.as_ref().map(rows::attendee).transpose().or_store()
+    }
+
+    async fn add_attendees(&self, room_id: i64, attendees: &[NewAttendee], messages: &[NewMessage]) -> StoreResult<Vec<Attendee>> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        let ids = insert_attendees(&mut tx, room_id, attendees).await.or_store()?;
+        append(&mut tx, self.backend, messages).await.or_store()?;
+        let added = attendees_by_ids(&mut tx, &ids).await.or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(added)
+    }
+
+    async fn update_attendee(&self, a: &Attendee, messages: &[NewMessage]) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        let updated = sqlx::query(UPDATE_ATTENDEE)
+            .bind(a.id)
+            .bind(&a.display_name)
+            .bind(a.participant_type.as_i64())
+            .bind(a.permissions)
+            .bind(a.notification_level)
+            .bind(a.notification_calls)
+            .bind(i64::from(a.favorite))
+            .bind(i64::from(a.archived))
+            .bind(i64::from(a.important))
+            .bind(i64::from(a.sensitive))
+            .bind(a.last_read_message)
+            .bind(a.last_mention_message)
+            .bind(a.last_mention_direct)
+            .bind(&a.pin)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        append(&mut tx, self.backend, messages).await.or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(())
+    }
+
+    async fn remove_attendees(&self, room_id: i64, attendee_ids: &[i64], messages: &[NewMessage]) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        for id in attendee_ids {
+            sqlx::query("DELETE FROM sessions WHERE attendee_id = $1 AND room_id = $2")
+                .bind(id)
+                .bind(room_id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
+            sqlx::query("DELETE FROM attendees WHERE room_id = $1 AND id = $2")
+                .bind(room_id)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
+        }
+        append(&mut tx, self.backend, messages).await.or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(())
+    }
+
+    async fn sessions_of_room(&self, room_id: i64) -> StoreResult<Vec<Session>> {
+        let sql = format!("SELECT {} FROM sessions WHERE room_id = $1 ORDER BY last_ping", rows::SESSION_COLUMNS);
+        let found = sqlx::query(&sql).bind(room_id).fetch_all(&self.reader).await.or_store()?;
+        rows::all(&found, rows::session).or_store()
+    }
+
+    async fn session(&self, session_id: &str) -> StoreResult<Option<Session>> {
+        let sql = format!("SELECT {} FROM sessions WHERE id = $1", rows::SESSION_COLUMNS);
+        let row = sqlx::query(&sql).bind(session_id).fetch_optional(&self.reader).await.or_store()?;
+        row.as_ref().map(rows::session).transpose().or_store()
+    }
+
+    async fn session_of_client(&self, room_id: i64, client_session: &str) -> StoreResult<Option<Session>> {
+        let sql = format!("SELECT {} FROM sessions WHERE room_id = $1 AND client_session = $2", rows::SESSION_COLUMNS);
+        let row = sqlx::query(&sql).bind(room_id).bind(client_session).fetch_optional(&self.reader).await.or_store()?;
+        row.as_ref().map(rows::session).transpose().or_store()
+    }
+
+    async fn open_session(&self, room_id: i64, attendee_id: i64, session: &NewSession) -> StoreResult<Session> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        let opened = insert_session(&mut tx, room_id, attendee_id, session).await.or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(opened)
+    }
+
+    async fn add_guest_with_session(&self, room_id: i64, guest: &NewAttendee, session: &NewSession) -> StoreResult<(Attendee, Session)> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        let ids = insert_attendees(&mut tx, room_id, std::slice::from_ref(guest)).await.or_store()?;
+        let opened = insert_session(&mut tx, room_id, ids[0], session).await.or_store()?;
+        let attendee = attendees_by_ids(&mut tx, &ids).await.or_store()?.pop().ok_or(StoreError::NotFound)?;
+        tx.commit().await.or_store()?;
+        Ok((attendee, opened))
+    }
+
+    async fn close_session(&self, session_id: &str) -> StoreResult<bool> {
+        let deleted = sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(session_id)
+            .execute(&self.writer)
+            .await
+            .or_store()?;
+        Ok(deleted.rows_affected() > 0)
+    }
+
+    async fn update_session(&self, s: &Session) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET in_call = $2, last_ping = $3, state = $4 WHERE id = $1")
+            .bind(&s.id)
+            .bind(s.in_call)
+            .bind(s.last_ping)
+            .bind(s.state)
+            .execute(&self.writer)
+            .await
+            .or_store()?;
+        Ok(())
+    }
+}

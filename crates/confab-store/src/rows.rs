@@ -1,0 +1,140 @@
+//! Row → domain type mapping, with the column lists the queries select.
+
+use confab_core::account::{Group, User};
+use confab_core::chat::{Message, MessageType};
+use confab_core::participant::{ActorType, Attendee, ParticipantType, Session};
+use confab_core::room::{Listable, Room, RoomType};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+pub(crate) const USER_COLUMNS: &str = "id, display_name, email, password_hash, created_at";
+
+pub(crate) const ROOM_COLUMNS: &str = "r.id, r.token, r.type, r.name, r.description, r.password_hash, \
+    r.read_only, r.listable, r.lobby_state, r.lobby_timer, r.default_permissions, r.call_permissions, \
+    r.message_expiration, r.object_type, r.object_id, r.breakout_room_mode, r.breakout_room_status, \
+    r.sip_enabled, r.mention_permissions, r.recording_consent, r.call_flag, r.call_start_time, \
+    r.last_activity, r.last_message_id, r.created_at, r.modified_at";
+
+pub(crate) const ATTENDEE_COLUMNS: &str = "a.id AS a_id, a.room_id AS a_room_id, a.actor_type, a.actor_id, \
+    a.display_name AS a_display_name, a.participant_type, a.permissions, a.notification_level, \
+    a.notification_calls, a.favorite, a.archived, a.important, a.sensitive, a.last_read_message, \
+    a.last_mention_message, a.last_mention_direct, a.invited_cloud_id, a.pin";
+
+pub(crate) const SESSION_COLUMNS: &str = "id, attendee_id, client_session, in_call, last_ping, state";
+
+pub(crate) const MESSAGE_COLUMNS: &str = "id, room_id, actor_type, actor_id, actor_display_name, message, \
+    message_type, system_message, parameters, reference_id, parent_id, created_at, expires_at, silent";
+
+fn corrupt(column: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode { index: column.to_owned(), source: "value outside the domain".into() }
+}
+
+fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+pub(crate) fn user(row: &AnyRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("id")?,
+        display_name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        password_hash: row.try_get("password_hash")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(crate) fn group(row: &AnyRow) -> Result<Group, sqlx::Error> {
+    Ok(Group { id: row.try_get("id")?, display_name: row.try_get("display_name")? })
+}
+
+pub(crate) fn room(row: &AnyRow) -> Result<Room, sqlx::Error> {
+    Ok(Room {
+        id: row.try_get("id")?,
+        token: row.try_get("token")?,
+        room_type: RoomType::from_i64(row.try_get("type")?).ok_or_else(|| corrupt("type"))?,
+        name: row.try_get("name")?,
+        description: row.try_get("description")?,
+        password_hash: row.try_get("password_hash")?,
+        read_only: flag(row, "read_only")?,
+        listable: Listable::from_i64(row.try_get("listable")?).ok_or_else(|| corrupt("listable"))?,
+        lobby_state: flag(row, "lobby_state")?,
+        lobby_timer: row.try_get("lobby_timer")?,
+        default_permissions: row.try_get("default_permissions")?,
+        call_permissions: row.try_get("call_permissions")?,
+        message_expiration: row.try_get("message_expiration")?,
+        object_type: row.try_get("object_type")?,
+        object_id: row.try_get("object_id")?,
+        breakout_room_mode: row.try_get("breakout_room_mode")?,
+        breakout_room_status: row.try_get("breakout_room_status")?,
+        sip_enabled: row.try_get("sip_enabled")?,
+        mention_permissions: row.try_get("mention_permissions")?,
+        recording_consent: row.try_get("recording_consent")?,
+        call_flag: row.try_get("call_flag")?,
+        call_start_time: row.try_get("call_start_time")?,
+        last_activity: row.try_get("last_activity")?,
+        last_message_id: row.try_get("last_message_id")?,
+        created_at: row.try_get("created_at")?,
+        modified_at: row.try_get("modified_at")?,
+    })
+}
+
+pub(crate) fn attendee(row: &AnyRow) -> Result<Attendee, sqlx::Error> {
+    Ok(Attendee {
+        id: row.try_get("a_id")?,
+        room_id: row.try_get("a_room_id")?,
+        actor_type: ActorType::parse(&row.try_get::<String, _>("actor_type")?).ok_or_else(|| corrupt("actor_type"))?,
+        actor_id: row.try_get("actor_id")?,
+        display_name: row.try_get("a_display_name")?,
+        participant_type: ParticipantType::from_i64(row.try_get("participant_type")?)
+            .ok_or_else(|| corrupt("participant_type"))?,
+        permissions: row.try_get("permissions")?,
+        notification_level: row.try_get("notification_level")?,
+        notification_calls: row.try_get("notification_calls")?,
+        favorite: flag(row, "favorite")?,
+        archived: flag(row, "archived")?,
+        important: flag(row, "important")?,
+        sensitive: flag(row, "sensitive")?,
+        last_read_message: row.try_get("last_read_message")?,
+        last_mention_message: row.try_get("last_mention_message")?,
+        last_mention_direct: row.try_get("last_mention_direct")?,
+        invited_cloud_id: row.try_get("invited_cloud_id")?,
+        pin: row.try_get("pin")?,
+    })
+}
+
+pub(crate) fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
+    Ok(Session {
+        id: row.try_get("id")?,
+        attendee_id: row.try_get("attendee_id")?,
+        client_session: row.try_get("client_session")?,
+        in_call: row.try_get("in_call")?,
+        last_ping: row.try_get("last_ping")?,
+        state: row.try_get("state")?,
+    })
+}
+
+pub(crate) fn message(row: &AnyRow) -> Result<Message, sqlx::Error> {
+    let parameters: String = row.try_get("parameters")?;
+    Ok(Message {
+        id: row.try_get("id")?,
+        room_id: row.try_get("room_id")?,
+        actor_type: row.try_get("actor_type")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_display_name: row.try_get("actor_display_name")?,
+        message: row.try_get("message")?,
+        message_type: MessageType::parse(&row.try_get::<String, _>("message_type")?)
+            .ok_or_else(|| corrupt("message_type"))?,
+        system_message: row.try_get("system_message")?,
+        parameters: serde_json::from_str(&parameters).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        reference_id: row.try_get("reference_id")?,
+        parent_id: row.try_get("parent_id")?,
+        created_at: row.try_get("created_at")?,
+        expires_at: row.try_get("expires_at")?,
+        silent: flag(row, "silent")?,
+    })
+}
+
+/// Maps every row with `f`.
+pub(crate) fn all<T>(rows: &[AnyRow], f: fn(&AnyRow) -> Result<T, sqlx::Error>) -> Result<Vec<T>, sqlx::Error> {
+    rows.iter().map(f).collect()
+}

@@ -1,0 +1,455 @@
+//! `ParticipantStore`: attendees and their sessions.
+
+use confab_core::participant::{ActorType, Attendee, NewAttendee, ParticipantType, Session};
+use confab_core::store::{ChatStore, ParticipantStore};
+
+use crate::support::{
+    assert_conflict, assert_not_found, each_backend, guest, member, new_session, room_with, system, NOW,
+};
+
+/// The attendee of user `id` in `room_id`; panics when there is none.
+async fn attendee(store: &impl ParticipantStore, room_id: i64, id: &str) -> Attendee {
+    store
+        .attendee_by_actor(room_id, ActorType::Users, id)
+        .await
+        .expect("read attendee")
+        .unwrap_or_else(|| panic!("{id} attends room {room_id}"))
+}
+
+fn session_ids(sessions: &[Session]) -> Vec<&str> {
+    sessions.iter().map(|s| s.id.as_str()).collect()
+}
+
+#[tokio::test]
+async fn attendees_are_listed_in_id_order_with_defaults() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let invited = NewAttendee {
+            actor_type: ActorType::FederatedUsers,
+            actor_id: "carol@remote.example".to_owned(),
+            display_name: "Carol".to_owned(),
+            participant_type: ParticipantType::User,
+            invited_cloud_id: "carol@remote.example".to_owned(),
+        };
+        store.add_attendees(room.id, std::slice::from_ref(&invited), &[]).await?;
+
+        let attendees = store.attendees(room.id).await?;
+        assert_eq!(attendees.len(), 3);
+        assert!(attendees.windows(2).all(|w| w[0].id < w[1].id));
+        let alice = &attendees[0];
+        assert_eq!(
+            *alice,
+            Attendee {
+                id: alice.id,
+                room_id: room.id,
+                actor_type: ActorType::Users,
+                actor_id: "alice".to_owned(),
+                display_name: "ALICE".to_owned(),
+                participant_type: ParticipantType::Owner,
+                permissions: 0,
+                notification_level: 0,
+                notification_calls: 1,
+                favorite: false,
+                archived: false,
+                important: false,
+                sensitive: false,
+                last_read_message: 0,
+                last_mention_message: 0,
+                last_mention_direct: 0,
+                invited_cloud_id: String::new(),
+                pin: String::new(),
+            }
+        );
+        assert_eq!(attendees[1].actor_id, "bob");
+        assert_eq!(attendees[2].actor_type, ActorType::FederatedUsers);
+        assert_eq!(attendees[2].invited_cloud_id, "carol@remote.example");
+        assert!(store.attendees(room.id + 1000).await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attendee_by_id_finds_only_attendees_of_that_room() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["bob"]).await?;
+        let alice = attendee(&store, r1.id, "alice").await;
+        assert_eq!(store.attendee_by_id(r1.id, alice.id).await?, Some(alice.clone()));
+        assert_eq!(store.attendee_by_id(r2.id, alice.id).await?, None);
+        assert_eq!(store.attendee_by_id(r1.id, alice.id + 1000).await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attendee_by_actor_tells_actor_types_apart() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        store.add_attendees(room.id, &[guest("alice")], &[]).await?;
+        let user = store.attendee_by_actor(room.id, ActorType::Users, "alice").await?.expect("user attends");
+        let as_guest = store.attendee_by_actor(room.id, ActorType::Guests, "alice").await?.expect("guest attends");
+        assert_ne!(user.id, as_guest.id);
+        assert_eq!(user.participant_type, ParticipantType::Owner);
+        assert_eq!(as_guest.participant_type, ParticipantType::Guest);
+        assert_eq!(store.attendee_by_actor(room.id, ActorType::Emails, "alice").await?, None);
+        assert_eq!(store.attendee_by_actor(room.id, ActorType::Users, "bob").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_attendees_returns_the_stored_attendees_and_appends_messages() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let added = store
+            .add_attendees(
+                room.id,
+                &[member("bob"), member("carol")],
+                &[system(room.id, "user_added", NOW + 1), system(room.id, "user_added", NOW + 2)],
+            )
+            .await?;
+        assert_eq!(added.iter().map(|a| a.actor_id.as_str()).collect::<Vec<_>>(), ["bob", "carol"]);
+        assert_eq!(added[0], attendee(&store, room.id, "bob").await);
+        assert_eq!(added[1], attendee(&store, room.id, "carol").await);
+        assert_eq!(store.attendees(room.id).await?.len(), 3);
+
+        let messages = store.messages_after(room.id, 0, 10).await?;
+        assert_eq!(messages.len(), 2);
+        assert!(messages.iter().all(|m| m.system_message == "user_added"));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_attendees_rejects_an_actor_already_in_the_room_and_adds_nothing() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let result = store
+            .add_attendees(room.id, &[member("bob"), member("alice")], &[system(room.id, "user_added", NOW)])
+            .await;
+        assert_conflict(result);
+        assert_eq!(store.attendee_by_actor(room.id, ActorType::Users, "bob").await?, None);
+        assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
+        assert_eq!(store.attendees(room.id).await?.len(), 1);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_attendees_allows_the_same_actor_in_another_room() {
+    each_backend(|store| async move {
+        room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["bob"]).await?;
+        let added = store.add_attendees(r2.id, &[member("alice")], &[]).await?;
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].room_id, r2.id);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_attendee_writes_every_mutable_field_and_appends_messages() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let bob = attendee(&store, room.id, "bob").await;
+        let changed = Attendee {
+            display_name: "Robert".to_owned(),
+            participant_type: ParticipantType::Moderator,
+            permissions: 254,
+            notification_level: 3,
+            notification_calls: 0,
+            favorite: true,
+            archived: true,
+            important: true,
+            sensitive: true,
+            last_read_message: 17,
+            last_mention_message: 12,
+            last_mention_direct: 11,
+            pin: "123456".to_owned(),
+            ..bob.clone()
+        };
+        store.update_attendee(&changed, &[system(room.id, "moderator_promoted", NOW + 1)]).await?;
+        assert_eq!(store.attendee_by_id(room.id, bob.id).await?, Some(changed));
+        let messages = store.messages_after(room.id, 0, 10).await?;
+        assert_eq!(messages.iter().map(|m| m.system_message.as_str()).collect::<Vec<_>>(), ["moderator_promoted"]);
+        // Other attendees stay as they were.
+        assert_eq!(attendee(&store, room.id, "alice").await.display_name, "ALICE");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_attendee_keeps_actor_and_room() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let bob = attendee(&store, room.id, "bob").await;
+        let stale = Attendee {
+            actor_type: ActorType::Guests,
+            actor_id: "mallory".to_owned(),
+            invited_cloud_id: "x@y".to_owned(),
+            favorite: true,
+            ..bob.clone()
+        };
+        store.update_attendee(&stale, &[]).await?;
+        assert_eq!(store.attendee_by_id(room.id, bob.id).await?, Some(Attendee { favorite: true, ..bob }));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_attendee_of_a_missing_attendee_is_not_found_and_appends_nothing() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let bob = attendee(&store, room.id, "bob").await;
+        store.remove_attendees(room.id, &[bob.id], &[]).await?;
+        assert_not_found(store.update_attendee(&bob, &[system(room.id, "moderator_promoted", NOW)]).await);
+        assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn remove_attendees_removes_them_with_their_sessions_and_appends_messages() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob", "carol"]).await?;
+        let alice = attendee(&store, room.id, "alice").await;
+        let bob = attendee(&store, room.id, "bob").await;
+        let carol = attendee(&store, room.id, "carol").await;
+        store.open_session(room.id, alice.id, &new_session("sa", "ca", NOW)).await?;
+        store.open_session(room.id, bob.id, &new_session("sb1", "cb1", NOW)).await?;
+        store.open_session(room.id, bob.id, &new_session("sb2", "cb2", NOW)).await?;
+        store.open_session(room.id, carol.id, &new_session("sc", "cc", NOW)).await?;
+
+        store
+            .remove_attendees(
+                room.id,
+                &[bob.id, carol.id],
+                &[system(room.id, "user_removed", NOW + 1), system(room.id, "user_removed", NOW + 1)],
+            )
+            .await?;
+
+        assert_eq!(store.attendees(room.id).await?, [alice]);
+        assert_eq!(session_ids(&store.sessions_of_room(room.id).await?), ["sa"]);
+        assert_eq!(store.session("sb1").await?, None);
+        assert_eq!(store.messages_after(room.id, 0, 10).await?.len(), 2);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn remove_attendees_leaves_attendees_of_other_rooms_alone() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["bob"]).await?;
+        let bob = attendee(&store, r2.id, "bob").await;
+        store.open_session(r2.id, bob.id, &new_session("sb", "cb", NOW)).await?;
+
+        store.remove_attendees(r1.id, &[bob.id], &[]).await?;
+
+        assert_eq!(store.attendee_by_id(r2.id, bob.id).await?, Some(bob));
+        assert!(store.session("sb").await?.is_some(), "bob's session in r2 stays");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn open_session_opens_an_active_session_that_can_be_looked_up() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let alice = attendee(&store, room.id, "alice").await;
+        let opened = store.open_session(room.id, alice.id, &new_session("s1", "client-1", NOW)).await?;
+        let expected = Session {
+            id: "s1".to_owned(),
+            attendee_id: alice.id,
+            client_session: "client-1".to_owned(),
+            in_call: 0,
+            last_ping: NOW,
+            state: 1,
+        };
+        assert_eq!(opened, expected);
+        assert_eq!(store.session("s1").await?, Some(expected.clone()));
+        assert_eq!(store.session_of_client(room.id, "client-1").await?, Some(expected.clone()));
+        assert_eq!(store.sessions_of_room(room.id).await?, [expected]);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn session_lookups_return_none_when_missing() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let alice = attendee(&store, r1.id, "alice").await;
+        store.open_session(r1.id, alice.id, &new_session("s1", "client-1", NOW)).await?;
+        assert_eq!(store.session("unknown").await?, None);
+        assert_eq!(store.session_of_client(r1.id, "client-2").await?, None);
+        assert_eq!(store.session_of_client(r2.id, "client-1").await?, None);
+        assert!(store.sessions_of_room(r2.id).await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn open_session_replaces_the_session_of_the_same_client_in_the_room() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let alice = attendee(&store, r1.id, "alice").await;
+        let bob = attendee(&store, r1.id, "bob").await;
+        let alice2 = attendee(&store, r2.id, "alice").await;
+        store.open_session(r1.id, alice.id, &new_session("old", "client", NOW)).await?;
+        store.open_session(r1.id, alice.id, &new_session("other-client", "client-b", NOW)).await?;
+        store.open_session(r2.id, alice2.id, &new_session("elsewhere", "client", NOW)).await?;
+
+        // Even another attendee reusing the client session takes it over.
+        let new = store.open_session(r1.id, bob.id, &new_session("new", "client", NOW + 5)).await?;
+
+        assert_eq!(store.session("old").await?, None);
+        assert_eq!(store.session_of_client(r1.id, "client").await?, Some(new));
+        let mut ids = session_ids(&store.sessions_of_room(r1.id).await?).into_iter().map(str::to_owned).collect::<Vec<_>>();
+        ids.sort();
+        assert_eq!(ids, ["new", "other-client"]);
+        assert!(store.session("elsewhere").await?.is_some(), "the same client in another room keeps its session");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn open_session_rejects_a_duplicate_session_id() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let alice = attendee(&store, r1.id, "alice").await;
+        let alice2 = attendee(&store, r2.id, "alice").await;
+        store.open_session(r1.id, alice.id, &new_session("s1", "c1", NOW)).await?;
+        assert_conflict(store.open_session(r2.id, alice2.id, &new_session("s1", "c2", NOW)).await);
+        assert_eq!(store.session("s1").await?.map(|s| s.attendee_id), Some(alice.id));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_of_room_are_ordered_by_last_ping() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let alice = attendee(&store, room.id, "alice").await;
+        let bob = attendee(&store, room.id, "bob").await;
+        store.open_session(room.id, alice.id, &new_session("late", "c1", NOW + 30)).await?;
+        store.open_session(room.id, bob.id, &new_session("early", "c2", NOW + 10)).await?;
+        store.open_session(room.id, alice.id, &new_session("middle", "c3", NOW + 20)).await?;
+        assert_eq!(session_ids(&store.sessions_of_room(room.id).await?), ["early", "middle", "late"]);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_guest_with_session_creates_the_guest_and_its_session() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let (added, session) = store.add_guest_with_session(room.id, &guest("g1"), &new_session("sg", "cg", NOW)).await?;
+        assert_eq!((added.room_id, added.actor_type, added.actor_id.as_str()), (room.id, ActorType::Guests, "g1"));
+        assert_eq!(added.participant_type, ParticipantType::Guest);
+        assert_eq!(store.attendee_by_actor(room.id, ActorType::Guests, "g1").await?, Some(added.clone()));
+        assert_eq!(session.attendee_id, added.id);
+        assert_eq!((session.id.as_str(), session.in_call, session.state), ("sg", 0, 1));
+        assert_eq!(store.session("sg").await?, Some(session));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_guest_with_session_rejects_a_guest_already_in_the_room() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        store.add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "c1", NOW)).await?;
+        assert_conflict(store.add_guest_with_session(room.id, &guest("g1"), &new_session("s2", "c2", NOW)).await);
+        assert_eq!(store.session("s2").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_guest_with_session_adds_no_guest_when_the_session_conflicts() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let alice = attendee(&store, room.id, "alice").await;
+        store.open_session(room.id, alice.id, &new_session("taken", "c1", NOW)).await?;
+        assert_conflict(store.add_guest_with_session(room.id, &guest("g1"), &new_session("taken", "c2", NOW)).await);
+        assert_eq!(store.attendee_by_actor(room.id, ActorType::Guests, "g1").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_guest_with_session_replaces_the_session_of_the_same_client() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let (first, _) = store.add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "tab", NOW)).await?;
+        let (second, _) = store.add_guest_with_session(room.id, &guest("g2"), &new_session("s2", "tab", NOW)).await?;
+        assert_eq!(store.session("s1").await?, None);
+        assert_eq!(store.session_of_client(room.id, "tab").await?.map(|s| s.attendee_id), Some(second.id));
+        assert!(store.attendee_by_id(room.id, first.id).await?.is_some(), "the earlier guest stays an attendee");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn close_session_reports_whether_the_session_existed() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let alice = attendee(&store, room.id, "alice").await;
+        store.open_session(room.id, alice.id, &new_session("s1", "c1", NOW)).await?;
+        store.open_session(room.id, alice.id, &new_session("s2", "c2", NOW)).await?;
+        assert!(store.close_session("s1").await?);
+        assert!(!store.close_session("s1").await?);
+        assert!(!store.close_session("never").await?);
+        assert_eq!(store.session("s1").await?, None);
+        assert_eq!(session_ids(&store.sessions_of_room(room.id).await?), ["s2"]);
+        assert!(store.attendee_by_id(room.id, alice.id).await?.is_some(), "closing a session keeps the attendee");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_session_writes_in_call_last_ping_and_state() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let alice = attendee(&store, room.id, "alice").await;
+        let bob = attendee(&store, room.id, "bob").await;
+        let opened = store.open_session(room.id, alice.id, &new_session("s1", "c1", NOW)).await?;
+        let other = store.open_session(room.id, bob.id, &new_session("s2", "c2", NOW)).await?;
+        let changed = Session { in_call: 7, last_ping: NOW + 30, state: 0, ..opened.clone() };
+        store.update_session(&changed).await?;
+        assert_eq!(store.session("s1").await?, Some(changed));
+        assert_eq!(store.session("s2").await?, Some(other));
+
+        // The attendee and client session are not the session's to change.
+        let stale = Session { attendee_id: bob.id, client_session: "c9".to_owned(), in_call: 1, ..opened };
+        store.update_session(&stale).await?;
+        let stored = store.session("s1").await?.expect("session exists");
+        assert_eq!((stored.attendee_id, stored.client_session.as_str(), stored.in_call), (alice.id, "c1", 1));
+        Ok(())
+    })
+    .await;
+}

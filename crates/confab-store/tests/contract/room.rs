@@ -1,0 +1,427 @@
+//! `RoomStore`: conversations, their lookups, updates, deletion and lobby timers.
+
+use confab_core::participant::{ActorType, ParticipantType};
+use confab_core::room::{Listable, NewRoom, Room, RoomType};
+use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
+use confab_store::SqlStore;
+
+use crate::support::{
+    assert_conflict, assert_not_found, comment, each_backend, guest, member, new_room, new_session, owner, room_with,
+    system, NOW,
+};
+
+fn tokens(rooms: &[Room]) -> Vec<&str> {
+    rooms.iter().map(|r| r.token.as_str()).collect()
+}
+
+/// Creates a room of `room_type` with `listable` and the given name.
+async fn listed(store: &SqlStore, token: &str, room_type: RoomType, listable: Listable, name: &str) -> Room {
+    let mut room = new_room(token, room_type);
+    room.listable = listable;
+    room.name = name.to_owned();
+    store.create_room(&room, &[owner("owner")], &[]).await.expect("create room")
+}
+
+/// Creates a room whose lobby is `active` with `timer`.
+async fn lobby(store: &SqlStore, token: &str, active: bool, timer: i64) -> Room {
+    let mut room = new_room(token, RoomType::Group);
+    room.lobby_state = active;
+    room.lobby_timer = timer;
+    store.create_room(&room, &[], &[]).await.expect("create room")
+}
+
+#[tokio::test]
+async fn create_room_stores_every_setting() {
+    each_backend(|store| async move {
+        let new = NewRoom {
+            token: "abc123".to_owned(),
+            room_type: RoomType::Public,
+            name: "Planning".to_owned(),
+            description: "Quarterly planning".to_owned(),
+            password_hash: "argon2-hash".to_owned(),
+            read_only: true,
+            listable: Listable::All,
+            lobby_state: true,
+            lobby_timer: NOW + 3600,
+            default_permissions: 126,
+            message_expiration: 3600,
+            object_type: "file".to_owned(),
+            object_id: "42".to_owned(),
+            sip_enabled: 1,
+            mention_permissions: 1,
+            recording_consent: 2,
+            created_at: NOW,
+        };
+        let room = store.create_room(&new, &[], &[]).await?;
+        assert!(room.id > 0);
+        let expected = Room {
+            id: room.id,
+            token: new.token.clone(),
+            room_type: new.room_type,
+            name: new.name.clone(),
+            description: new.description.clone(),
+            password_hash: new.password_hash.clone(),
+            read_only: true,
+            listable: Listable::All,
+            lobby_state: true,
+            lobby_timer: NOW + 3600,
+            default_permissions: 126,
+            call_permissions: 0,
+            message_expiration: 3600,
+            object_type: "file".to_owned(),
+            object_id: "42".to_owned(),
+            breakout_room_mode: 0,
+            breakout_room_status: 0,
+            sip_enabled: 1,
+            mention_permissions: 1,
+            recording_consent: 2,
+            call_flag: 0,
+            call_start_time: 0,
+            last_activity: NOW,
+            last_message_id: 0,
+            created_at: NOW,
+            modified_at: NOW,
+        };
+        assert_eq!(room, expected);
+        assert_eq!(store.room_by_token("abc123").await?, Some(expected));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn create_room_adds_attendees_and_messages_to_the_new_room() {
+    each_backend(|store| async move {
+        // The messages' room id is a placeholder; the store fills in the new room's id.
+        let messages = [system(0, "conversation_created", NOW), system(0, "user_added", NOW + 5)];
+        let room = store
+            .create_room(&new_room("r1", RoomType::Group), &[owner("alice"), member("bob"), guest("g1")], &messages)
+            .await?;
+
+        let attendees = store.attendees(room.id).await?;
+        let actors: Vec<_> = attendees.iter().map(|a| (a.actor_type, a.actor_id.as_str(), a.participant_type)).collect();
+        assert_eq!(
+            actors,
+            [
+                (ActorType::Users, "alice", ParticipantType::Owner),
+                (ActorType::Users, "bob", ParticipantType::User),
+                (ActorType::Guests, "g1", ParticipantType::Guest),
+            ]
+        );
+        assert!(attendees.iter().all(|a| a.room_id == room.id));
+
+        let stored = store.messages_after(room.id, 0, 100).await?;
+        let names: Vec<_> = stored.iter().map(|m| m.system_message.as_str()).collect();
+        assert_eq!(names, ["conversation_created", "user_added"]);
+        assert!(stored.iter().all(|m| m.room_id == room.id));
+        assert_eq!(room.last_message_id, stored[1].id);
+        assert_eq!(room.last_activity, NOW + 5);
+        assert_eq!(store.room_by_token("r1").await?, Some(room));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn create_room_rejects_duplicate_token() {
+    each_backend(|store| async move {
+        let first = room_with(&store, "same", &["alice"]).await?;
+        let again = store
+            .create_room(&new_room("same", RoomType::Public), &[owner("bob")], &[system(0, "conversation_created", NOW)])
+            .await;
+        assert_conflict(again);
+        assert_eq!(store.room_by_token("same").await?, Some(first.clone()));
+        assert!(store.rooms_of_actor(ActorType::Users, "bob").await?.is_empty());
+        assert!(store.messages_after(first.id, 0, 10).await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn create_room_stores_nothing_when_an_attendee_conflicts() {
+    each_backend(|store| async move {
+        let failed = store
+            .create_room(
+                &new_room("r1", RoomType::Group),
+                &[owner("alice"), member("alice")],
+                &[system(0, "conversation_created", NOW)],
+            )
+            .await;
+        assert_conflict(failed);
+        assert_eq!(store.room_by_token("r1").await?, None);
+        assert!(store.rooms_of_actor(ActorType::Users, "alice").await?.is_empty());
+        // The token is still free.
+        room_with(&store, "r1", &["alice"]).await?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn room_by_token_returns_none_for_unknown_token() {
+    each_backend(|store| async move {
+        room_with(&store, "known", &["alice"]).await?;
+        assert_eq!(store.room_by_token("unknown").await?, None);
+        assert_eq!(store.room_by_token("KNOWN").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rooms_of_actor_lists_the_actors_rooms_with_their_attendee_ordered_by_id() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["bob"]).await?;
+        let r3 = room_with(&store, "r3", &["carol", "alice"]).await?;
+        // A guest with the same id is another actor.
+        store.add_attendees(r2.id, &[guest("alice")], &[]).await?;
+
+        let rooms = store.rooms_of_actor(ActorType::Users, "alice").await?;
+        assert_eq!(rooms.iter().map(|(r, _)| r.id).collect::<Vec<_>>(), [r1.id, r3.id]);
+        assert_eq!(rooms[0].0, r1);
+        assert_eq!(rooms[1].0, r3);
+        for (room, attendee) in &rooms {
+            assert_eq!((attendee.room_id, attendee.actor_type, attendee.actor_id.as_str()), (room.id, ActorType::Users, "alice"));
+        }
+        assert_eq!(rooms[0].1.participant_type, ParticipantType::Owner);
+        assert_eq!(rooms[1].1.participant_type, ParticipantType::User);
+
+        let as_guest = store.rooms_of_actor(ActorType::Guests, "alice").await?;
+        assert_eq!(as_guest.len(), 1);
+        assert_eq!(as_guest[0].0.id, r2.id);
+        assert_eq!(as_guest[0].1.actor_type, ActorType::Guests);
+
+        assert!(store.rooms_of_actor(ActorType::Users, "nobody").await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn listable_rooms_filters_by_scope_membership_and_search() {
+    each_backend(|store| async move {
+        let users = listed(&store, "users", RoomType::Group, Listable::Users, "Users Only").await;
+        let all = listed(&store, "all", RoomType::Public, Listable::All, "Everyone").await;
+        listed(&store, "hidden", RoomType::Group, Listable::None, "Hidden").await;
+        let joined = listed(&store, "joined", RoomType::Group, Listable::All, "Joined Already").await;
+        store.add_attendees(joined.id, &[member("alice")], &[]).await?;
+        // A guest named like the user does not make the user a member.
+        store.add_attendees(all.id, &[guest("alice")], &[]).await?;
+
+        let found = store.listable_rooms(Listable::Users as i64, "alice", "").await?;
+        assert_eq!(tokens(&found), ["users", "all"]);
+        assert_eq!(found[0], users);
+
+        let found = store.listable_rooms(Listable::All as i64, "alice", "").await?;
+        assert_eq!(tokens(&found), ["all"]);
+
+        let found = store.listable_rooms(Listable::Users as i64, "alice", "EVERY").await?;
+        assert_eq!(tokens(&found), ["all"]);
+        assert!(store.listable_rooms(Listable::Users as i64, "alice", "%").await?.is_empty());
+
+        // Another user is not in "joined", so it is listed for them.
+        let found = store.listable_rooms(Listable::Users as i64, "bob", "").await?;
+        assert_eq!(tokens(&found), ["users", "all", "joined"]);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn listable_rooms_never_lists_one_to_one_rooms() {
+    each_backend(|store| async move {
+        listed(&store, "o2o", RoomType::OneToOne, Listable::All, "alice").await;
+        listed(&store, "notes", RoomType::NoteToSelf, Listable::All, "notes").await;
+        listed(&store, "group", RoomType::Group, Listable::All, "group").await;
+        assert_eq!(tokens(&store.listable_rooms(Listable::Users as i64, "bob", "").await?), ["group"]);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_to_one_room_finds_the_room_of_both_users_in_either_order() {
+    each_backend(|store| async move {
+        // A group room with both users is not their one-to-one room.
+        room_with(&store, "group", &["alice", "bob"]).await?;
+        let o2o = store
+            .create_room(&new_room("o2o", RoomType::OneToOne), &[owner("alice"), owner("bob")], &[])
+            .await?;
+        store.create_room(&new_room("other", RoomType::OneToOne), &[owner("alice"), owner("carol")], &[]).await?;
+
+        assert_eq!(store.one_to_one_room("alice", "bob").await?, Some(o2o.clone()));
+        assert_eq!(store.one_to_one_room("bob", "alice").await?, Some(o2o));
+        assert_eq!(store.one_to_one_room("bob", "carol").await?, None);
+        assert_eq!(store.one_to_one_room("alice", "dave").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rooms_by_object_returns_matching_rooms_ordered_by_id() {
+    each_backend(|store| async move {
+        let make = |token: &str, object_type: &str, object_id: &str| {
+            let mut room = new_room(token, RoomType::Group);
+            room.object_type = object_type.to_owned();
+            room.object_id = object_id.to_owned();
+            room
+        };
+        let first = store.create_room(&make("b1", "room", "parent"), &[], &[]).await?;
+        store.create_room(&make("x", "file", "parent"), &[], &[]).await?;
+        store.create_room(&make("y", "room", "other"), &[], &[]).await?;
+        let second = store.create_room(&make("b2", "room", "parent"), &[], &[]).await?;
+
+        assert_eq!(store.rooms_by_object("room", "parent").await?, [first, second]);
+        assert!(store.rooms_by_object("room", "missing").await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_room_writes_every_setting_and_appends_messages() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let changed = Room {
+            room_type: RoomType::Public,
+            name: "Renamed".to_owned(),
+            description: "New description".to_owned(),
+            password_hash: "pw".to_owned(),
+            read_only: true,
+            listable: Listable::Users,
+            lobby_state: true,
+            lobby_timer: NOW + 60,
+            default_permissions: 8,
+            call_permissions: 16,
+            message_expiration: 120,
+            object_type: "event".to_owned(),
+            object_id: "e1".to_owned(),
+            breakout_room_mode: 2,
+            breakout_room_status: 1,
+            sip_enabled: 2,
+            mention_permissions: 1,
+            recording_consent: 1,
+            call_flag: 7,
+            call_start_time: NOW + 10,
+            modified_at: NOW + 100,
+            ..room.clone()
+        };
+        let updated = store
+            .update_room(&changed, &[system(0, "conversation_renamed", NOW + 100), system(0, "read_only", NOW + 100)])
+            .await?;
+
+        let messages = store.messages_after(room.id, 0, 10).await?;
+        assert_eq!(messages.len(), 2);
+        assert!(messages.iter().all(|m| m.room_id == room.id));
+        let expected = Room { last_message_id: messages[1].id, last_activity: NOW + 100, ..changed };
+        assert_eq!(updated, expected);
+        assert_eq!(store.room_by_token("r1").await?, Some(expected));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_room_keeps_token_and_message_bookkeeping() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let posted = store.post_messages(&[comment(room.id, "alice", "hi", NOW + 50)]).await?;
+        let current = store.room_by_token("r1").await?.expect("room exists");
+        // Stale values for what update_room does not own.
+        let stale = Room {
+            token: "other".to_owned(),
+            last_message_id: 0,
+            last_activity: 0,
+            created_at: 1,
+            name: "Renamed".to_owned(),
+            ..current.clone()
+        };
+        let updated = store.update_room(&stale, &[]).await?;
+        assert_eq!(updated, Room { name: "Renamed".to_owned(), ..current });
+        assert_eq!(updated.last_message_id, posted[0].id);
+        assert_eq!(store.room_by_token("other").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_room_of_a_missing_room_is_not_found() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        assert!(store.delete_room(room.id).await?);
+        assert_not_found(store.update_room(&room, &[system(0, "conversation_renamed", NOW)]).await);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn delete_room_removes_attendees_sessions_and_messages() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "gone", &["alice", "bob"]).await?;
+        let kept = room_with(&store, "kept", &["alice"]).await?;
+        let alice = store.attendee_by_actor(room.id, ActorType::Users, "alice").await?.expect("alice attends");
+        let kept_alice = store.attendee_by_actor(kept.id, ActorType::Users, "alice").await?.expect("alice attends");
+        store.open_session(room.id, alice.id, &new_session("s1", "c1", NOW)).await?;
+        store.open_session(kept.id, kept_alice.id, &new_session("s2", "c1", NOW)).await?;
+        let posted = store.post_messages(&[comment(room.id, "alice", "bye", NOW), comment(kept.id, "alice", "hi", NOW)]).await?;
+
+        assert!(store.delete_room(room.id).await?);
+
+        assert_eq!(store.room_by_token("gone").await?, None);
+        assert!(store.attendees(room.id).await?.is_empty());
+        assert_eq!(store.attendee_by_id(room.id, alice.id).await?, None);
+        assert!(store.sessions_of_room(room.id).await?.is_empty());
+        assert_eq!(store.session("s1").await?, None);
+        assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
+        assert_eq!(store.messages_by_ids(&[posted[0].id, posted[1].id]).await?, [posted[1].clone()]);
+        let rooms: Vec<_> = store.rooms_of_actor(ActorType::Users, "alice").await?.into_iter().map(|(r, _)| r.id).collect();
+        assert_eq!(rooms, [kept.id]);
+        assert!(store.session("s2").await?.is_some());
+        assert_eq!(store.attendees(kept.id).await?.len(), 1);
+
+        assert!(!store.delete_room(room.id).await?);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn next_lobby_timer_is_the_earliest_timer_of_an_active_lobby() {
+    each_backend(|store| async move {
+        assert_eq!(store.next_lobby_timer().await?, None);
+        lobby(&store, "inactive", false, NOW + 10).await;
+        lobby(&store, "no-timer", true, 0).await;
+        assert_eq!(store.next_lobby_timer().await?, None);
+
+        lobby(&store, "later", true, NOW + 300).await;
+        let sooner = lobby(&store, "sooner", true, NOW + 100).await;
+        assert_eq!(store.next_lobby_timer().await?, Some(NOW + 100));
+
+        store.update_room(&Room { lobby_state: false, lobby_timer: 0, ..sooner }, &[]).await?;
+        assert_eq!(store.next_lobby_timer().await?, Some(NOW + 300));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rooms_with_due_lobby_returns_active_lobbies_whose_timer_is_not_after_now() {
+    each_backend(|store| async move {
+        let past = lobby(&store, "past", true, NOW - 100).await;
+        let exactly = lobby(&store, "exactly", true, NOW).await;
+        lobby(&store, "future", true, NOW + 1).await;
+        lobby(&store, "inactive", false, NOW - 100).await;
+        lobby(&store, "no-timer", true, 0).await;
+
+        assert_eq!(store.rooms_with_due_lobby(NOW).await?, [past, exactly]);
+        assert_eq!(tokens(&store.rooms_with_due_lobby(NOW - 101).await?), Vec::<&str>::new());
+        assert_eq!(tokens(&store.rooms_with_due_lobby(NOW + 1).await?), ["past", "exactly", "future"]);
+        Ok(())
+    })
+    .await;
+}

@@ -58,6 +58,11 @@ impl App {
         Ok(Self { listener, state, store })
     }
 
+    /// The domain services, for embedding and tests.
+    pub fn services(&self) -> confab_core::Services {
+        self.state.services.clone()
+    }
+
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
     }

@@ -1,1 +1,6 @@
+//! API tests: the real application over real HTTP, on SQLite in a temporary directory.
 
+mod helpers;
+
+mod cloud;
+mod room;

@@ -1,0 +1,239 @@
+//! The test application and typed OCS helpers.
+
+use std::path::PathBuf;
+
+use confab_core::Services;
+use confab_server::config::Config;
+use confab_server::startup::App;
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+pub const TALK: &str = "/ocs/v2.php/apps/spreed/api/v4";
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running confab on 127.0.0.1 with its own SQLite database.
+pub struct TestApp {
+    pub base: String,
+    pub services: Services,
+    shutdown: CancellationToken,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        if std::env::var_os("TEST_LOG").is_some() {
+            confab_server::telemetry::init("text");
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config::embedded("127.0.0.1:0".parse().unwrap(), PathBuf::from(dir.path()));
+        let app = App::build(&config).await.expect("app builds");
+        let base = format!("http://{}", app.local_addr().unwrap());
+        let services = app.services();
+        let shutdown = app.shutdown_token();
+        tokio::spawn(app.run());
+        Self { base, services, shutdown, _dir: dir }
+    }
+
+    /// Creates a user with [`PASSWORD`] and returns a client logged in as them.
+    pub async fn user(&self, id: &str) -> Client {
+        self.services.accounts.create_user(id, PASSWORD, Some(&format!("{id} display")), "").await.expect("user");
+        self.login(id, PASSWORD)
+    }
+
+    /// Creates an administrator.
+    pub async fn admin(&self, id: &str) -> Client {
+        let client = self.user(id).await;
+        if self.services.accounts.groups("admin").await.unwrap().is_empty() {
+            self.services.accounts.create_group("admin", None).await.unwrap();
+        }
+        self.services.accounts.add_group_member("admin", id).await.unwrap();
+        client
+    }
+
+    pub fn login(&self, id: &str, password: &str) -> Client {
+        Client::new(&self.base, Some((id.to_owned(), password.to_owned())))
+    }
+
+    /// A client without credentials that keeps cookies (a guest's browser).
+    pub fn guest(&self) -> Client {
+        Client::new(&self.base, None)
+    }
+}
+
+/// An HTTP client speaking OCS as Talk clients do.
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    auth: Option<(String, String)>,
+    pub id: String,
+}
+
+/// An answer: status, headers and the parsed body (`Value::Null` when empty).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub raw: String,
+}
+
+impl Answer {
+    pub fn data(&self) -> &Value {
+        &self.body["ocs"]["data"]
+    }
+
+    pub fn statuscode(&self) -> i64 {
+        self.body["ocs"]["meta"]["statuscode"].as_i64().unwrap_or(-1)
+    }
+
+    pub fn error(&self) -> Option<&str> {
+        self.data().get("error").and_then(Value::as_str)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Asserts the HTTP status and, for v2, the matching OCS status code.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> &Self {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.raw);
+        if !self.raw.is_empty() {
+            let code = if status == 401 { 997 } else { i64::from(status) };
+            assert_eq!(self.statuscode(), code, "unexpected OCS statuscode; body: {}", self.raw);
+        }
+        self
+    }
+
+    /// Asserts a failure status with the given `error` key.
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, key: &str) -> &Self {
+        self.expect(status);
+        assert_eq!(self.error(), Some(key), "unexpected error key; body: {}", self.raw);
+        self
+    }
+}
+
+impl Client {
+    fn new(base: &str, auth: Option<(String, String)>) -> Self {
+        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let id = auth.as_ref().map(|(id, _)| id.clone()).unwrap_or_default();
+        Self { base: base.to_owned(), http, auth, id }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let url = if path.starts_with("/ocs/") || path.starts_with("/status") {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}{TALK}{path}", self.base)
+        };
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("OCS-APIRequest", "true")
+            .header("Accept", "application/json");
+        if let Some((user, password)) = &self.auth {
+            request = request.basic_auth(user, Some(password));
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let raw = response.text().await.expect("body read");
+        let body = if raw.is_empty() { Value::Null } else { serde_json::from_str(&raw).unwrap_or(Value::Null) };
+        Answer { status, headers, body, raw }
+    }
+
+    /// Sends a form-encoded body, as PHP and some Python clients do.
+    pub async fn send_form(&self, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
+        let url = format!("{}{TALK}{path}", self.base);
+        let mut request = self.http.request(method, url).header("OCS-APIRequest", "true").form(form);
+        if let Some((user, password)) = &self.auth {
+            request = request.basic_auth(user, Some(password));
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let raw = response.text().await.expect("body read");
+        let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
+        Answer { status, headers, body, raw }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.send(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Answer {
+        self.send(Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str, body: Value) -> Answer {
+        self.send(Method::DELETE, path, Some(body)).await
+    }
+
+    /// Creates a group conversation and returns its token.
+    pub async fn create_room(&self, name: &str) -> String {
+        let answer = self.post("/room", json!({"roomType": 2, "roomName": name})).await;
+        answer.expect(201);
+        answer.data()["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Creates a public conversation and returns its token.
+    pub async fn create_public_room(&self, name: &str) -> String {
+        let answer = self.post("/room", json!({"roomType": 3, "roomName": name})).await;
+        answer.expect(201);
+        answer.data()["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Adds a user to a conversation.
+    pub async fn add(&self, token: &str, user: &str) {
+        self.post(&format!("/room/{token}/participants"), json!({"newParticipant": user, "source": "users"}))
+            .await
+            .expect(200);
+    }
+
+    /// The participant list of a conversation.
+    pub async fn participants(&self, token: &str) -> Vec<Value> {
+        let answer = self.get(&format!("/room/{token}/participants")).await;
+        answer.expect(200);
+        answer.data().as_array().cloned().unwrap_or_default()
+    }
+
+    /// The attendee id of `actor_id` in a conversation.
+    pub async fn attendee_id(&self, token: &str, actor_id: &str) -> i64 {
+        self.participants(token)
+            .await
+            .iter()
+            .find(|p| p["actorId"] == actor_id)
+            .and_then(|p| p["attendeeId"].as_i64())
+            .expect("attendee present")
+    }
+
+    /// The system messages of a conversation, oldest first, read from the store.
+    pub async fn system_messages(app: &TestApp, token: &str) -> Vec<String> {
+        let room = app.services.context.store.room_by_token(token).await.unwrap().expect("room");
+        app.services
+            .context
+            .store
+            .messages_after(room.id, 0, 1000)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.system_message)
+            .collect()
+    }
+}

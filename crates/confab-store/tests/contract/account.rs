@@ -40,7 +40,10 @@ async fn create_user_rejects_duplicate_id() {
     each_backend(|store| async move {
         store.create_user(&user("alice", "Alice")).await?;
         assert_conflict(store.create_user(&user("alice", "Another Alice")).await);
-        assert_eq!(store.user("alice").await?.map(|u| u.display_name), Some("Alice".to_owned()));
+        assert_eq!(
+            store.user("alice").await?.map(|u| u.display_name),
+            Some("Alice".to_owned())
+        );
         Ok(())
     })
     .await;
@@ -49,7 +52,12 @@ async fn create_user_rejects_duplicate_id() {
 #[tokio::test]
 async fn users_matches_id_or_display_name_case_insensitively_ordered_by_id() {
     each_backend(|store| async move {
-        for (id, name) in [("carol", "Carol"), ("alice", "Alice"), ("bob", "Robert Alison"), ("dave", "Dave")] {
+        for (id, name) in [
+            ("carol", "Carol"),
+            ("alice", "Alice"),
+            ("bob", "Robert Alison"),
+            ("dave", "Dave"),
+        ] {
             store.create_user(&user(id, name)).await?;
         }
         let all = store.users("", 100, 0).await?;
@@ -89,7 +97,10 @@ async fn users_treats_like_wildcards_in_search_literally() {
         store.create_user(&user("back\\slash", "Slash")).await?;
         assert_eq!(ids(&store.users("_", 10, 0).await?, |u| &u.id), ["a_b"]);
         assert_eq!(ids(&store.users("%", 10, 0).await?, |u| &u.id), ["a_b"]);
-        assert_eq!(ids(&store.users("\\", 10, 0).await?, |u| &u.id), ["back\\slash"]);
+        assert_eq!(
+            ids(&store.users("\\", 10, 0).await?, |u| &u.id),
+            ["back\\slash"]
+        );
         Ok(())
     })
     .await;
@@ -132,23 +143,58 @@ async fn delete_user_removes_app_passwords_memberships_and_attendees() {
         store.add_group_member("staff", "alice").await?;
         store.add_group_member("staff", "bob").await?;
         let room = store
-            .create_room(&new_room("room1", RoomType::Group), &[owner("bob"), member("alice"), guest("alice")], &[])
+            .create_room(
+                &new_room("room1", RoomType::Group),
+                &[owner("bob"), member("alice"), guest("alice")],
+                &[],
+            )
             .await?;
-        let alice = store.attendee_by_actor(room.id, ActorType::Users, "alice").await?.expect("alice attends");
-        store.open_session(room.id, alice.id, &new_session("s-alice", "c-alice", NOW)).await?;
+        let alice = store
+            .attendee_by_actor(room.id, ActorType::Users, "alice")
+            .await?
+            .expect("alice attends");
+        store
+            .open_session(room.id, alice.id, &new_session("s-alice", "c-alice", NOW))
+            .await?;
 
         assert!(store.delete_user("alice").await?);
 
         assert_eq!(store.user("alice").await?, None);
         assert_eq!(store.user_by_app_password("app-hash").await?, None);
-        assert_eq!(ids(&store.group_members("staff").await?, |u| &u.id), ["bob"]);
+        assert_eq!(
+            ids(&store.group_members("staff").await?, |u| &u.id),
+            ["bob"]
+        );
         assert!(store.user_groups("alice").await?.is_empty());
-        assert_eq!(store.attendee_by_actor(room.id, ActorType::Users, "alice").await?, None);
-        assert!(store.rooms_of_actor(ActorType::Users, "alice").await?.is_empty());
-        assert_eq!(store.session("s-alice").await?, None, "the attendee's sessions go with it");
+        assert_eq!(
+            store
+                .attendee_by_actor(room.id, ActorType::Users, "alice")
+                .await?,
+            None
+        );
+        assert!(store
+            .rooms_of_actor(ActorType::Users, "alice")
+            .await?
+            .is_empty());
+        assert_eq!(
+            store.session("s-alice").await?,
+            None,
+            "the attendee's sessions go with it"
+        );
         // Only the user's attendee goes: a guest with the same id and other users stay.
-        let left: Vec<_> = store.attendees(room.id).await?.into_iter().map(|a| (a.actor_type, a.actor_id)).collect();
-        assert_eq!(left, [(ActorType::Users, "bob".to_owned()), (ActorType::Guests, "alice".to_owned())]);
+        let left: Vec<_> = store
+            .attendees(room.id)
+            .await?
+            .into_iter()
+            .map(|a| (a.actor_type, a.actor_id))
+            .collect();
+        assert_eq!(
+            left,
+            [
+                (ActorType::Users, "bob".to_owned()),
+                (ActorType::Guests, "alice".to_owned())
+            ]
+        );
         assert!(store.user("bob").await?.is_some());
         Ok(())
     })
@@ -175,9 +221,18 @@ async fn user_by_app_password_finds_the_owner_of_the_hash() {
         store.add_app_password("alice", "hash-a1", NOW).await?;
         store.add_app_password("alice", "hash-a2", NOW).await?;
         store.add_app_password("bob", "hash-b", NOW).await?;
-        assert_eq!(store.user_by_app_password("hash-a1").await?, Some(user("alice", "Alice")));
-        assert_eq!(store.user_by_app_password("hash-a2").await?.map(|u| u.id), Some("alice".to_owned()));
-        assert_eq!(store.user_by_app_password("hash-b").await?.map(|u| u.id), Some("bob".to_owned()));
+        assert_eq!(
+            store.user_by_app_password("hash-a1").await?,
+            Some(user("alice", "Alice"))
+        );
+        assert_eq!(
+            store.user_by_app_password("hash-a2").await?.map(|u| u.id),
+            Some("alice".to_owned())
+        );
+        assert_eq!(
+            store.user_by_app_password("hash-b").await?.map(|u| u.id),
+            Some("bob".to_owned())
+        );
         assert_eq!(store.user_by_app_password("unknown").await?, None);
         Ok(())
     })
@@ -191,7 +246,10 @@ async fn add_app_password_rejects_duplicate_hash() {
         store.create_user(&user("bob", "Bob")).await?;
         store.add_app_password("alice", "same-hash", NOW).await?;
         assert_conflict(store.add_app_password("bob", "same-hash", NOW).await);
-        assert_eq!(store.user_by_app_password("same-hash").await?.map(|u| u.id), Some("alice".to_owned()));
+        assert_eq!(
+            store.user_by_app_password("same-hash").await?.map(|u| u.id),
+            Some("alice".to_owned())
+        );
         Ok(())
     })
     .await;
@@ -201,7 +259,10 @@ async fn add_app_password_rejects_duplicate_hash() {
 async fn create_group_then_group_returns_it() {
     each_backend(|store| async move {
         store.create_group(&group("staff", "Staff Members")).await?;
-        assert_eq!(store.group("staff").await?, Some(group("staff", "Staff Members")));
+        assert_eq!(
+            store.group("staff").await?,
+            Some(group("staff", "Staff Members"))
+        );
         assert_eq!(store.group("other").await?, None);
         Ok(())
     })
@@ -223,10 +284,18 @@ async fn create_group_rejects_duplicate_id() {
 async fn groups_matches_id_or_display_name_ordered_by_id() {
     each_backend(|store| async move {
         store.create_group(&group("zeta", "Zeta Team")).await?;
-        store.create_group(&group("admin", "Administrators")).await?;
+        store
+            .create_group(&group("admin", "Administrators"))
+            .await?;
         store.create_group(&group("ops", "Operations TEAM")).await?;
-        assert_eq!(ids(&store.groups("").await?, |g| &g.id), ["admin", "ops", "zeta"]);
-        assert_eq!(ids(&store.groups("team").await?, |g| &g.id), ["ops", "zeta"]);
+        assert_eq!(
+            ids(&store.groups("").await?, |g| &g.id),
+            ["admin", "ops", "zeta"]
+        );
+        assert_eq!(
+            ids(&store.groups("team").await?, |g| &g.id),
+            ["ops", "zeta"]
+        );
         assert_eq!(ids(&store.groups("ADM").await?, |g| &g.id), ["admin"]);
         assert!(store.groups("%").await?.is_empty());
         Ok(())
@@ -247,7 +316,10 @@ async fn delete_group_removes_its_memberships() {
         assert_eq!(store.group("staff").await?, None);
         assert_eq!(store.user_groups("alice").await?, ["ops"]);
         assert!(store.group_members("staff").await?.is_empty());
-        assert!(store.user("alice").await?.is_some(), "deleting a group keeps its users");
+        assert!(
+            store.user("alice").await?.is_some(),
+            "deleting a group keeps its users"
+        );
         assert!(!store.delete_group("staff").await?);
         Ok(())
     })
@@ -261,7 +333,10 @@ async fn add_group_member_twice_changes_nothing() {
         store.create_group(&group("staff", "Staff")).await?;
         store.add_group_member("staff", "alice").await?;
         store.add_group_member("staff", "alice").await?;
-        assert_eq!(store.group_members("staff").await?, [user("alice", "Alice")]);
+        assert_eq!(
+            store.group_members("staff").await?,
+            [user("alice", "Alice")]
+        );
         assert_eq!(store.user_groups("alice").await?, ["staff"]);
         Ok(())
     })
@@ -280,7 +355,10 @@ async fn group_members_and_user_groups_are_ordered_by_id() {
         }
         store.add_group_member("mid", "carol").await?;
         store.add_group_member("mid", "bob").await?;
-        assert_eq!(ids(&store.group_members("mid").await?, |u| &u.id), ["alice", "bob", "carol"]);
+        assert_eq!(
+            ids(&store.group_members("mid").await?, |u| &u.id),
+            ["alice", "bob", "carol"]
+        );
         assert_eq!(store.user_groups("alice").await?, ["alpha", "mid", "zeta"]);
         assert!(store.user_groups("nobody").await?.is_empty());
         assert!(store.group_members("nothing").await?.is_empty());
@@ -301,7 +379,10 @@ async fn remove_group_member_reports_whether_the_user_was_a_member() {
         assert!(store.remove_group_member("staff", "alice").await?);
         assert!(!store.remove_group_member("staff", "alice").await?);
         assert!(!store.remove_group_member("other", "bob").await?);
-        assert_eq!(ids(&store.group_members("staff").await?, |u| &u.id), ["bob"]);
+        assert_eq!(
+            ids(&store.group_members("staff").await?, |u| &u.id),
+            ["bob"]
+        );
         assert!(store.user_groups("alice").await?.is_empty());
         Ok(())
     })

@@ -5,7 +5,10 @@ use confab_core::store::ConfigStore;
 use crate::support::each_backend;
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+    items
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 #[tokio::test]
@@ -21,11 +24,17 @@ async fn app_config_is_empty_on_a_fresh_store() {
 async fn app_config_lists_every_setting_ordered_by_key() {
     each_backend(|store| async move {
         store.set_app_config("start_calls", "1").await?;
-        store.set_app_config("allowed_groups", "[\"staff\"]").await?;
+        store
+            .set_app_config("allowed_groups", "[\"staff\"]")
+            .await?;
         store.set_app_config("message_expiration", "").await?;
         assert_eq!(
             store.app_config().await?,
-            pairs(&[("allowed_groups", "[\"staff\"]"), ("message_expiration", ""), ("start_calls", "1")])
+            pairs(&[
+                ("allowed_groups", "[\"staff\"]"),
+                ("message_expiration", ""),
+                ("start_calls", "1")
+            ])
         );
         Ok(())
     })
@@ -52,7 +61,10 @@ async fn delete_app_config_removes_the_key_and_ignores_unknown_keys() {
         store.delete_app_config("missing").await?;
         assert_eq!(store.app_config().await?, pairs(&[("b", "2")]));
         store.set_app_config("a", "again").await?;
-        assert_eq!(store.app_config().await?, pairs(&[("a", "again"), ("b", "2")]));
+        assert_eq!(
+            store.app_config().await?,
+            pairs(&[("a", "again"), ("b", "2")])
+        );
         Ok(())
     })
     .await;

@@ -25,7 +25,11 @@ fn texts(messages: &[Message]) -> Vec<&str> {
 async fn post_each(store: &SqlStore, room_id: i64, texts: &[&str]) -> anyhow::Result<Vec<Message>> {
     let mut posted = Vec::new();
     for (i, text) in texts.iter().enumerate() {
-        posted.extend(store.post_messages(&[comment(room_id, "alice", text, NOW + i as i64)]).await?);
+        posted.extend(
+            store
+                .post_messages(&[comment(room_id, "alice", text, NOW + i as i64)])
+                .await?,
+        );
     }
     Ok(posted)
 }
@@ -54,13 +58,24 @@ fn assert_stored_as(message: &Message, new: &NewMessage) {
 async fn post_messages_assigns_growing_ids_in_the_order_given() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
-        let batch: Vec<_> = (0..5).map(|i| comment(room.id, "alice", &format!("m{i}"), NOW)).collect();
+        let batch: Vec<_> = (0..5)
+            .map(|i| comment(room.id, "alice", &format!("m{i}"), NOW))
+            .collect();
         let posted = store.post_messages(&batch).await?;
         assert_eq!(texts(&posted), ["m0", "m1", "m2", "m3", "m4"]);
-        assert!(posted.windows(2).all(|w| w[0].id < w[1].id), "ids grow: {:?}", ids(&posted));
-        let later = store.post_messages(&[comment(room.id, "alice", "m5", NOW)]).await?;
+        assert!(
+            posted.windows(2).all(|w| w[0].id < w[1].id),
+            "ids grow: {:?}",
+            ids(&posted)
+        );
+        let later = store
+            .post_messages(&[comment(room.id, "alice", "m5", NOW)])
+            .await?;
         assert!(later[0].id > posted[4].id);
-        assert_eq!(store.messages_after(room.id, 0, 100).await?, [posted, later].concat());
+        assert_eq!(
+            store.messages_after(room.id, 0, 100).await?,
+            [posted, later].concat()
+        );
         Ok(())
     })
     .await;
@@ -70,7 +85,10 @@ async fn post_messages_assigns_growing_ids_in_the_order_given() {
 async fn post_messages_stores_every_field() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
-        let parent = store.post_messages(&[comment(room.id, "alice", "parent", NOW)]).await?.remove(0);
+        let parent = store
+            .post_messages(&[comment(room.id, "alice", "parent", NOW)])
+            .await?
+            .remove(0);
         let reply = NewMessage {
             actor_type: "guests".to_owned(),
             actor_id: "g-123".to_owned(),
@@ -86,7 +104,10 @@ async fn post_messages_stores_every_field() {
             silent: true,
             ..comment(room.id, "", "", NOW + 1)
         };
-        let command = NewMessage { message_type: MessageType::Command, ..comment(room.id, "alice", "/help", NOW + 2) };
+        let command = NewMessage {
+            message_type: MessageType::Command,
+            ..comment(room.id, "alice", "/help", NOW + 2)
+        };
         let deleted = NewMessage {
             message_type: MessageType::CommentDeleted,
             ..comment(room.id, "alice", "Message deleted by you", NOW + 3)
@@ -110,16 +131,31 @@ async fn post_messages_moves_the_rooms_last_message_and_activity() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
         assert_eq!((room.last_message_id, room.last_activity), (0, NOW));
-        let first = store.post_messages(&[comment(room.id, "alice", "a", NOW + 50)]).await?;
+        let first = store
+            .post_messages(&[comment(room.id, "alice", "a", NOW + 50)])
+            .await?;
         let stored = store.room_by_token("r1").await?.expect("room exists");
-        assert_eq!((stored.last_message_id, stored.last_activity), (first[0].id, NOW + 50));
+        assert_eq!(
+            (stored.last_message_id, stored.last_activity),
+            (first[0].id, NOW + 50)
+        );
 
         // An older timestamp moves the last message but never moves activity backwards.
-        let second =
-            store.post_messages(&[comment(room.id, "alice", "b", NOW + 70), comment(room.id, "alice", "c", NOW + 60)]).await?;
+        let second = store
+            .post_messages(&[
+                comment(room.id, "alice", "b", NOW + 70),
+                comment(room.id, "alice", "c", NOW + 60),
+            ])
+            .await?;
         let stored = store.room_by_token("r1").await?.expect("room exists");
-        assert_eq!((stored.last_message_id, stored.last_activity), (second[1].id, NOW + 70));
-        assert_eq!(stored.modified_at, room.modified_at, "messages do not change the room's settings time");
+        assert_eq!(
+            (stored.last_message_id, stored.last_activity),
+            (second[1].id, NOW + 70)
+        );
+        assert_eq!(
+            stored.modified_at, room.modified_at,
+            "messages do not change the room's settings time"
+        );
         Ok(())
     })
     .await;
@@ -142,7 +178,10 @@ async fn post_messages_to_several_rooms_moves_each_rooms_last_message() {
         let r2 = store.room_by_token("r2").await?.expect("r2 exists");
         assert_eq!(r1.last_message_id, posted[2].id);
         assert_eq!(r2.last_message_id, posted[1].id);
-        assert_eq!(texts(&store.messages_after(r1.id, 0, 10).await?), ["one", "three"]);
+        assert_eq!(
+            texts(&store.messages_after(r1.id, 0, 10).await?),
+            ["one", "three"]
+        );
         assert_eq!(texts(&store.messages_after(r2.id, 0, 10).await?), ["two"]);
         Ok(())
     })
@@ -155,11 +194,20 @@ async fn post_messages_stores_nothing_when_a_room_is_missing() {
         let room = room_with(&store, "r1", &["alice"]).await?;
         let missing = room.id + 1000;
         let result = store
-            .post_messages(&[comment(room.id, "alice", "kept?", NOW), comment(missing, "alice", "nowhere", NOW)])
+            .post_messages(&[
+                comment(room.id, "alice", "kept?", NOW),
+                comment(missing, "alice", "nowhere", NOW),
+            ])
             .await;
-        assert!(result.is_err(), "a message to a missing room fails: {result:?}");
+        assert!(
+            result.is_err(),
+            "a message to a missing room fails: {result:?}"
+        );
         assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
-        assert_eq!(store.room_by_token("r1").await?.map(|r| r.last_message_id), Some(0));
+        assert_eq!(
+            store.room_by_token("r1").await?.map(|r| r.last_message_id),
+            Some(0)
+        );
         Ok(())
     })
     .await;
@@ -189,7 +237,9 @@ async fn messages_by_ids_returns_the_messages_that_exist() {
         assert_eq!(store.messages_by_ids(&[a[1].id]).await?, [a[1].clone()]);
 
         // Ids from several rooms, unordered, with a missing one.
-        let mut found = store.messages_by_ids(&[b[0].id, a[2].id, b[0].id + 1000, a[0].id]).await?;
+        let mut found = store
+            .messages_by_ids(&[b[0].id, a[2].id, b[0].id + 1000, a[0].id])
+            .await?;
         found.sort_by_key(|m| m.id);
         assert_eq!(found, [a[0].clone(), a[2].clone(), b[0].clone()]);
         Ok(())
@@ -201,7 +251,9 @@ async fn messages_by_ids_returns_the_messages_that_exist() {
 async fn messages_by_ids_reads_more_ids_than_one_statement_binds() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
-        let batch: Vec<_> = (0..1200).map(|i| comment(room.id, "alice", &format!("m{i}"), NOW)).collect();
+        let batch: Vec<_> = (0..1200)
+            .map(|i| comment(room.id, "alice", &format!("m{i}"), NOW))
+            .collect();
         let posted = store.post_messages(&batch).await?;
         let mut found = store.messages_by_ids(&ids(&posted)).await?;
         found.sort_by_key(|m| m.id);
@@ -218,15 +270,33 @@ async fn messages_after_returns_newer_messages_of_the_room_oldest_first() {
         let r2 = room_with(&store, "r2", &["alice"]).await?;
         let mut posted = Vec::new();
         for i in 0..5 {
-            posted.extend(store.post_messages(&[comment(r1.id, "alice", &format!("m{i}"), NOW)]).await?);
-            store.post_messages(&[comment(r2.id, "alice", "elsewhere", NOW)]).await?;
+            posted.extend(
+                store
+                    .post_messages(&[comment(r1.id, "alice", &format!("m{i}"), NOW)])
+                    .await?,
+            );
+            store
+                .post_messages(&[comment(r2.id, "alice", "elsewhere", NOW)])
+                .await?;
         }
         assert_eq!(store.messages_after(r1.id, 0, 100).await?, posted);
-        assert_eq!(texts(&store.messages_after(r1.id, 0, 3).await?), ["m0", "m1", "m2"]);
-        assert_eq!(texts(&store.messages_after(r1.id, posted[2].id, 100).await?), ["m3", "m4"]);
+        assert_eq!(
+            texts(&store.messages_after(r1.id, 0, 3).await?),
+            ["m0", "m1", "m2"]
+        );
+        assert_eq!(
+            texts(&store.messages_after(r1.id, posted[2].id, 100).await?),
+            ["m3", "m4"]
+        );
         // `after` need not be an id of the room.
-        assert_eq!(texts(&store.messages_after(r1.id, posted[2].id + 1, 100).await?), ["m3", "m4"]);
-        assert!(store.messages_after(r1.id, posted[4].id, 100).await?.is_empty());
+        assert_eq!(
+            texts(&store.messages_after(r1.id, posted[2].id + 1, 100).await?),
+            ["m3", "m4"]
+        );
+        assert!(store
+            .messages_after(r1.id, posted[4].id, 100)
+            .await?
+            .is_empty());
         Ok(())
     })
     .await;
@@ -240,11 +310,26 @@ async fn messages_before_returns_older_messages_newest_first_and_zero_means_newe
         let posted = post_each(&store, r1.id, &["m0", "m1", "m2", "m3", "m4"]).await?;
         post_each(&store, r2.id, &["newer elsewhere"]).await?;
 
-        assert_eq!(texts(&store.messages_before(r1.id, 0, 2).await?), ["m4", "m3"]);
-        assert_eq!(texts(&store.messages_before(r1.id, 0, 100).await?), ["m4", "m3", "m2", "m1", "m0"]);
-        assert_eq!(texts(&store.messages_before(r1.id, posted[3].id, 100).await?), ["m2", "m1", "m0"]);
-        assert_eq!(texts(&store.messages_before(r1.id, posted[3].id, 1).await?), ["m2"]);
-        assert!(store.messages_before(r1.id, posted[0].id, 100).await?.is_empty());
+        assert_eq!(
+            texts(&store.messages_before(r1.id, 0, 2).await?),
+            ["m4", "m3"]
+        );
+        assert_eq!(
+            texts(&store.messages_before(r1.id, 0, 100).await?),
+            ["m4", "m3", "m2", "m1", "m0"]
+        );
+        assert_eq!(
+            texts(&store.messages_before(r1.id, posted[3].id, 100).await?),
+            ["m2", "m1", "m0"]
+        );
+        assert_eq!(
+            texts(&store.messages_before(r1.id, posted[3].id, 1).await?),
+            ["m2"]
+        );
+        assert!(store
+            .messages_before(r1.id, posted[0].id, 100)
+            .await?
+            .is_empty());
         let empty = room_with(&store, "empty", &["alice"]).await?;
         assert!(store.messages_before(empty.id, 0, 100).await?.is_empty());
         Ok(())
@@ -259,44 +344,83 @@ async fn unread_counts_count_only_comments_after_the_read_marker() {
         let r2 = room_with(&store, "r2", &["alice"]).await?;
         let read = room_with(&store, "read", &["alice"]).await?;
         let foreign = room_with(&store, "foreign", &["bob"]).await?;
-        store.add_attendees(foreign.id, &[guest("alice")], &[]).await?;
+        store
+            .add_attendees(foreign.id, &[guest("alice")], &[])
+            .await?;
 
         let kinds = |room_id: i64| {
             vec![
                 comment(room_id, "bob", "seen", NOW),
                 comment(room_id, "bob", "new 1", NOW),
                 system(room_id, "call_started", NOW),
-                NewMessage { message_type: MessageType::CommentDeleted, ..comment(room_id, "bob", "deleted", NOW) },
-                NewMessage { message_type: MessageType::Command, ..comment(room_id, "bob", "/help", NOW) },
+                NewMessage {
+                    message_type: MessageType::CommentDeleted,
+                    ..comment(room_id, "bob", "deleted", NOW)
+                },
+                NewMessage {
+                    message_type: MessageType::Command,
+                    ..comment(room_id, "bob", "/help", NOW)
+                },
                 comment(room_id, "bob", "new 2", NOW),
             ]
         };
         let in_r1 = store.post_messages(&kinds(r1.id)).await?;
-        store.post_messages(&[comment(r2.id, "bob", "only", NOW), system(r2.id, "user_added", NOW)]).await?;
-        let in_read = store.post_messages(&[comment(read.id, "bob", "old", NOW)]).await?;
+        store
+            .post_messages(&[
+                comment(r2.id, "bob", "only", NOW),
+                system(r2.id, "user_added", NOW),
+            ])
+            .await?;
+        let in_read = store
+            .post_messages(&[comment(read.id, "bob", "old", NOW)])
+            .await?;
         store.post_messages(&kinds(foreign.id)).await?;
 
         // Alice has read up to "seen" in r1 and everything in "read".
-        let mut alice = store.attendee_by_actor(r1.id, ActorType::Users, "alice").await?.expect("alice attends r1");
+        let mut alice = store
+            .attendee_by_actor(r1.id, ActorType::Users, "alice")
+            .await?
+            .expect("alice attends r1");
         alice.last_read_message = in_r1[0].id;
         store.update_attendee(&alice, &[]).await?;
-        let mut alice_read = store.attendee_by_actor(read.id, ActorType::Users, "alice").await?.expect("alice attends");
+        let mut alice_read = store
+            .attendee_by_actor(read.id, ActorType::Users, "alice")
+            .await?
+            .expect("alice attends");
         alice_read.last_read_message = in_read[0].id;
         store.update_attendee(&alice_read, &[]).await?;
 
-        let counts: HashMap<i64, i64> = store.unread_counts(ActorType::Users, "alice").await?.into_iter().collect();
+        let counts: HashMap<i64, i64> = store
+            .unread_counts(ActorType::Users, "alice")
+            .await?
+            .into_iter()
+            .collect();
         assert_eq!(counts.get(&r1.id), Some(&2));
         assert_eq!(counts.get(&r2.id), Some(&1));
         // A room without unread comments may be left out or reported as 0.
         assert_eq!(counts.get(&read.id).copied().unwrap_or(0), 0);
-        assert!(!counts.contains_key(&foreign.id), "alice the user is not in the foreign room: {counts:?}");
+        assert!(
+            !counts.contains_key(&foreign.id),
+            "alice the user is not in the foreign room: {counts:?}"
+        );
 
-        let as_guest: HashMap<i64, i64> = store.unread_counts(ActorType::Guests, "alice").await?.into_iter().collect();
+        let as_guest: HashMap<i64, i64> = store
+            .unread_counts(ActorType::Guests, "alice")
+            .await?
+            .into_iter()
+            .collect();
         assert_eq!(as_guest, HashMap::from([(foreign.id, 3)]));
 
-        let bob: HashMap<i64, i64> = store.unread_counts(ActorType::Users, "bob").await?.into_iter().collect();
+        let bob: HashMap<i64, i64> = store
+            .unread_counts(ActorType::Users, "bob")
+            .await?
+            .into_iter()
+            .collect();
         assert_eq!(bob.get(&r1.id), Some(&3));
-        assert!(store.unread_counts(ActorType::Users, "nobody").await?.is_empty());
+        assert!(store
+            .unread_counts(ActorType::Users, "nobody")
+            .await?
+            .is_empty());
         Ok(())
     })
     .await;
@@ -334,7 +458,10 @@ async fn concurrent_posts_become_visible_in_id_order() {
                     }
                     // Everything visible before is still a prefix of what is visible now.
                     let now = ids(&store.messages_after(room_id, 0, 100_000).await?);
-                    ensure!(now.starts_with(&visible), "an id appeared below one already visible");
+                    ensure!(
+                        now.starts_with(&visible),
+                        "an id appeared below one already visible"
+                    );
                     visible = now;
                     polls += 1;
                     if finished {
@@ -352,10 +479,20 @@ async fn concurrent_posts_become_visible_in_id_order() {
                     let mut mine: Vec<Message> = Vec::new();
                     for b in 0..BATCHES {
                         let batch: Vec<_> = (0..PER_BATCH)
-                            .map(|i| comment(room_id, &format!("w{w}"), &format!("{w}-{b}-{i}"), NOW + b as i64))
+                            .map(|i| {
+                                comment(
+                                    room_id,
+                                    &format!("w{w}"),
+                                    &format!("{w}-{b}-{i}"),
+                                    NOW + b as i64,
+                                )
+                            })
                             .collect();
                         let posted = store.post_messages(&batch).await?;
-                        ensure!(texts(&posted) == texts_of(&batch), "post_messages keeps the order given");
+                        ensure!(
+                            texts(&posted) == texts_of(&batch),
+                            "post_messages keeps the order given"
+                        );
                         mine.extend(posted);
                     }
                     Ok::<_, anyhow::Error>(mine)
@@ -365,7 +502,10 @@ async fn concurrent_posts_become_visible_in_id_order() {
         let mut written: Vec<Message> = Vec::new();
         for writer in writers {
             let mine = writer.await??;
-            ensure!(mine.windows(2).all(|p| p[0].id < p[1].id), "one writer's ids grow");
+            ensure!(
+                mine.windows(2).all(|p| p[0].id < p[1].id),
+                "one writer's ids grow"
+            );
             written.extend(mine);
         }
         writers_done.store(true, Ordering::SeqCst);
@@ -373,18 +513,38 @@ async fn concurrent_posts_become_visible_in_id_order() {
 
         let all = store.messages_after(room_id, 0, 100_000).await?;
         let all_ids = ids(&all);
-        ensure!(all.len() == total, "{} of {total} messages stored", all.len());
-        ensure!(all_ids.windows(2).all(|p| p[0] < p[1]), "messages_after returns strictly growing ids");
+        ensure!(
+            all.len() == total,
+            "{} of {total} messages stored",
+            all.len()
+        );
+        ensure!(
+            all_ids.windows(2).all(|p| p[0] < p[1]),
+            "messages_after returns strictly growing ids"
+        );
         let written_ids: BTreeSet<i64> = written.iter().map(|m| m.id).collect();
-        ensure!(written_ids.len() == total, "every posted message got its own id");
-        ensure!(all_ids.iter().copied().collect::<BTreeSet<_>>() == written_ids, "the stored ids are the posted ids");
-        ensure!(seen == all_ids, "the polling reader saw every message ({} of {total}) in {polls} polls", seen.len());
+        ensure!(
+            written_ids.len() == total,
+            "every posted message got its own id"
+        );
+        ensure!(
+            all_ids.iter().copied().collect::<BTreeSet<_>>() == written_ids,
+            "the stored ids are the posted ids"
+        );
+        ensure!(
+            seen == all_ids,
+            "the polling reader saw every message ({} of {total}) in {polls} polls",
+            seen.len()
+        );
         for m in &written {
             let stored = &all[all_ids.binary_search(&m.id).expect("posted id stored")];
             ensure!(stored == m, "message {} is stored as posted", m.id);
         }
         let room = store.room_by_token("busy").await?.expect("room exists");
-        ensure!(room.last_message_id == *all_ids.last().expect("messages exist"), "last message is the newest");
+        ensure!(
+            room.last_message_id == *all_ids.last().expect("messages exist"),
+            "last message is the newest"
+        );
         Ok(())
     })
     .await;

@@ -4,7 +4,8 @@ use confab_core::participant::{ActorType, Attendee, NewAttendee, ParticipantType
 use confab_core::store::{ChatStore, ParticipantStore};
 
 use crate::support::{
-    assert_conflict, assert_not_found, each_backend, guest, member, new_session, room_with, system, NOW,
+    assert_conflict, assert_not_found, each_backend, guest, member, new_session, room_with, system,
+    NOW,
 };
 
 /// The attendee of user `id` in `room_id`; panics when there is none.
@@ -31,7 +32,9 @@ async fn attendees_are_listed_in_id_order_with_defaults() {
             participant_type: ParticipantType::User,
             invited_cloud_id: "carol@remote.example".to_owned(),
         };
-        store.add_attendees(room.id, std::slice::from_ref(&invited), &[]).await?;
+        store
+            .add_attendees(room.id, std::slice::from_ref(&invited), &[])
+            .await?;
 
         let attendees = store.attendees(room.id).await?;
         assert_eq!(attendees.len(), 3);
@@ -75,7 +78,10 @@ async fn attendee_by_id_finds_only_attendees_of_that_room() {
         let r1 = room_with(&store, "r1", &["alice"]).await?;
         let r2 = room_with(&store, "r2", &["bob"]).await?;
         let alice = attendee(&store, r1.id, "alice").await;
-        assert_eq!(store.attendee_by_id(r1.id, alice.id).await?, Some(alice.clone()));
+        assert_eq!(
+            store.attendee_by_id(r1.id, alice.id).await?,
+            Some(alice.clone())
+        );
         assert_eq!(store.attendee_by_id(r2.id, alice.id).await?, None);
         assert_eq!(store.attendee_by_id(r1.id, alice.id + 1000).await?, None);
         Ok(())
@@ -88,13 +94,29 @@ async fn attendee_by_actor_tells_actor_types_apart() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
         store.add_attendees(room.id, &[guest("alice")], &[]).await?;
-        let user = store.attendee_by_actor(room.id, ActorType::Users, "alice").await?.expect("user attends");
-        let as_guest = store.attendee_by_actor(room.id, ActorType::Guests, "alice").await?.expect("guest attends");
+        let user = store
+            .attendee_by_actor(room.id, ActorType::Users, "alice")
+            .await?
+            .expect("user attends");
+        let as_guest = store
+            .attendee_by_actor(room.id, ActorType::Guests, "alice")
+            .await?
+            .expect("guest attends");
         assert_ne!(user.id, as_guest.id);
         assert_eq!(user.participant_type, ParticipantType::Owner);
         assert_eq!(as_guest.participant_type, ParticipantType::Guest);
-        assert_eq!(store.attendee_by_actor(room.id, ActorType::Emails, "alice").await?, None);
-        assert_eq!(store.attendee_by_actor(room.id, ActorType::Users, "bob").await?, None);
+        assert_eq!(
+            store
+                .attendee_by_actor(room.id, ActorType::Emails, "alice")
+                .await?,
+            None
+        );
+        assert_eq!(
+            store
+                .attendee_by_actor(room.id, ActorType::Users, "bob")
+                .await?,
+            None
+        );
         Ok(())
     })
     .await;
@@ -108,10 +130,19 @@ async fn add_attendees_returns_the_stored_attendees_and_appends_messages() {
             .add_attendees(
                 room.id,
                 &[member("bob"), member("carol")],
-                &[system(room.id, "user_added", NOW + 1), system(room.id, "user_added", NOW + 2)],
+                &[
+                    system(room.id, "user_added", NOW + 1),
+                    system(room.id, "user_added", NOW + 2),
+                ],
             )
             .await?;
-        assert_eq!(added.iter().map(|a| a.actor_id.as_str()).collect::<Vec<_>>(), ["bob", "carol"]);
+        assert_eq!(
+            added
+                .iter()
+                .map(|a| a.actor_id.as_str())
+                .collect::<Vec<_>>(),
+            ["bob", "carol"]
+        );
         assert_eq!(added[0], attendee(&store, room.id, "bob").await);
         assert_eq!(added[1], attendee(&store, room.id, "carol").await);
         assert_eq!(store.attendees(room.id).await?.len(), 3);
@@ -129,10 +160,19 @@ async fn add_attendees_rejects_an_actor_already_in_the_room_and_adds_nothing() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
         let result = store
-            .add_attendees(room.id, &[member("bob"), member("alice")], &[system(room.id, "user_added", NOW)])
+            .add_attendees(
+                room.id,
+                &[member("bob"), member("alice")],
+                &[system(room.id, "user_added", NOW)],
+            )
             .await;
         assert_conflict(result);
-        assert_eq!(store.attendee_by_actor(room.id, ActorType::Users, "bob").await?, None);
+        assert_eq!(
+            store
+                .attendee_by_actor(room.id, ActorType::Users, "bob")
+                .await?,
+            None
+        );
         assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
         assert_eq!(store.attendees(room.id).await?.len(), 1);
         Ok(())
@@ -174,12 +214,23 @@ async fn update_attendee_writes_every_mutable_field_and_appends_messages() {
             pin: "123456".to_owned(),
             ..bob.clone()
         };
-        store.update_attendee(&changed, &[system(room.id, "moderator_promoted", NOW + 1)]).await?;
+        store
+            .update_attendee(&changed, &[system(room.id, "moderator_promoted", NOW + 1)])
+            .await?;
         assert_eq!(store.attendee_by_id(room.id, bob.id).await?, Some(changed));
         let messages = store.messages_after(room.id, 0, 10).await?;
-        assert_eq!(messages.iter().map(|m| m.system_message.as_str()).collect::<Vec<_>>(), ["moderator_promoted"]);
+        assert_eq!(
+            messages
+                .iter()
+                .map(|m| m.system_message.as_str())
+                .collect::<Vec<_>>(),
+            ["moderator_promoted"]
+        );
         // Other attendees stay as they were.
-        assert_eq!(attendee(&store, room.id, "alice").await.display_name, "ALICE");
+        assert_eq!(
+            attendee(&store, room.id, "alice").await.display_name,
+            "ALICE"
+        );
         Ok(())
     })
     .await;
@@ -198,7 +249,13 @@ async fn update_attendee_keeps_actor_and_room() {
             ..bob.clone()
         };
         store.update_attendee(&stale, &[]).await?;
-        assert_eq!(store.attendee_by_id(room.id, bob.id).await?, Some(Attendee { favorite: true, ..bob }));
+        assert_eq!(
+            store.attendee_by_id(room.id, bob.id).await?,
+            Some(Attendee {
+                favorite: true,
+                ..bob
+            })
+        );
         Ok(())
     })
     .await;
@@ -210,7 +267,11 @@ async fn update_attendee_of_a_missing_attendee_is_not_found_and_appends_nothing(
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;
         let bob = attendee(&store, room.id, "bob").await;
         store.remove_attendees(room.id, &[bob.id], &[]).await?;
-        assert_not_found(store.update_attendee(&bob, &[system(room.id, "moderator_promoted", NOW)]).await);
+        assert_not_found(
+            store
+                .update_attendee(&bob, &[system(room.id, "moderator_promoted", NOW)])
+                .await,
+        );
         assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
         Ok(())
     })
@@ -224,16 +285,27 @@ async fn remove_attendees_removes_them_with_their_sessions_and_appends_messages(
         let alice = attendee(&store, room.id, "alice").await;
         let bob = attendee(&store, room.id, "bob").await;
         let carol = attendee(&store, room.id, "carol").await;
-        store.open_session(room.id, alice.id, &new_session("sa", "ca", NOW)).await?;
-        store.open_session(room.id, bob.id, &new_session("sb1", "cb1", NOW)).await?;
-        store.open_session(room.id, bob.id, &new_session("sb2", "cb2", NOW)).await?;
-        store.open_session(room.id, carol.id, &new_session("sc", "cc", NOW)).await?;
+        store
+            .open_session(room.id, alice.id, &new_session("sa", "ca", NOW))
+            .await?;
+        store
+            .open_session(room.id, bob.id, &new_session("sb1", "cb1", NOW))
+            .await?;
+        store
+            .open_session(room.id, bob.id, &new_session("sb2", "cb2", NOW))
+            .await?;
+        store
+            .open_session(room.id, carol.id, &new_session("sc", "cc", NOW))
+            .await?;
 
         store
             .remove_attendees(
                 room.id,
                 &[bob.id, carol.id],
-                &[system(room.id, "user_removed", NOW + 1), system(room.id, "user_removed", NOW + 1)],
+                &[
+                    system(room.id, "user_removed", NOW + 1),
+                    system(room.id, "user_removed", NOW + 1),
+                ],
             )
             .await?;
 
@@ -252,12 +324,17 @@ async fn remove_attendees_leaves_attendees_of_other_rooms_alone() {
         let r1 = room_with(&store, "r1", &["alice"]).await?;
         let r2 = room_with(&store, "r2", &["bob"]).await?;
         let bob = attendee(&store, r2.id, "bob").await;
-        store.open_session(r2.id, bob.id, &new_session("sb", "cb", NOW)).await?;
+        store
+            .open_session(r2.id, bob.id, &new_session("sb", "cb", NOW))
+            .await?;
 
         store.remove_attendees(r1.id, &[bob.id], &[]).await?;
 
         assert_eq!(store.attendee_by_id(r2.id, bob.id).await?, Some(bob));
-        assert!(store.session("sb").await?.is_some(), "bob's session in r2 stays");
+        assert!(
+            store.session("sb").await?.is_some(),
+            "bob's session in r2 stays"
+        );
         Ok(())
     })
     .await;
@@ -268,7 +345,9 @@ async fn open_session_opens_an_active_session_that_can_be_looked_up() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
         let alice = attendee(&store, room.id, "alice").await;
-        let opened = store.open_session(room.id, alice.id, &new_session("s1", "client-1", NOW)).await?;
+        let opened = store
+            .open_session(room.id, alice.id, &new_session("s1", "client-1", NOW))
+            .await?;
         let expected = Session {
             id: "s1".to_owned(),
             attendee_id: alice.id,
@@ -279,7 +358,10 @@ async fn open_session_opens_an_active_session_that_can_be_looked_up() {
         };
         assert_eq!(opened, expected);
         assert_eq!(store.session("s1").await?, Some(expected.clone()));
-        assert_eq!(store.session_of_client(room.id, "client-1").await?, Some(expected.clone()));
+        assert_eq!(
+            store.session_of_client(room.id, "client-1").await?,
+            Some(expected.clone())
+        );
         assert_eq!(store.sessions_of_room(room.id).await?, [expected]);
         Ok(())
     })
@@ -292,7 +374,9 @@ async fn session_lookups_return_none_when_missing() {
         let r1 = room_with(&store, "r1", &["alice"]).await?;
         let r2 = room_with(&store, "r2", &["alice"]).await?;
         let alice = attendee(&store, r1.id, "alice").await;
-        store.open_session(r1.id, alice.id, &new_session("s1", "client-1", NOW)).await?;
+        store
+            .open_session(r1.id, alice.id, &new_session("s1", "client-1", NOW))
+            .await?;
         assert_eq!(store.session("unknown").await?, None);
         assert_eq!(store.session_of_client(r1.id, "client-2").await?, None);
         assert_eq!(store.session_of_client(r2.id, "client-1").await?, None);
@@ -310,19 +394,37 @@ async fn open_session_replaces_the_session_of_the_same_client_in_the_room() {
         let alice = attendee(&store, r1.id, "alice").await;
         let bob = attendee(&store, r1.id, "bob").await;
         let alice2 = attendee(&store, r2.id, "alice").await;
-        store.open_session(r1.id, alice.id, &new_session("old", "client", NOW)).await?;
-        store.open_session(r1.id, alice.id, &new_session("other-client", "client-b", NOW)).await?;
-        store.open_session(r2.id, alice2.id, &new_session("elsewhere", "client", NOW)).await?;
+        store
+            .open_session(r1.id, alice.id, &new_session("old", "client", NOW))
+            .await?;
+        store
+            .open_session(
+                r1.id,
+                alice.id,
+                &new_session("other-client", "client-b", NOW),
+            )
+            .await?;
+        store
+            .open_session(r2.id, alice2.id, &new_session("elsewhere", "client", NOW))
+            .await?;
 
         // Even another attendee reusing the client session takes it over.
-        let new = store.open_session(r1.id, bob.id, &new_session("new", "client", NOW + 5)).await?;
+        let new = store
+            .open_session(r1.id, bob.id, &new_session("new", "client", NOW + 5))
+            .await?;
 
         assert_eq!(store.session("old").await?, None);
         assert_eq!(store.session_of_client(r1.id, "client").await?, Some(new));
-        let mut ids = session_ids(&store.sessions_of_room(r1.id).await?).into_iter().map(str::to_owned).collect::<Vec<_>>();
+        let mut ids = session_ids(&store.sessions_of_room(r1.id).await?)
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
         ids.sort();
         assert_eq!(ids, ["new", "other-client"]);
-        assert!(store.session("elsewhere").await?.is_some(), "the same client in another room keeps its session");
+        assert!(
+            store.session("elsewhere").await?.is_some(),
+            "the same client in another room keeps its session"
+        );
         Ok(())
     })
     .await;
@@ -335,9 +437,18 @@ async fn open_session_rejects_a_duplicate_session_id() {
         let r2 = room_with(&store, "r2", &["alice"]).await?;
         let alice = attendee(&store, r1.id, "alice").await;
         let alice2 = attendee(&store, r2.id, "alice").await;
-        store.open_session(r1.id, alice.id, &new_session("s1", "c1", NOW)).await?;
-        assert_conflict(store.open_session(r2.id, alice2.id, &new_session("s1", "c2", NOW)).await);
-        assert_eq!(store.session("s1").await?.map(|s| s.attendee_id), Some(alice.id));
+        store
+            .open_session(r1.id, alice.id, &new_session("s1", "c1", NOW))
+            .await?;
+        assert_conflict(
+            store
+                .open_session(r2.id, alice2.id, &new_session("s1", "c2", NOW))
+                .await,
+        );
+        assert_eq!(
+            store.session("s1").await?.map(|s| s.attendee_id),
+            Some(alice.id)
+        );
         Ok(())
     })
     .await;
@@ -349,10 +460,19 @@ async fn sessions_of_room_are_ordered_by_last_ping() {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;
         let alice = attendee(&store, room.id, "alice").await;
         let bob = attendee(&store, room.id, "bob").await;
-        store.open_session(room.id, alice.id, &new_session("late", "c1", NOW + 30)).await?;
-        store.open_session(room.id, bob.id, &new_session("early", "c2", NOW + 10)).await?;
-        store.open_session(room.id, alice.id, &new_session("middle", "c3", NOW + 20)).await?;
-        assert_eq!(session_ids(&store.sessions_of_room(room.id).await?), ["early", "middle", "late"]);
+        store
+            .open_session(room.id, alice.id, &new_session("late", "c1", NOW + 30))
+            .await?;
+        store
+            .open_session(room.id, bob.id, &new_session("early", "c2", NOW + 10))
+            .await?;
+        store
+            .open_session(room.id, alice.id, &new_session("middle", "c3", NOW + 20))
+            .await?;
+        assert_eq!(
+            session_ids(&store.sessions_of_room(room.id).await?),
+            ["early", "middle", "late"]
+        );
         Ok(())
     })
     .await;
@@ -362,12 +482,25 @@ async fn sessions_of_room_are_ordered_by_last_ping() {
 async fn add_guest_with_session_creates_the_guest_and_its_session() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
-        let (added, session) = store.add_guest_with_session(room.id, &guest("g1"), &new_session("sg", "cg", NOW)).await?;
-        assert_eq!((added.room_id, added.actor_type, added.actor_id.as_str()), (room.id, ActorType::Guests, "g1"));
+        let (added, session) = store
+            .add_guest_with_session(room.id, &guest("g1"), &new_session("sg", "cg", NOW))
+            .await?;
+        assert_eq!(
+            (added.room_id, added.actor_type, added.actor_id.as_str()),
+            (room.id, ActorType::Guests, "g1")
+        );
         assert_eq!(added.participant_type, ParticipantType::Guest);
-        assert_eq!(store.attendee_by_actor(room.id, ActorType::Guests, "g1").await?, Some(added.clone()));
+        assert_eq!(
+            store
+                .attendee_by_actor(room.id, ActorType::Guests, "g1")
+                .await?,
+            Some(added.clone())
+        );
         assert_eq!(session.attendee_id, added.id);
-        assert_eq!((session.id.as_str(), session.in_call, session.state), ("sg", 0, 1));
+        assert_eq!(
+            (session.id.as_str(), session.in_call, session.state),
+            ("sg", 0, 1)
+        );
         assert_eq!(store.session("sg").await?, Some(session));
         Ok(())
     })
@@ -378,8 +511,14 @@ async fn add_guest_with_session_creates_the_guest_and_its_session() {
 async fn add_guest_with_session_rejects_a_guest_already_in_the_room() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
-        store.add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "c1", NOW)).await?;
-        assert_conflict(store.add_guest_with_session(room.id, &guest("g1"), &new_session("s2", "c2", NOW)).await);
+        store
+            .add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "c1", NOW))
+            .await?;
+        assert_conflict(
+            store
+                .add_guest_with_session(room.id, &guest("g1"), &new_session("s2", "c2", NOW))
+                .await,
+        );
         assert_eq!(store.session("s2").await?, None);
         Ok(())
     })
@@ -391,9 +530,20 @@ async fn add_guest_with_session_adds_no_guest_when_the_session_conflicts() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
         let alice = attendee(&store, room.id, "alice").await;
-        store.open_session(room.id, alice.id, &new_session("taken", "c1", NOW)).await?;
-        assert_conflict(store.add_guest_with_session(room.id, &guest("g1"), &new_session("taken", "c2", NOW)).await);
-        assert_eq!(store.attendee_by_actor(room.id, ActorType::Guests, "g1").await?, None);
+        store
+            .open_session(room.id, alice.id, &new_session("taken", "c1", NOW))
+            .await?;
+        assert_conflict(
+            store
+                .add_guest_with_session(room.id, &guest("g1"), &new_session("taken", "c2", NOW))
+                .await,
+        );
+        assert_eq!(
+            store
+                .attendee_by_actor(room.id, ActorType::Guests, "g1")
+                .await?,
+            None
+        );
         Ok(())
     })
     .await;
@@ -403,11 +553,24 @@ async fn add_guest_with_session_adds_no_guest_when_the_session_conflicts() {
 async fn add_guest_with_session_replaces_the_session_of_the_same_client() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
-        let (first, _) = store.add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "tab", NOW)).await?;
-        let (second, _) = store.add_guest_with_session(room.id, &guest("g2"), &new_session("s2", "tab", NOW)).await?;
+        let (first, _) = store
+            .add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "tab", NOW))
+            .await?;
+        let (second, _) = store
+            .add_guest_with_session(room.id, &guest("g2"), &new_session("s2", "tab", NOW))
+            .await?;
         assert_eq!(store.session("s1").await?, None);
-        assert_eq!(store.session_of_client(room.id, "tab").await?.map(|s| s.attendee_id), Some(second.id));
-        assert!(store.attendee_by_id(room.id, first.id).await?.is_some(), "the earlier guest stays an attendee");
+        assert_eq!(
+            store
+                .session_of_client(room.id, "tab")
+                .await?
+                .map(|s| s.attendee_id),
+            Some(second.id)
+        );
+        assert!(
+            store.attendee_by_id(room.id, first.id).await?.is_some(),
+            "the earlier guest stays an attendee"
+        );
         Ok(())
     })
     .await;
@@ -418,14 +581,21 @@ async fn close_session_reports_whether_the_session_existed() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
         let alice = attendee(&store, room.id, "alice").await;
-        store.open_session(room.id, alice.id, &new_session("s1", "c1", NOW)).await?;
-        store.open_session(room.id, alice.id, &new_session("s2", "c2", NOW)).await?;
+        store
+            .open_session(room.id, alice.id, &new_session("s1", "c1", NOW))
+            .await?;
+        store
+            .open_session(room.id, alice.id, &new_session("s2", "c2", NOW))
+            .await?;
         assert!(store.close_session("s1").await?);
         assert!(!store.close_session("s1").await?);
         assert!(!store.close_session("never").await?);
         assert_eq!(store.session("s1").await?, None);
         assert_eq!(session_ids(&store.sessions_of_room(room.id).await?), ["s2"]);
-        assert!(store.attendee_by_id(room.id, alice.id).await?.is_some(), "closing a session keeps the attendee");
+        assert!(
+            store.attendee_by_id(room.id, alice.id).await?.is_some(),
+            "closing a session keeps the attendee"
+        );
         Ok(())
     })
     .await;
@@ -437,18 +607,39 @@ async fn update_session_writes_in_call_last_ping_and_state() {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;
         let alice = attendee(&store, room.id, "alice").await;
         let bob = attendee(&store, room.id, "bob").await;
-        let opened = store.open_session(room.id, alice.id, &new_session("s1", "c1", NOW)).await?;
-        let other = store.open_session(room.id, bob.id, &new_session("s2", "c2", NOW)).await?;
-        let changed = Session { in_call: 7, last_ping: NOW + 30, state: 0, ..opened.clone() };
+        let opened = store
+            .open_session(room.id, alice.id, &new_session("s1", "c1", NOW))
+            .await?;
+        let other = store
+            .open_session(room.id, bob.id, &new_session("s2", "c2", NOW))
+            .await?;
+        let changed = Session {
+            in_call: 7,
+            last_ping: NOW + 30,
+            state: 0,
+            ..opened.clone()
+        };
         store.update_session(&changed).await?;
         assert_eq!(store.session("s1").await?, Some(changed));
         assert_eq!(store.session("s2").await?, Some(other));
 
         // The attendee and client session are not the session's to change.
-        let stale = Session { attendee_id: bob.id, client_session: "c9".to_owned(), in_call: 1, ..opened };
+        let stale = Session {
+            attendee_id: bob.id,
+            client_session: "c9".to_owned(),
+            in_call: 1,
+            ..opened
+        };
         store.update_session(&stale).await?;
         let stored = store.session("s1").await?.expect("session exists");
-        assert_eq!((stored.attendee_id, stored.client_session.as_str(), stored.in_call), (alice.id, "c1", 1));
+        assert_eq!(
+            (
+                stored.attendee_id,
+                stored.client_session.as_str(),
+                stored.in_call
+            ),
+            (alice.id, "c1", 1)
+        );
         Ok(())
     })
     .await;

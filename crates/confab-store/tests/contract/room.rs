@@ -6,8 +6,8 @@ use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
 use confab_store::SqlStore;
 
 use crate::support::{
-    assert_conflict, assert_not_found, comment, each_backend, guest, member, new_room, new_session, owner, room_with,
-    system, NOW,
+    assert_conflict, assert_not_found, comment, each_backend, guest, member, new_room, new_session,
+    owner, room_with, system, NOW,
 };
 
 fn tokens(rooms: &[Room]) -> Vec<&str> {
@@ -15,11 +15,20 @@ fn tokens(rooms: &[Room]) -> Vec<&str> {
 }
 
 /// Creates a room of `room_type` with `listable` and the given name.
-async fn listed(store: &SqlStore, token: &str, room_type: RoomType, listable: Listable, name: &str) -> Room {
+async fn listed(
+    store: &SqlStore,
+    token: &str,
+    room_type: RoomType,
+    listable: Listable,
+    name: &str,
+) -> Room {
     let mut room = new_room(token, room_type);
     room.listable = listable;
     room.name = name.to_owned();
-    store.create_room(&room, &[owner("owner")], &[]).await.expect("create room")
+    store
+        .create_room(&room, &[owner("owner")], &[])
+        .await
+        .expect("create room")
 }
 
 /// Creates a room whose lobby is `active` with `timer`.
@@ -27,7 +36,10 @@ async fn lobby(store: &SqlStore, token: &str, active: bool, timer: i64) -> Room 
     let mut room = new_room(token, RoomType::Group);
     room.lobby_state = active;
     room.lobby_timer = timer;
-    store.create_room(&room, &[], &[]).await.expect("create room")
+    store
+        .create_room(&room, &[], &[])
+        .await
+        .expect("create room")
 }
 
 #[tokio::test]
@@ -93,13 +105,23 @@ async fn create_room_stores_every_setting() {
 async fn create_room_adds_attendees_and_messages_to_the_new_room() {
     each_backend(|store| async move {
         // The messages' room id is a placeholder; the store fills in the new room's id.
-        let messages = [system(0, "conversation_created", NOW), system(0, "user_added", NOW + 5)];
+        let messages = [
+            system(0, "conversation_created", NOW),
+            system(0, "user_added", NOW + 5),
+        ];
         let room = store
-            .create_room(&new_room("r1", RoomType::Group), &[owner("alice"), member("bob"), guest("g1")], &messages)
+            .create_room(
+                &new_room("r1", RoomType::Group),
+                &[owner("alice"), member("bob"), guest("g1")],
+                &messages,
+            )
             .await?;
 
         let attendees = store.attendees(room.id).await?;
-        let actors: Vec<_> = attendees.iter().map(|a| (a.actor_type, a.actor_id.as_str(), a.participant_type)).collect();
+        let actors: Vec<_> = attendees
+            .iter()
+            .map(|a| (a.actor_type, a.actor_id.as_str(), a.participant_type))
+            .collect();
         assert_eq!(
             actors,
             [
@@ -127,11 +149,18 @@ async fn create_room_rejects_duplicate_token() {
     each_backend(|store| async move {
         let first = room_with(&store, "same", &["alice"]).await?;
         let again = store
-            .create_room(&new_room("same", RoomType::Public), &[owner("bob")], &[system(0, "conversation_created", NOW)])
+            .create_room(
+                &new_room("same", RoomType::Public),
+                &[owner("bob")],
+                &[system(0, "conversation_created", NOW)],
+            )
             .await;
         assert_conflict(again);
         assert_eq!(store.room_by_token("same").await?, Some(first.clone()));
-        assert!(store.rooms_of_actor(ActorType::Users, "bob").await?.is_empty());
+        assert!(store
+            .rooms_of_actor(ActorType::Users, "bob")
+            .await?
+            .is_empty());
         assert!(store.messages_after(first.id, 0, 10).await?.is_empty());
         Ok(())
     })
@@ -150,7 +179,10 @@ async fn create_room_stores_nothing_when_an_attendee_conflicts() {
             .await;
         assert_conflict(failed);
         assert_eq!(store.room_by_token("r1").await?, None);
-        assert!(store.rooms_of_actor(ActorType::Users, "alice").await?.is_empty());
+        assert!(store
+            .rooms_of_actor(ActorType::Users, "alice")
+            .await?
+            .is_empty());
         // The token is still free.
         room_with(&store, "r1", &["alice"]).await?;
         Ok(())
@@ -179,11 +211,21 @@ async fn rooms_of_actor_lists_the_actors_rooms_with_their_attendee_ordered_by_id
         store.add_attendees(r2.id, &[guest("alice")], &[]).await?;
 
         let rooms = store.rooms_of_actor(ActorType::Users, "alice").await?;
-        assert_eq!(rooms.iter().map(|(r, _)| r.id).collect::<Vec<_>>(), [r1.id, r3.id]);
+        assert_eq!(
+            rooms.iter().map(|(r, _)| r.id).collect::<Vec<_>>(),
+            [r1.id, r3.id]
+        );
         assert_eq!(rooms[0].0, r1);
         assert_eq!(rooms[1].0, r3);
         for (room, attendee) in &rooms {
-            assert_eq!((attendee.room_id, attendee.actor_type, attendee.actor_id.as_str()), (room.id, ActorType::Users, "alice"));
+            assert_eq!(
+                (
+                    attendee.room_id,
+                    attendee.actor_type,
+                    attendee.actor_id.as_str()
+                ),
+                (room.id, ActorType::Users, "alice")
+            );
         }
         assert_eq!(rooms[0].1.participant_type, ParticipantType::Owner);
         assert_eq!(rooms[1].1.participant_type, ParticipantType::User);
@@ -193,7 +235,10 @@ async fn rooms_of_actor_lists_the_actors_rooms_with_their_attendee_ordered_by_id
         assert_eq!(as_guest[0].0.id, r2.id);
         assert_eq!(as_guest[0].1.actor_type, ActorType::Guests);
 
-        assert!(store.rooms_of_actor(ActorType::Users, "nobody").await?.is_empty());
+        assert!(store
+            .rooms_of_actor(ActorType::Users, "nobody")
+            .await?
+            .is_empty());
         Ok(())
     })
     .await;
@@ -202,27 +247,54 @@ async fn rooms_of_actor_lists_the_actors_rooms_with_their_attendee_ordered_by_id
 #[tokio::test]
 async fn listable_rooms_filters_by_scope_membership_and_search() {
     each_backend(|store| async move {
-        let users = listed(&store, "users", RoomType::Group, Listable::Users, "Users Only").await;
+        let users = listed(
+            &store,
+            "users",
+            RoomType::Group,
+            Listable::Users,
+            "Users Only",
+        )
+        .await;
         let all = listed(&store, "all", RoomType::Public, Listable::All, "Everyone").await;
         listed(&store, "hidden", RoomType::Group, Listable::None, "Hidden").await;
-        let joined = listed(&store, "joined", RoomType::Group, Listable::All, "Joined Already").await;
-        store.add_attendees(joined.id, &[member("alice")], &[]).await?;
+        let joined = listed(
+            &store,
+            "joined",
+            RoomType::Group,
+            Listable::All,
+            "Joined Already",
+        )
+        .await;
+        store
+            .add_attendees(joined.id, &[member("alice")], &[])
+            .await?;
         // A guest named like the user does not make the user a member.
         store.add_attendees(all.id, &[guest("alice")], &[]).await?;
 
-        let found = store.listable_rooms(Listable::Users as i64, "alice", "").await?;
+        let found = store
+            .listable_rooms(Listable::Users as i64, "alice", "")
+            .await?;
         assert_eq!(tokens(&found), ["users", "all"]);
         assert_eq!(found[0], users);
 
-        let found = store.listable_rooms(Listable::All as i64, "alice", "").await?;
+        let found = store
+            .listable_rooms(Listable::All as i64, "alice", "")
+            .await?;
         assert_eq!(tokens(&found), ["all"]);
 
-        let found = store.listable_rooms(Listable::Users as i64, "alice", "EVERY").await?;
+        let found = store
+            .listable_rooms(Listable::Users as i64, "alice", "EVERY")
+            .await?;
         assert_eq!(tokens(&found), ["all"]);
-        assert!(store.listable_rooms(Listable::Users as i64, "alice", "%").await?.is_empty());
+        assert!(store
+            .listable_rooms(Listable::Users as i64, "alice", "%")
+            .await?
+            .is_empty());
 
         // Another user is not in "joined", so it is listed for them.
-        let found = store.listable_rooms(Listable::Users as i64, "bob", "").await?;
+        let found = store
+            .listable_rooms(Listable::Users as i64, "bob", "")
+            .await?;
         assert_eq!(tokens(&found), ["users", "all", "joined"]);
         Ok(())
     })
@@ -233,9 +305,23 @@ async fn listable_rooms_filters_by_scope_membership_and_search() {
 async fn listable_rooms_never_lists_one_to_one_rooms() {
     each_backend(|store| async move {
         listed(&store, "o2o", RoomType::OneToOne, Listable::All, "alice").await;
-        listed(&store, "notes", RoomType::NoteToSelf, Listable::All, "notes").await;
+        listed(
+            &store,
+            "notes",
+            RoomType::NoteToSelf,
+            Listable::All,
+            "notes",
+        )
+        .await;
         listed(&store, "group", RoomType::Group, Listable::All, "group").await;
-        assert_eq!(tokens(&store.listable_rooms(Listable::Users as i64, "bob", "").await?), ["group"]);
+        assert_eq!(
+            tokens(
+                &store
+                    .listable_rooms(Listable::Users as i64, "bob", "")
+                    .await?
+            ),
+            ["group"]
+        );
         Ok(())
     })
     .await;
@@ -247,11 +333,24 @@ async fn one_to_one_room_finds_the_room_of_both_users_in_either_order() {
         // A group room with both users is not their one-to-one room.
         room_with(&store, "group", &["alice", "bob"]).await?;
         let o2o = store
-            .create_room(&new_room("o2o", RoomType::OneToOne), &[owner("alice"), owner("bob")], &[])
+            .create_room(
+                &new_room("o2o", RoomType::OneToOne),
+                &[owner("alice"), owner("bob")],
+                &[],
+            )
             .await?;
-        store.create_room(&new_room("other", RoomType::OneToOne), &[owner("alice"), owner("carol")], &[]).await?;
+        store
+            .create_room(
+                &new_room("other", RoomType::OneToOne),
+                &[owner("alice"), owner("carol")],
+                &[],
+            )
+            .await?;
 
-        assert_eq!(store.one_to_one_room("alice", "bob").await?, Some(o2o.clone()));
+        assert_eq!(
+            store.one_to_one_room("alice", "bob").await?,
+            Some(o2o.clone())
+        );
         assert_eq!(store.one_to_one_room("bob", "alice").await?, Some(o2o));
         assert_eq!(store.one_to_one_room("bob", "carol").await?, None);
         assert_eq!(store.one_to_one_room("alice", "dave").await?, None);
@@ -269,12 +368,23 @@ async fn rooms_by_object_returns_matching_rooms_ordered_by_id() {
             room.object_id = object_id.to_owned();
             room
         };
-        let first = store.create_room(&make("b1", "room", "parent"), &[], &[]).await?;
-        store.create_room(&make("x", "file", "parent"), &[], &[]).await?;
-        store.create_room(&make("y", "room", "other"), &[], &[]).await?;
-        let second = store.create_room(&make("b2", "room", "parent"), &[], &[]).await?;
+        let first = store
+            .create_room(&make("b1", "room", "parent"), &[], &[])
+            .await?;
+        store
+            .create_room(&make("x", "file", "parent"), &[], &[])
+            .await?;
+        store
+            .create_room(&make("y", "room", "other"), &[], &[])
+            .await?;
+        let second = store
+            .create_room(&make("b2", "room", "parent"), &[], &[])
+            .await?;
 
-        assert_eq!(store.rooms_by_object("room", "parent").await?, [first, second]);
+        assert_eq!(
+            store.rooms_by_object("room", "parent").await?,
+            [first, second]
+        );
         assert!(store.rooms_by_object("room", "missing").await?.is_empty());
         Ok(())
     })
@@ -310,13 +420,23 @@ async fn update_room_writes_every_setting_and_appends_messages() {
             ..room.clone()
         };
         let updated = store
-            .update_room(&changed, &[system(0, "conversation_renamed", NOW + 100), system(0, "read_only", NOW + 100)])
+            .update_room(
+                &changed,
+                &[
+                    system(0, "conversation_renamed", NOW + 100),
+                    system(0, "read_only", NOW + 100),
+                ],
+            )
             .await?;
 
         let messages = store.messages_after(room.id, 0, 10).await?;
         assert_eq!(messages.len(), 2);
         assert!(messages.iter().all(|m| m.room_id == room.id));
-        let expected = Room { last_message_id: messages[1].id, last_activity: NOW + 100, ..changed };
+        let expected = Room {
+            last_message_id: messages[1].id,
+            last_activity: NOW + 100,
+            ..changed
+        };
         assert_eq!(updated, expected);
         assert_eq!(store.room_by_token("r1").await?, Some(expected));
         Ok(())
@@ -328,7 +448,9 @@ async fn update_room_writes_every_setting_and_appends_messages() {
 async fn update_room_keeps_token_and_message_bookkeeping() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
-        let posted = store.post_messages(&[comment(room.id, "alice", "hi", NOW + 50)]).await?;
+        let posted = store
+            .post_messages(&[comment(room.id, "alice", "hi", NOW + 50)])
+            .await?;
         let current = store.room_by_token("r1").await?.expect("room exists");
         // Stale values for what update_room does not own.
         let stale = Room {
@@ -340,7 +462,13 @@ async fn update_room_keeps_token_and_message_bookkeeping() {
             ..current.clone()
         };
         let updated = store.update_room(&stale, &[]).await?;
-        assert_eq!(updated, Room { name: "Renamed".to_owned(), ..current });
+        assert_eq!(
+            updated,
+            Room {
+                name: "Renamed".to_owned(),
+                ..current
+            }
+        );
         assert_eq!(updated.last_message_id, posted[0].id);
         assert_eq!(store.room_by_token("other").await?, None);
         Ok(())
@@ -353,7 +481,11 @@ async fn update_room_of_a_missing_room_is_not_found() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;
         assert!(store.delete_room(room.id).await?);
-        assert_not_found(store.update_room(&room, &[system(0, "conversation_renamed", NOW)]).await);
+        assert_not_found(
+            store
+                .update_room(&room, &[system(0, "conversation_renamed", NOW)])
+                .await,
+        );
         Ok(())
     })
     .await;
@@ -364,11 +496,26 @@ async fn delete_room_removes_attendees_sessions_and_messages() {
     each_backend(|store| async move {
         let room = room_with(&store, "gone", &["alice", "bob"]).await?;
         let kept = room_with(&store, "kept", &["alice"]).await?;
-        let alice = store.attendee_by_actor(room.id, ActorType::Users, "alice").await?.expect("alice attends");
-        let kept_alice = store.attendee_by_actor(kept.id, ActorType::Users, "alice").await?.expect("alice attends");
-        store.open_session(room.id, alice.id, &new_session("s1", "c1", NOW)).await?;
-        store.open_session(kept.id, kept_alice.id, &new_session("s2", "c1", NOW)).await?;
-        let posted = store.post_messages(&[comment(room.id, "alice", "bye", NOW), comment(kept.id, "alice", "hi", NOW)]).await?;
+        let alice = store
+            .attendee_by_actor(room.id, ActorType::Users, "alice")
+            .await?
+            .expect("alice attends");
+        let kept_alice = store
+            .attendee_by_actor(kept.id, ActorType::Users, "alice")
+            .await?
+            .expect("alice attends");
+        store
+            .open_session(room.id, alice.id, &new_session("s1", "c1", NOW))
+            .await?;
+        store
+            .open_session(kept.id, kept_alice.id, &new_session("s2", "c1", NOW))
+            .await?;
+        let posted = store
+            .post_messages(&[
+                comment(room.id, "alice", "bye", NOW),
+                comment(kept.id, "alice", "hi", NOW),
+            ])
+            .await?;
 
         assert!(store.delete_room(room.id).await?);
 
@@ -378,8 +525,16 @@ async fn delete_room_removes_attendees_sessions_and_messages() {
         assert!(store.sessions_of_room(room.id).await?.is_empty());
         assert_eq!(store.session("s1").await?, None);
         assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
-        assert_eq!(store.messages_by_ids(&[posted[0].id, posted[1].id]).await?, [posted[1].clone()]);
-        let rooms: Vec<_> = store.rooms_of_actor(ActorType::Users, "alice").await?.into_iter().map(|(r, _)| r.id).collect();
+        assert_eq!(
+            store.messages_by_ids(&[posted[0].id, posted[1].id]).await?,
+            [posted[1].clone()]
+        );
+        let rooms: Vec<_> = store
+            .rooms_of_actor(ActorType::Users, "alice")
+            .await?
+            .into_iter()
+            .map(|(r, _)| r.id)
+            .collect();
         assert_eq!(rooms, [kept.id]);
         assert!(store.session("s2").await?.is_some());
         assert_eq!(store.attendees(kept.id).await?.len(), 1);
@@ -402,7 +557,16 @@ async fn next_lobby_timer_is_the_earliest_timer_of_an_active_lobby() {
         let sooner = lobby(&store, "sooner", true, NOW + 100).await;
         assert_eq!(store.next_lobby_timer().await?, Some(NOW + 100));
 
-        store.update_room(&Room { lobby_state: false, lobby_timer: 0, ..sooner }, &[]).await?;
+        store
+            .update_room(
+                &Room {
+                    lobby_state: false,
+                    lobby_timer: 0,
+                    ..sooner
+                },
+                &[],
+            )
+            .await?;
         assert_eq!(store.next_lobby_timer().await?, Some(NOW + 300));
         Ok(())
     })
@@ -419,8 +583,14 @@ async fn rooms_with_due_lobby_returns_active_lobbies_whose_timer_is_not_after_no
         lobby(&store, "no-timer", true, 0).await;
 
         assert_eq!(store.rooms_with_due_lobby(NOW).await?, [past, exactly]);
-        assert_eq!(tokens(&store.rooms_with_due_lobby(NOW - 101).await?), Vec::<&str>::new());
-        assert_eq!(tokens(&store.rooms_with_due_lobby(NOW + 1).await?), ["past", "exactly", "future"]);
+        assert_eq!(
+            tokens(&store.rooms_with_due_lobby(NOW - 101).await?),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            tokens(&store.rooms_with_due_lobby(NOW + 1).await?),
+            ["past", "exactly", "future"]
+        );
         Ok(())
     })
     .await;

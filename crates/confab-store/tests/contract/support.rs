@@ -27,7 +27,9 @@ where
     Fut: Future<Output = anyhow::Result<()>> + Send + 'static,
 {
     let dir = tempfile::tempdir().expect("create a temporary directory");
-    let store = SqlStore::open_sqlite(dir.path()).await.expect("open the SQLite store");
+    let store = SqlStore::open_sqlite(dir.path())
+        .await
+        .expect("open the SQLite store");
     if let Some(failure) = run("sqlite", store, &test).await {
         std::panic::resume_unwind(failure);
     }
@@ -38,7 +40,10 @@ where
             let db = TestDatabase::create(&url).await;
             let failure = match SqlStore::connect(&db.url).await {
                 Ok(store) => run("postgres", store, &test).await,
-                Err(e) => Some(failure(format!("connect the PostgreSQL store to {}: {e}", db.url))),
+                Err(e) => Some(failure(format!(
+                    "connect the PostgreSQL store to {}: {e}",
+                    db.url
+                ))),
             };
             db.drop_best_effort().await;
             if let Some(failure) = failure {
@@ -87,7 +92,9 @@ impl TestDatabase {
     async fn create(server_url: &str) -> Self {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         sqlx::any::install_default_drivers();
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
         let name = format!(
             "confab_test_{}_{}_{}",
             std::process::id(),
@@ -95,7 +102,9 @@ impl TestDatabase {
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
         let url = with_database(server_url, &name);
-        sqlx::Any::create_database(&url).await.unwrap_or_else(|e| panic!("create database {name}: {e}"));
+        sqlx::Any::create_database(&url)
+            .await
+            .unwrap_or_else(|e| panic!("create database {name}: {e}"));
         Self { url }
     }
 
@@ -113,7 +122,9 @@ fn with_database(url: &str, database: &str) -> String {
         None => (url, None),
     };
     let authority_start = base.find("://").map_or(0, |i| i + 3);
-    let authority_end = base[authority_start..].find('/').map_or(base.len(), |i| authority_start + i);
+    let authority_end = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |i| authority_start + i);
     let mut out = format!("{}/{database}", &base[..authority_end]);
     if let Some(query) = query {
         out.push('?');
@@ -124,9 +135,18 @@ fn with_database(url: &str, database: &str) -> String {
 
 #[test]
 fn with_database_replaces_only_the_path() {
-    assert_eq!(with_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
-    assert_eq!(with_database("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
-    assert_eq!(with_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+    assert_eq!(
+        with_database("postgres://u@h:5432/test", "x"),
+        "postgres://u@h:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u@h:5432", "x"),
+        "postgres://u@h:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u@h/test?sslmode=disable", "x"),
+        "postgres://u@h/x?sslmode=disable"
+    );
 }
 
 /// Fails unless `result` is a `Conflict`.
@@ -156,7 +176,10 @@ pub fn user(id: &str, display_name: &str) -> User {
 }
 
 pub fn group(id: &str, display_name: &str) -> Group {
-    Group { id: id.to_owned(), display_name: display_name.to_owned() }
+    Group {
+        id: id.to_owned(),
+        display_name: display_name.to_owned(),
+    }
 }
 
 pub fn new_room(token: &str, room_type: RoomType) -> NewRoom {
@@ -182,7 +205,11 @@ pub fn guest(id: &str) -> NewAttendee {
 }
 
 pub fn new_session(id: &str, client_session: &str, last_ping: i64) -> NewSession {
-    NewSession { id: id.to_owned(), client_session: client_session.to_owned(), last_ping }
+    NewSession {
+        id: id.to_owned(),
+        client_session: client_session.to_owned(),
+        last_ping,
+    }
 }
 
 /// A comment by user `actor` in room `room_id`.
@@ -225,5 +252,7 @@ pub async fn room_with(store: &SqlStore, token: &str, members: &[&str]) -> Store
         .enumerate()
         .map(|(i, id)| if i == 0 { owner(id) } else { member(id) })
         .collect();
-    store.create_room(&new_room(token, RoomType::Group), &attendees, &[]).await
+    store
+        .create_room(&new_room(token, RoomType::Group), &attendees, &[])
+        .await
 }

@@ -5,7 +5,9 @@
 
 use crate::actor::Actor;
 use crate::error::{Error, Result};
-use crate::participant::{effective_permissions, lobby_blocks, ActorType, Attendee, ParticipantType, Session};
+use crate::participant::{
+    effective_permissions, lobby_blocks, ActorType, Attendee, ParticipantType, Session,
+};
 use crate::room::Room;
 use crate::services::Context;
 
@@ -24,7 +26,10 @@ impl Member {
 
     /// Moderators who are logged in (guest moderators excluded), as user-only endpoints require.
     pub fn is_user_moderator(&self) -> bool {
-        matches!(self.attendee.participant_type, ParticipantType::Owner | ParticipantType::Moderator)
+        matches!(
+            self.attendee.participant_type,
+            ParticipantType::Owner | ParticipantType::Moderator
+        )
     }
 
     pub fn is_guest(&self) -> bool {
@@ -37,14 +42,21 @@ impl Member {
 
     /// Whether the lobby keeps this member out of chat, participant list and calls.
     pub fn lobby_blocked(&self, server_default: i64) -> bool {
-        lobby_blocks(&self.room, self.attendee.participant_type, self.permissions(server_default))
+        lobby_blocks(
+            &self.room,
+            self.attendee.participant_type,
+            self.permissions(server_default),
+        )
     }
 }
 
 impl Context {
     /// The room with `token`, or [`Error::RoomNotFound`].
     pub async fn room(&self, token: &str) -> Result<Room> {
-        self.store.room_by_token(token).await?.ok_or(Error::RoomNotFound)
+        self.store
+            .room_by_token(token)
+            .await?
+            .ok_or(Error::RoomNotFound)
     }
 
     /// The caller's attendee and current session in `room`, if they are a member.
@@ -54,7 +66,9 @@ impl Context {
             None => None,
         };
         let attendee = if let Some(user) = &actor.user {
-            self.store.attendee_by_actor(room.id, ActorType::Users, &user.id).await?
+            self.store
+                .attendee_by_actor(room.id, ActorType::Users, &user.id)
+                .await?
         } else if let Some(session) = &session {
             self.store
                 .attendee_by_id(room.id, session.attendee_id)
@@ -65,14 +79,20 @@ impl Context {
         };
         Ok(attendee.map(|attendee| {
             let session = session.filter(|s| s.attendee_id == attendee.id);
-            Member { room: room.clone(), attendee, session }
+            Member {
+                room: room.clone(),
+                attendee,
+                session,
+            }
         }))
     }
 
     /// The caller as a member of the room `token`, or [`Error::RoomNotFound`].
     pub async fn member(&self, actor: &Actor, token: &str) -> Result<Member> {
         let room = self.room(token).await?;
-        self.member_of(actor, &room).await?.ok_or(Error::RoomNotFound)
+        self.member_of(actor, &room)
+            .await?
+            .ok_or(Error::RoomNotFound)
     }
 
     /// Like [`Context::member`] but the member must be a moderator (403 otherwise).

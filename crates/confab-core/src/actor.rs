@@ -20,7 +20,10 @@ pub struct Actor {
 
 impl Actor {
     pub fn user(user: UserRef) -> Self {
-        Self { user: Some(user), client_session: None }
+        Self {
+            user: Some(user),
+            client_session: None,
+        }
     }
 
     /// The logged-in user, or [`crate::Error::Unauthenticated`] for guests and anonymous callers.

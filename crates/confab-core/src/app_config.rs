@@ -23,7 +23,9 @@ pub struct AppConfig {
 
 impl AppConfig {
     pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self { values: pairs.into_iter().collect() }
+        Self {
+            values: pairs.into_iter().collect(),
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&str> {
@@ -35,7 +37,9 @@ impl AppConfig {
     }
 
     fn int(&self, key: &str, default: i64) -> i64 {
-        self.get(key).and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+        self.get(key)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(default)
     }
 
     /// `breakout_rooms` (default `yes`).
@@ -71,7 +75,12 @@ impl AppConfig {
 
     /// Validates a value for `key` before it is stored; `None` means the key is not ours.
     pub fn validate(key: &str, value: &str) -> Option<bool> {
-        let int_in = |lo: i64, hi: i64| value.trim().parse::<i64>().is_ok_and(|v| (lo..=hi).contains(&v));
+        let int_in = |lo: i64, hi: i64| {
+            value
+                .trim()
+                .parse::<i64>()
+                .is_ok_and(|v| (lo..=hi).contains(&v))
+        };
         Some(match key {
             "breakout_rooms" => matches!(value, "yes" | "no"),
             "breakout_rooms_max" => int_in(1, 500),

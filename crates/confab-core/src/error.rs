@@ -35,7 +35,11 @@ pub enum Error {
     TooLarge(&'static str),
     /// `force=false` join while the same client session is already in a call.
     #[error("session already in a call")]
-    SessionConflict { session_id: String, in_call: i64, last_ping: i64 },
+    SessionConflict {
+        session_id: String,
+        in_call: i64,
+        last_ping: i64,
+    },
     /// Too many failed attempts from this address.
     #[error("too many failed attempts")]
     Throttled,
@@ -61,8 +65,8 @@ impl Error {
             | Error::Invalid(key)
             | Error::TooLarge(key)
             | Error::NotImplemented(key) => Some(key),
-            Error::NotModerator => None,
-            Error::Unauthenticated
+            Error::NotModerator
+            | Error::Unauthenticated
             | Error::InvalidCredentials
             | Error::RoomNotFound
             | Error::ReadOnly

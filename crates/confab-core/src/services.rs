@@ -25,13 +25,19 @@ impl Context {
 
     /// A snapshot of the app settings.
     pub fn config(&self) -> AppConfig {
-        self.config.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        self.config
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// Re-reads the app settings from the store after a change.
     pub async fn reload_config(&self) -> Result<()> {
         let fresh = AppConfig::from_pairs(self.store.app_config().await?);
-        *self.config.write().unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        *self
+            .config
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
         Ok(())
     }
 }
@@ -49,7 +55,11 @@ pub struct Services {
 impl Services {
     /// Builds the services over `store`, loading the app settings.
     pub async fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Self> {
-        let context = Arc::new(Context { store, clock, config: RwLock::new(AppConfig::default()) });
+        let context = Arc::new(Context {
+            store,
+            clock,
+            config: RwLock::new(AppConfig::default()),
+        });
         context.reload_config().await?;
         Ok(Self {
             accounts: AccountService::new(context.clone()),

@@ -57,9 +57,18 @@ pub trait RoomStore: Send + Sync {
     ) -> StoreResult<Room>;
     async fn room_by_token(&self, token: &str) -> StoreResult<Option<Room>>;
     /// The rooms the actor is an attendee of, with the attendee.
-    async fn rooms_of_actor(&self, actor_type: ActorType, actor_id: &str) -> StoreResult<Vec<(Room, Attendee)>>;
+    async fn rooms_of_actor(
+        &self,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(Room, Attendee)>>;
     /// Rooms whose listable scope is at least `min_scope`, the actor is not in and that match `search`.
-    async fn listable_rooms(&self, min_scope: i64, actor_id: &str, search: &str) -> StoreResult<Vec<Room>>;
+    async fn listable_rooms(
+        &self,
+        min_scope: i64,
+        actor_id: &str,
+        search: &str,
+    ) -> StoreResult<Vec<Room>>;
     /// The one-to-one room whose two users are `a` and `b`.
     async fn one_to_one_room(&self, a: &str, b: &str) -> StoreResult<Option<Room>>;
     /// The rooms whose `objectType`/`objectId` are the given pair, ordered by id.
@@ -77,7 +86,8 @@ pub trait RoomStore: Send + Sync {
 #[async_trait]
 pub trait ParticipantStore: Send + Sync {
     async fn attendees(&self, room_id: i64) -> StoreResult<Vec<Attendee>>;
-    async fn attendee_by_id(&self, room_id: i64, attendee_id: i64) -> StoreResult<Option<Attendee>>;
+    async fn attendee_by_id(&self, room_id: i64, attendee_id: i64)
+        -> StoreResult<Option<Attendee>>;
     async fn attendee_by_actor(
         &self,
         room_id: i64,
@@ -92,15 +102,33 @@ pub trait ParticipantStore: Send + Sync {
         messages: &[NewMessage],
     ) -> StoreResult<Vec<Attendee>>;
     /// Writes every mutable field of the attendee and appends `messages`.
-    async fn update_attendee(&self, attendee: &Attendee, messages: &[NewMessage]) -> StoreResult<()>;
+    async fn update_attendee(
+        &self,
+        attendee: &Attendee,
+        messages: &[NewMessage],
+    ) -> StoreResult<()>;
     /// Removes attendees (and their sessions) and appends `messages`.
-    async fn remove_attendees(&self, room_id: i64, attendee_ids: &[i64], messages: &[NewMessage]) -> StoreResult<()>;
+    async fn remove_attendees(
+        &self,
+        room_id: i64,
+        attendee_ids: &[i64],
+        messages: &[NewMessage],
+    ) -> StoreResult<()>;
     async fn sessions_of_room(&self, room_id: i64) -> StoreResult<Vec<Session>>;
     async fn session(&self, session_id: &str) -> StoreResult<Option<Session>>;
     /// The session a client session holds in a room.
-    async fn session_of_client(&self, room_id: i64, client_session: &str) -> StoreResult<Option<Session>>;
+    async fn session_of_client(
+        &self,
+        room_id: i64,
+        client_session: &str,
+    ) -> StoreResult<Option<Session>>;
     /// Opens a session for the attendee, replacing any session the same client held in the room.
-    async fn open_session(&self, room_id: i64, attendee_id: i64, session: &NewSession) -> StoreResult<Session>;
+    async fn open_session(
+        &self,
+        room_id: i64,
+        attendee_id: i64,
+        session: &NewSession,
+    ) -> StoreResult<Session>;
     /// Opens a session for a new guest attendee in one step.
     async fn add_guest_with_session(
         &self,
@@ -119,11 +147,25 @@ pub trait ChatStore: Send + Sync {
     async fn post_messages(&self, messages: &[NewMessage]) -> StoreResult<Vec<Message>>;
     async fn messages_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Message>>;
     /// Messages of a room with id greater than `after`, oldest first.
-    async fn messages_after(&self, room_id: i64, after: i64, limit: i64) -> StoreResult<Vec<Message>>;
+    async fn messages_after(
+        &self,
+        room_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Message>>;
     /// Messages of a room with id less than `before` (0: the newest), newest first.
-    async fn messages_before(&self, room_id: i64, before: i64, limit: i64) -> StoreResult<Vec<Message>>;
+    async fn messages_before(
+        &self,
+        room_id: i64,
+        before: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Message>>;
     /// For every room of the actor: how many comments are after the actor's read marker.
-    async fn unread_counts(&self, actor_type: ActorType, actor_id: &str) -> StoreResult<Vec<(i64, i64)>>;
+    async fn unread_counts(
+        &self,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(i64, i64)>>;
 }
 
 /// Every storage port; what the services are built on.

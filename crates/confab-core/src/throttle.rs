@@ -25,15 +25,21 @@ pub enum Verdict {
     Refuse,
 }
 
+/// (address, action) → (failures, time of the last failure).
+type Failures = HashMap<(IpAddr, &'static str), (u32, i64)>;
+
 #[derive(Debug, Default)]
 pub struct Throttler {
-    failures: Mutex<HashMap<(IpAddr, &'static str), (u32, i64)>>,
+    failures: Mutex<Failures>,
 }
 
 impl Throttler {
     /// The verdict for `action` (for example `login`, `talkRoomPassword`) from `ip` at `now`.
     pub fn verdict(&self, ip: IpAddr, action: &'static str, now: i64) -> Verdict {
-        let map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match map.get(&(ip, action)) {
             Some(&(count, last)) if now - last < WINDOW_SECONDS => {
                 if count >= REFUSE_AFTER {
@@ -49,7 +55,10 @@ impl Throttler {
 
     /// Records a failed attempt.
     pub fn record_failure(&self, ip: IpAddr, action: &'static str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let entry = map.entry((ip, action)).or_insert((0, now));
         if now - entry.1 >= WINDOW_SECONDS {
             *entry = (0, now);
@@ -60,7 +69,10 @@ impl Throttler {
 
     /// Forgets the failures of `ip` for `action` after a success.
     pub fn reset(&self, ip: IpAddr, action: &'static str) {
-        let mut map = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = self
+            .failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.remove(&(ip, action));
     }
 }
@@ -76,9 +88,15 @@ mod tests {
         let t = Throttler::default();
         assert_eq!(t.verdict(IP, "login", 0), Verdict::Proceed);
         t.record_failure(IP, "login", 0);
-        assert_eq!(t.verdict(IP, "login", 1), Verdict::Delay(Duration::from_millis(100)));
+        assert_eq!(
+            t.verdict(IP, "login", 1),
+            Verdict::Delay(Duration::from_millis(100))
+        );
         t.record_failure(IP, "login", 1);
-        assert_eq!(t.verdict(IP, "login", 1), Verdict::Delay(Duration::from_millis(200)));
+        assert_eq!(
+            t.verdict(IP, "login", 1),
+            Verdict::Delay(Duration::from_millis(200))
+        );
         for _ in 0..8 {
             t.record_failure(IP, "login", 2);
         }

@@ -24,7 +24,9 @@ pub fn room_token(len: usize) -> String {
 
 /// Whether `s` can be a conversation token in a route (`^[a-z0-9]{4,30}$`).
 pub fn is_route_token(s: &str) -> bool {
-    (4..=30).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    (4..=30).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
 }
 
 /// A Talk session id: 255 random characters, as upstream issues them.

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "confab", version, about = "A conversation server that speaks the Nextcloud Talk API")]
+#[command(
+    name = "confab",
+    version,
+    about = "A conversation server that speaks the Nextcloud Talk API"
+)]
 pub struct Cli {
     /// TOML configuration file.
     #[arg(long, global = true, env = "CONFAB_CONFIG")]

@@ -14,7 +14,13 @@ use serde::{Deserialize, Serialize};
 use crate::cli::{Cli, Command};
 
 /// Keys the environment may set (`CONFAB_LISTEN`, …); other `CONFAB_*` variables belong to tools.
-const ENV_KEYS: [&str; 5] = ["listen", "data_dir", "database_url", "admin_password", "log_format"];
+const ENV_KEYS: [&str; 5] = [
+    "listen",
+    "data_dir",
+    "database_url",
+    "admin_password",
+    "log_format",
+];
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,8 +63,17 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("listen", &self.listen)
             .field("data_dir", &self.data_dir)
-            .field("database_url", &self.database_url.as_ref().map(|u| redact_url(u.expose_secret())))
-            .field("admin_password", &self.admin_password.as_ref().map(|_| "[redacted]"))
+            .field(
+                "database_url",
+                &self
+                    .database_url
+                    .as_ref()
+                    .map(|u| redact_url(u.expose_secret())),
+            )
+            .field(
+                "admin_password",
+                &self.admin_password.as_ref().map(|_| "[redacted]"),
+            )
             .field("log_format", &self.log_format)
             .finish()
     }
@@ -82,7 +97,8 @@ impl Config {
         if let Some(file) = &cli.config {
             figment = figment.merge(Toml::file_exact(file));
         }
-        figment = figment.merge(Env::prefixed("CONFAB_").filter(|key| ENV_KEYS.contains(&key.as_str())));
+        figment =
+            figment.merge(Env::prefixed("CONFAB_").filter(|key| ENV_KEYS.contains(&key.as_str())));
         if let Some(dir) = &cli.data_dir {
             figment = figment.merge(("data_dir", dir));
         }
@@ -99,13 +115,22 @@ impl Config {
     }
 
     fn validate(raw: RawConfig) -> anyhow::Result<Self> {
-        let listen = raw.listen.parse().with_context(|| format!("listen address {:?} is not host:port", raw.listen))?;
+        let listen = raw
+            .listen
+            .parse()
+            .with_context(|| format!("listen address {:?} is not host:port", raw.listen))?;
         let database_url = match raw.database_url.trim() {
             "" => None,
-            url if url.starts_with("postgres://") || url.starts_with("postgresql://") || url.starts_with("sqlite:") => {
+            url if url.starts_with("postgres://")
+                || url.starts_with("postgresql://")
+                || url.starts_with("sqlite:") =>
+            {
                 Some(SecretString::from(url.to_owned()))
             }
-            url => anyhow::bail!("database URL {} is neither postgres:// nor sqlite:", redact_url(url)),
+            url => anyhow::bail!(
+                "database URL {} is neither postgres:// nor sqlite:",
+                redact_url(url)
+            ),
         };
         if !matches!(raw.log_format.as_str(), "text" | "json") {
             anyhow::bail!("log_format must be text or json, not {:?}", raw.log_format);
@@ -114,14 +139,21 @@ impl Config {
             listen,
             data_dir: raw.data_dir,
             database_url,
-            admin_password: (!raw.admin_password.is_empty()).then(|| SecretString::from(raw.admin_password)),
+            admin_password: (!raw.admin_password.is_empty())
+                .then(|| SecretString::from(raw.admin_password)),
             log_format: raw.log_format,
         })
     }
 
     /// A configuration for tests and embedding: SQLite in `data_dir`, listening on `listen`.
     pub fn embedded(listen: SocketAddr, data_dir: PathBuf) -> Self {
-        Self { listen, data_dir, database_url: None, admin_password: None, log_format: "text".into() }
+        Self {
+            listen,
+            data_dir,
+            database_url: None,
+            admin_password: None,
+            log_format: "text".into(),
+        }
     }
 }
 
@@ -131,15 +163,24 @@ mod tests {
 
     #[test]
     fn passwords_in_urls_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 
     #[test]
     fn invalid_values_are_rejected() {
-        let bad_listen = RawConfig { listen: "nope".into(), ..RawConfig::default() };
+        let bad_listen = RawConfig {
+            listen: "nope".into(),
+            ..RawConfig::default()
+        };
         assert!(Config::validate(bad_listen).is_err());
-        let bad_url = RawConfig { database_url: "mysql://x".into(), ..RawConfig::default() };
+        let bad_url = RawConfig {
+            database_url: "mysql://x".into(),
+            ..RawConfig::default()
+        };
         assert!(Config::validate(bad_url).is_err());
         assert!(Config::validate(RawConfig::default()).is_ok());
     }

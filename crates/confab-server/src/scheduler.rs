@@ -9,10 +9,14 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 /// Longest sleep between checks, so clock jumps and missed notifications heal on their own.
-const MAX_SLEEP: Duration = Duration::from_secs(60);
+const MAX_SLEEP: Duration = Duration::from_mins(1);
 
 /// Opens lobbies when their timer is reached, until `shutdown`.
-pub async fn run_lobby_timers(services: Services, changed: Arc<Notify>, shutdown: CancellationToken) {
+pub async fn run_lobby_timers(
+    services: Services,
+    changed: Arc<Notify>,
+    shutdown: CancellationToken,
+) {
     loop {
         let sleep = match services.rooms.open_due_lobbies().await {
             Ok(Some(next)) => {

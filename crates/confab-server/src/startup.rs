@@ -44,18 +44,29 @@ impl App {
             .await
             .context("loading the app settings")?;
         if let Some(password) = &config.admin_password {
-            if services.accounts.ensure_admin(password.expose_secret()).await.context("creating the admin account")? {
+            if services
+                .accounts
+                .ensure_admin(password.expose_secret())
+                .await
+                .context("creating the admin account")?
+            {
                 tracing::info!("created the account admin");
             }
         }
-        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("listening on {}", config.listen))?;
         let state = AppState {
             services,
             settings: Arc::new(HttpSettings::default()),
             shutdown: CancellationToken::new(),
             lobby_timers: Arc::new(Notify::new()),
         };
-        Ok(Self { listener, state, store })
+        Ok(Self {
+            listener,
+            state,
+            store,
+        })
     }
 
     /// The domain services, for embedding and tests.
@@ -74,7 +85,11 @@ impl App {
 
     /// Serves until the shutdown token is cancelled, then drains connections and closes the store.
     pub async fn run(self) -> anyhow::Result<()> {
-        let Self { listener, state, store } = self;
+        let Self {
+            listener,
+            state,
+            store,
+        } = self;
         let shutdown = state.shutdown.clone();
         let timers = tokio::spawn(scheduler::run_lobby_timers(
             state.services.clone(),
@@ -83,10 +98,13 @@ impl App {
         ));
         tracing::info!(address = %listener.local_addr()?, "confab listening");
         let router = http::router(state);
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown.clone().cancelled_owned())
-            .await
-            .context("serving HTTP")?;
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown.clone().cancelled_owned())
+        .await
+        .context("serving HTTP")?;
         shutdown.cancel();
         let _ = timers.await;
         store.close().await;
@@ -139,7 +157,10 @@ fn password_or_stdin(password: Option<String>) -> anyhow::Result<String> {
     }
     eprintln!("Password:");
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
@@ -147,9 +168,15 @@ fn password_or_stdin(password: Option<String>) -> anyhow::Result<String> {
 pub async fn run_user_command(config: &Config, command: UserCommand) -> anyhow::Result<()> {
     let accounts = services_for(config).await?.accounts;
     match command {
-        UserCommand::Add { name, password, display_name } => {
+        UserCommand::Add {
+            name,
+            password,
+            display_name,
+        } => {
             let password = password_or_stdin(password)?;
-            let user = accounts.create_user(&name, &password, display_name.as_deref(), "").await?;
+            let user = accounts
+                .create_user(&name, &password, display_name.as_deref(), "")
+                .await?;
             println!("created user {}", user.id);
         }
         UserCommand::List => {
@@ -166,7 +193,9 @@ pub async fn run_user_command(config: &Config, command: UserCommand) -> anyhow::
             accounts.set_password(&name, &password).await?;
             println!("changed the password of {name}");
         }
-        UserCommand::AppPassword { name } => println!("{}", accounts.create_app_password(&name).await?),
+        UserCommand::AppPassword { name } => {
+            println!("{}", accounts.create_app_password(&name).await?)
+        }
     }
     Ok(())
 }
@@ -176,13 +205,25 @@ pub async fn run_group_command(config: &Config, command: GroupCommand) -> anyhow
     let accounts = services_for(config).await?.accounts;
     match command {
         GroupCommand::Add { name, display_name } => {
-            accounts.create_group(&name, display_name.as_deref()).await?;
+            accounts
+                .create_group(&name, display_name.as_deref())
+                .await?;
             println!("created group {name}");
         }
         GroupCommand::List => {
             for group in accounts.groups("").await? {
-                let members: Vec<String> = accounts.group_members(&group.id).await?.into_iter().map(|u| u.id).collect();
-                println!("{}\t{}\t{}", group.id, group.display_name, members.join(","));
+                let members: Vec<String> = accounts
+                    .group_members(&group.id)
+                    .await?
+                    .into_iter()
+                    .map(|u| u.id)
+                    .collect();
+                println!(
+                    "{}\t{}\t{}",
+                    group.id,
+                    group.display_name,
+                    members.join(",")
+                );
             }
         }
         GroupCommand::Delete { name } => {

@@ -10,7 +10,10 @@ use crate::SqlStore;
 
 /// `%`/`_` in a search are literal characters, not patterns.
 pub(crate) fn like_pattern(search: &str) -> String {
-    let escaped = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{}%", escaped.to_lowercase())
 }
 
@@ -32,7 +35,11 @@ impl AccountStore for SqlStore {
 
     async fn user(&self, id: &str) -> StoreResult<Option<User>> {
         let sql = format!("SELECT {} FROM users WHERE id = $1", rows::USER_COLUMNS);
-        let row = sqlx::query(&sql).bind(id).fetch_optional(&self.reader).await.or_store()?;
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
         row.as_ref().map(rows::user).transpose().or_store()
     }
 
@@ -53,7 +60,8 @@ impl AccountStore for SqlStore {
     }
 
     async fn update_user(&self, user: &User) -> StoreResult<()> {
-        const SQL: &str = "UPDATE users SET display_name = $2, email = $3, password_hash = $4 WHERE id = $1";
+        const SQL: &str =
+            "UPDATE users SET display_name = $2, email = $3, password_hash = $4 WHERE id = $1";
         sqlx::query(SQL)
             .bind(&user.id)
             .bind(&user.display_name)
@@ -72,7 +80,11 @@ impl AccountStore for SqlStore {
             .execute(&mut *tx)
             .await
             .or_store()?;
-        let deleted = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(&mut *tx).await.or_store()?;
+        let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
         tx.commit().await.or_store()?;
         Ok(deleted.rows_affected() > 0)
     }
@@ -93,7 +105,11 @@ impl AccountStore for SqlStore {
             "SELECT {} FROM users WHERE id = (SELECT user_id FROM app_passwords WHERE hash = $1)",
             rows::USER_COLUMNS
         );
-        let row = sqlx::query(&sql).bind(hash).fetch_optional(&self.reader).await.or_store()?;
+        let row = sqlx::query(&sql)
+            .bind(hash)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
         row.as_ref().map(rows::user).transpose().or_store()
     }
 
@@ -119,7 +135,11 @@ impl AccountStore for SqlStore {
     async fn groups(&self, search: &str) -> StoreResult<Vec<Group>> {
         const SQL: &str = "SELECT id, display_name FROM user_groups \
             WHERE LOWER(id) LIKE $1 ESCAPE '\\' OR LOWER(display_name) LIKE $1 ESCAPE '\\' ORDER BY id";
-        let found = sqlx::query(SQL).bind(like_pattern(search)).fetch_all(&self.reader).await.or_store()?;
+        let found = sqlx::query(SQL)
+            .bind(like_pattern(search))
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::group).or_store()
     }
 
@@ -133,12 +153,14 @@ impl AccountStore for SqlStore {
     }
 
     async fn add_group_member(&self, group_id: &str, user_id: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-            .bind(group_id)
-            .bind(user_id)
-            .execute(&self.writer)
-            .await
-            .or_store()?;
+        sqlx::query(
+            "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )
+        .bind(group_id)
+        .bind(user_id)
+        .execute(&self.writer)
+        .await
+        .or_store()?;
         Ok(())
     }
 
@@ -157,16 +179,25 @@ impl AccountStore for SqlStore {
             "SELECT {} FROM users WHERE id IN (SELECT user_id FROM group_members WHERE group_id = $1) ORDER BY id",
             rows::USER_COLUMNS
         );
-        let found = sqlx::query(&sql).bind(group_id).fetch_all(&self.reader).await.or_store()?;
+        let found = sqlx::query(&sql)
+            .bind(group_id)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::user).or_store()
     }
 
     async fn user_groups(&self, user_id: &str) -> StoreResult<Vec<String>> {
-        let found = sqlx::query("SELECT group_id FROM group_members WHERE user_id = $1 ORDER BY group_id")
-            .bind(user_id)
-            .fetch_all(&self.reader)
-            .await
-            .or_store()?;
-        found.iter().map(|r| sqlx::Row::try_get(r, "group_id")).collect::<Result<_, _>>().or_store()
+        let found =
+            sqlx::query("SELECT group_id FROM group_members WHERE user_id = $1 ORDER BY group_id")
+                .bind(user_id)
+                .fetch_all(&self.reader)
+                .await
+                .or_store()?;
+        found
+            .iter()
+            .map(|r| sqlx::Row::try_get(r, "group_id"))
+            .collect::<Result<_, _>>()
+            .or_store()
     }
 }

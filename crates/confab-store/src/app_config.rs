@@ -32,7 +32,11 @@ impl ConfigStore for SqlStore {
     }
 
     async fn delete_app_config(&self, key: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM app_config WHERE key = $1").bind(key).execute(&self.writer).await.or_store()?;
+        sqlx::query("DELETE FROM app_config WHERE key = $1")
+            .bind(key)
+            .execute(&self.writer)
+            .await
+            .or_store()?;
         Ok(())
     }
 }

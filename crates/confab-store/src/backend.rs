@@ -4,7 +4,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, AnyConnectOptions};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 
 /// Which database the store talks to.
@@ -55,7 +55,9 @@ impl SqlStore {
                 AnyPoolOptions::new()
                     .max_connections(max)
                     .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _| Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) }))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move { conn.execute(SQLITE_PRAGMAS).await.map(|_| ()) })
+                    })
                     .connect_with(options.clone())
             };
             // One writer connection: SQLite allows one writer at a time, and queueing in the
@@ -63,14 +65,22 @@ impl SqlStore {
             let writer = pool(1).await?;
             writer.execute("PRAGMA journal_mode = WAL").await?;
             let reader = pool(8).await?;
-            Self { writer, reader, backend: Backend::Sqlite }
+            Self {
+                writer,
+                reader,
+                backend: Backend::Sqlite,
+            }
         } else {
             let pool = AnyPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options)
                 .await?;
-            Self { writer: pool.clone(), reader: pool, backend: Backend::Postgres }
+            Self {
+                writer: pool.clone(),
+                reader: pool,
+                backend: Backend::Postgres,
+            }
         };
         store.migrate().await?;
         Ok(store)
@@ -81,7 +91,10 @@ impl SqlStore {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
-        migrator.run(&self.writer).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+        migrator
+            .run(&self.writer)
+            .await
+            .map_err(|e| sqlx::Error::Migrate(Box::new(e)))
     }
 
     pub fn backend(&self) -> Backend {

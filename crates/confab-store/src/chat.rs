@@ -51,7 +51,12 @@ pub(crate) async fn append(
             .fetch_one(&mut **tx)
             .await?
             .try_get("id")?;
-        sqlx::query(MOVE_LAST_MESSAGE).bind(m.room_id).bind(id).bind(m.created_at).execute(&mut **tx).await?;
+        sqlx::query(MOVE_LAST_MESSAGE)
+            .bind(m.room_id)
+            .bind(id)
+            .bind(m.created_at)
+            .execute(&mut **tx)
+            .await?;
         stored.push(Message {
             id,
             room_id: m.room_id,
@@ -74,7 +79,10 @@ pub(crate) async fn append(
 
 /// `($2, $3, …)` for `n` parameters after the first.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[async_trait]
@@ -108,26 +116,52 @@ impl ChatStore for SqlStore {
         Ok(found)
     }
 
-    async fn messages_after(&self, room_id: i64, after: i64, limit: i64) -> StoreResult<Vec<Message>> {
+    async fn messages_after(
+        &self,
+        room_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Message>> {
         let sql = format!(
             "SELECT {} FROM messages WHERE room_id = $1 AND id > $2 ORDER BY id LIMIT $3",
             rows::MESSAGE_COLUMNS
         );
-        let found = sqlx::query(&sql).bind(room_id).bind(after).bind(limit).fetch_all(&self.reader).await.or_store()?;
+        let found = sqlx::query(&sql)
+            .bind(room_id)
+            .bind(after)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::message).or_store()
     }
 
-    async fn messages_before(&self, room_id: i64, before: i64, limit: i64) -> StoreResult<Vec<Message>> {
+    async fn messages_before(
+        &self,
+        room_id: i64,
+        before: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Message>> {
         let before = if before <= 0 { i64::MAX } else { before };
         let sql = format!(
             "SELECT {} FROM messages WHERE room_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
             rows::MESSAGE_COLUMNS
         );
-        let found = sqlx::query(&sql).bind(room_id).bind(before).bind(limit).fetch_all(&self.reader).await.or_store()?;
+        let found = sqlx::query(&sql)
+            .bind(room_id)
+            .bind(before)
+            .bind(limit)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::message).or_store()
     }
 
-    async fn unread_counts(&self, actor_type: ActorType, actor_id: &str) -> StoreResult<Vec<(i64, i64)>> {
+    async fn unread_counts(
+        &self,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(i64, i64)>> {
         const SQL: &str = "SELECT m.room_id AS room_id, COUNT(*) AS unread FROM attendees a \
             JOIN messages m ON m.room_id = a.room_id AND m.id > a.last_read_message \
             WHERE a.actor_type = $1 AND a.actor_id = $2 AND m.message_type = 'comment' \

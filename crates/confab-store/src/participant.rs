@@ -12,7 +12,8 @@ use crate::error::OrStore;
 use crate::rows;
 use crate::SqlStore;
 
-const INSERT_ATTENDEE: &str = "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, \
+const INSERT_ATTENDEE: &str =
+    "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, \
     participant_type, invited_cloud_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
 
 const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participant_type = $3, permissions = $4, \
@@ -20,7 +21,8 @@ const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participa
     sensitive = $10, last_read_message = $11, last_mention_message = $12, last_mention_direct = $13, pin = $14 \
     WHERE id = $1";
 
-const INSERT_SESSION: &str = "INSERT INTO sessions (id, attendee_id, room_id, client_session, in_call, last_ping, state) \
+const INSERT_SESSION: &str =
+    "INSERT INTO sessions (id, attendee_id, room_id, client_session, in_call, last_ping, state) \
     VALUES ($1, $2, $3, $4, 0, $5, 1)";
 
 /// Inserts attendees into room `room_id` inside `tx`; returns their ids in order.
@@ -46,7 +48,10 @@ pub(crate) async fn insert_attendees(
     Ok(ids)
 }
 
-async fn attendees_by_ids(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<Vec<Attendee>, sqlx::Error> {
+async fn attendees_by_ids(
+    tx: &mut Transaction<'_, Any>,
+    ids: &[i64],
+) -> Result<Vec<Attendee>, sqlx::Error> {
     let mut found = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let sql = format!(
@@ -58,7 +63,10 @@ async fn attendees_by_ids(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<
         for id in chunk {
             query = query.bind(*id);
         }
-        found.extend(rows::all(&query.fetch_all(&mut **tx).await?, rows::attendee)?);
+        found.extend(rows::all(
+            &query.fetch_all(&mut **tx).await?,
+            rows::attendee,
+        )?);
     }
     Ok(found)
 }
@@ -96,18 +104,42 @@ async fn insert_session(
 #[async_trait]
 impl ParticipantStore for SqlStore {
     async fn attendees(&self, room_id: i64) -> StoreResult<Vec<Attendee>> {
-        let sql = format!("SELECT {} FROM attendees a WHERE a.room_id = $1 ORDER BY a.id", rows::ATTENDEE_COLUMNS);
-        let found = sqlx::query(&sql).bind(room_id).fetch_all(&self.reader).await.or_store()?;
+        let sql = format!(
+            "SELECT {} FROM attendees a WHERE a.room_id = $1 ORDER BY a.id",
+            rows::ATTENDEE_COLUMNS
+        );
+        let found = sqlx::query(&sql)
+            .bind(room_id)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::attendee).or_store()
     }
 
-    async fn attendee_by_id(&self, room_id: i64, attendee_id: i64) -> StoreResult<Option<Attendee>> {
-        let sql = format!("SELECT {} FROM attendees a WHERE a.room_id = $1 AND a.id = $2", rows::ATTENDEE_COLUMNS);
-        let row = sqlx::query(&sql).bind(room_id).bind(attendee_id).fetch_optional(&self.reader).await.or_store()?;
+    async fn attendee_by_id(
+        &self,
+        room_id: i64,
+        attendee_id: i64,
+    ) -> StoreResult<Option<Attendee>> {
+        let sql = format!(
+            "SELECT {} FROM attendees a WHERE a.room_id = $1 AND a.id = $2",
+            rows::ATTENDEE_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(room_id)
+            .bind(attendee_id)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
         row.as_ref().map(rows::attendee).transpose().or_store()
     }
 
-    async fn attendee_by_actor(&self, room_id: i64, actor_type: ActorType, actor_id: &str) -> StoreResult<Option<Attendee>> {
+    async fn attendee_by_actor(
+        &self,
+        room_id: i64,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Option<Attendee>> {
         let sql = format!(
             "SELECT {} FROM attendees a WHERE a.room_id = $1 AND a.actor_type = $2 AND a.actor_id = $3",
             rows::ATTENDEE_COLUMNS
@@ -122,9 +154,16 @@ impl ParticipantStore for SqlStore {
         row.as_ref().map(rows::attendee).transpose().or_store()
     }
 
-    async fn add_attendees(&self, room_id: i64, attendees: &[NewAttendee], messages: &[NewMessage]) -> StoreResult<Vec<Attendee>> {
+    async fn add_attendees(
+        &self,
+        room_id: i64,
+        attendees: &[NewAttendee],
+        messages: &[NewMessage],
+    ) -> StoreResult<Vec<Attendee>> {
         let mut tx = self.writer.begin().await.or_store()?;
-        let ids = insert_attendees(&mut tx, room_id, attendees).await.or_store()?;
+        let ids = insert_attendees(&mut tx, room_id, attendees)
+            .await
+            .or_store()?;
         append(&mut tx, self.backend, messages).await.or_store()?;
         let added = attendees_by_ids(&mut tx, &ids).await.or_store()?;
         tx.commit().await.or_store()?;
@@ -159,7 +198,12 @@ impl ParticipantStore for SqlStore {
         Ok(())
     }
 
-    async fn remove_attendees(&self, room_id: i64, attendee_ids: &[i64], messages: &[NewMessage]) -> StoreResult<()> {
+    async fn remove_attendees(
+        &self,
+        room_id: i64,
+        attendee_ids: &[i64],
+        messages: &[NewMessage],
+    ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.or_store()?;
         for id in attendee_ids {
             sqlx::query("DELETE FROM sessions WHERE attendee_id = $1 AND room_id = $2")
@@ -181,35 +225,81 @@ impl ParticipantStore for SqlStore {
     }
 
     async fn sessions_of_room(&self, room_id: i64) -> StoreResult<Vec<Session>> {
-        let sql = format!("SELECT {} FROM sessions WHERE room_id = $1 ORDER BY last_ping", rows::SESSION_COLUMNS);
-        let found = sqlx::query(&sql).bind(room_id).fetch_all(&self.reader).await.or_store()?;
+        let sql = format!(
+            "SELECT {} FROM sessions WHERE room_id = $1 ORDER BY last_ping",
+            rows::SESSION_COLUMNS
+        );
+        let found = sqlx::query(&sql)
+            .bind(room_id)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::session).or_store()
     }
 
     async fn session(&self, session_id: &str) -> StoreResult<Option<Session>> {
-        let sql = format!("SELECT {} FROM sessions WHERE id = $1", rows::SESSION_COLUMNS);
-        let row = sqlx::query(&sql).bind(session_id).fetch_optional(&self.reader).await.or_store()?;
+        let sql = format!(
+            "SELECT {} FROM sessions WHERE id = $1",
+            rows::SESSION_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(session_id)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
         row.as_ref().map(rows::session).transpose().or_store()
     }
 
-    async fn session_of_client(&self, room_id: i64, client_session: &str) -> StoreResult<Option<Session>> {
-        let sql = format!("SELECT {} FROM sessions WHERE room_id = $1 AND client_session = $2", rows::SESSION_COLUMNS);
-        let row = sqlx::query(&sql).bind(room_id).bind(client_session).fetch_optional(&self.reader).await.or_store()?;
+    async fn session_of_client(
+        &self,
+        room_id: i64,
+        client_session: &str,
+    ) -> StoreResult<Option<Session>> {
+        let sql = format!(
+            "SELECT {} FROM sessions WHERE room_id = $1 AND client_session = $2",
+            rows::SESSION_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(room_id)
+            .bind(client_session)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
         row.as_ref().map(rows::session).transpose().or_store()
     }
 
-    async fn open_session(&self, room_id: i64, attendee_id: i64, session: &NewSession) -> StoreResult<Session> {
+    async fn open_session(
+        &self,
+        room_id: i64,
+        attendee_id: i64,
+        session: &NewSession,
+    ) -> StoreResult<Session> {
         let mut tx = self.writer.begin().await.or_store()?;
-        let opened = insert_session(&mut tx, room_id, attendee_id, session).await.or_store()?;
+        let opened = insert_session(&mut tx, room_id, attendee_id, session)
+            .await
+            .or_store()?;
         tx.commit().await.or_store()?;
         Ok(opened)
     }
 
-    async fn add_guest_with_session(&self, room_id: i64, guest: &NewAttendee, session: &NewSession) -> StoreResult<(Attendee, Session)> {
+    async fn add_guest_with_session(
+        &self,
+        room_id: i64,
+        guest: &NewAttendee,
+        session: &NewSession,
+    ) -> StoreResult<(Attendee, Session)> {
         let mut tx = self.writer.begin().await.or_store()?;
-        let ids = insert_attendees(&mut tx, room_id, std::slice::from_ref(guest)).await.or_store()?;
-        let opened = insert_session(&mut tx, room_id, ids[0], session).await.or_store()?;
-        let attendee = attendees_by_ids(&mut tx, &ids).await.or_store()?.pop().ok_or(StoreError::NotFound)?;
+        let ids = insert_attendees(&mut tx, room_id, std::slice::from_ref(guest))
+            .await
+            .or_store()?;
+        let opened = insert_session(&mut tx, room_id, ids[0], session)
+            .await
+            .or_store()?;
+        let attendee = attendees_by_ids(&mut tx, &ids)
+            .await
+            .or_store()?
+            .pop()
+            .ok_or(StoreError::NotFound)?;
         tx.commit().await.or_store()?;
         Ok((attendee, opened))
     }

@@ -25,21 +25,33 @@ const UPDATE_ROOM: &str = "UPDATE rooms SET type = $2, name = $3, description = 
     breakout_room_mode = $15, breakout_room_status = $16, sip_enabled = $17, mention_permissions = $18, \
     recording_consent = $19, call_flag = $20, call_start_time = $21, modified_at = $22 WHERE id = $1";
 
-pub(crate) async fn room_by_id(tx: &mut Transaction<'_, Any>, id: i64) -> Result<Room, sqlx::Error> {
+pub(crate) async fn room_by_id(
+    tx: &mut Transaction<'_, Any>,
+    id: i64,
+) -> Result<Room, sqlx::Error> {
     let sql = format!("SELECT {} FROM rooms r WHERE r.id = $1", rows::ROOM_COLUMNS);
     rows::room(&sqlx::query(&sql).bind(id).fetch_one(&mut **tx).await?)
 }
 
 fn with_room_id(messages: &[NewMessage], room_id: i64) -> Vec<NewMessage> {
-    messages.iter().cloned().map(|mut m| {
-        m.room_id = room_id;
-        m
-    }).collect()
+    messages
+        .iter()
+        .cloned()
+        .map(|mut m| {
+            m.room_id = room_id;
+            m
+        })
+        .collect()
 }
 
 #[async_trait]
 impl RoomStore for SqlStore {
-    async fn create_room(&self, room: &NewRoom, attendees: &[NewAttendee], messages: &[NewMessage]) -> StoreResult<Room> {
+    async fn create_room(
+        &self,
+        room: &NewRoom,
+        attendees: &[NewAttendee],
+        messages: &[NewMessage],
+    ) -> StoreResult<Room> {
         let mut tx = self.writer.begin().await.or_store()?;
         let id: i64 = sqlx::query(INSERT_ROOM)
             .bind(&room.token)
@@ -67,19 +79,32 @@ impl RoomStore for SqlStore {
             .try_get("id")
             .or_store()?;
         insert_attendees(&mut tx, id, attendees).await.or_store()?;
-        append(&mut tx, self.backend, &with_room_id(messages, id)).await.or_store()?;
+        append(&mut tx, self.backend, &with_room_id(messages, id))
+            .await
+            .or_store()?;
         let stored = room_by_id(&mut tx, id).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(stored)
     }
 
     async fn room_by_token(&self, token: &str) -> StoreResult<Option<Room>> {
-        let sql = format!("SELECT {} FROM rooms r WHERE r.token = $1", rows::ROOM_COLUMNS);
-        let row = sqlx::query(&sql).bind(token).fetch_optional(&self.reader).await.or_store()?;
+        let sql = format!(
+            "SELECT {} FROM rooms r WHERE r.token = $1",
+            rows::ROOM_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(token)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
         row.as_ref().map(rows::room).transpose().or_store()
     }
 
-    async fn rooms_of_actor(&self, actor_type: ActorType, actor_id: &str) -> StoreResult<Vec<(Room, Attendee)>> {
+    async fn rooms_of_actor(
+        &self,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(Room, Attendee)>> {
         let sql = format!(
             "SELECT {}, {} FROM attendees a JOIN rooms r ON r.id = a.room_id \
              WHERE a.actor_type = $1 AND a.actor_id = $2 ORDER BY r.id",
@@ -99,7 +124,12 @@ impl RoomStore for SqlStore {
             .or_store()
     }
 
-    async fn listable_rooms(&self, min_scope: i64, actor_id: &str, search: &str) -> StoreResult<Vec<Room>> {
+    async fn listable_rooms(
+        &self,
+        min_scope: i64,
+        actor_id: &str,
+        search: &str,
+    ) -> StoreResult<Vec<Room>> {
         let sql = format!(
             "SELECT {} FROM rooms r WHERE r.listable >= $1 AND r.type IN (2, 3) \
              AND LOWER(r.name) LIKE $3 ESCAPE '\\' \
@@ -125,7 +155,12 @@ impl RoomStore for SqlStore {
              ORDER BY r.id LIMIT 1",
             rows::ROOM_COLUMNS
         );
-        let row = sqlx::query(&sql).bind(a).bind(b).fetch_optional(&self.reader).await.or_store()?;
+        let row = sqlx::query(&sql)
+            .bind(a)
+            .bind(b)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
         row.as_ref().map(rows::room).transpose().or_store()
     }
 
@@ -134,7 +169,12 @@ impl RoomStore for SqlStore {
             "SELECT {} FROM rooms r WHERE r.object_type = $1 AND r.object_id = $2 ORDER BY r.id",
             rows::ROOM_COLUMNS
         );
-        let found = sqlx::query(&sql).bind(object_type).bind(object_id).fetch_all(&self.reader).await.or_store()?;
+        let found = sqlx::query(&sql)
+            .bind(object_type)
+            .bind(object_id)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::room).or_store()
     }
 
@@ -169,7 +209,9 @@ impl RoomStore for SqlStore {
         if updated.rows_affected() == 0 {
             return Err(confab_core::StoreError::NotFound);
         }
-        append(&mut tx, self.backend, &with_room_id(messages, room.id)).await.or_store()?;
+        append(&mut tx, self.backend, &with_room_id(messages, room.id))
+            .await
+            .or_store()?;
         let stored = room_by_id(&mut tx, room.id).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(stored)
@@ -184,18 +226,28 @@ impl RoomStore for SqlStore {
             "DELETE FROM messages WHERE room_id = $1",
             "DELETE FROM attendees WHERE room_id = $1",
         ] {
-            sqlx::query(sql).bind(room_id).execute(&mut *tx).await.or_store()?;
+            sqlx::query(sql)
+                .bind(room_id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
         }
-        let deleted = sqlx::query("DELETE FROM rooms WHERE id = $1").bind(room_id).execute(&mut *tx).await.or_store()?;
+        let deleted = sqlx::query("DELETE FROM rooms WHERE id = $1")
+            .bind(room_id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
         tx.commit().await.or_store()?;
         Ok(deleted.rows_affected() > 0)
     }
 
     async fn next_lobby_timer(&self) -> StoreResult<Option<i64>> {
-        let row = sqlx::query("SELECT MIN(lobby_timer) AS next FROM rooms WHERE lobby_state = 1 AND lobby_timer > 0")
-            .fetch_one(&self.reader)
-            .await
-            .or_store()?;
+        let row = sqlx::query(
+            "SELECT MIN(lobby_timer) AS next FROM rooms WHERE lobby_state = 1 AND lobby_timer > 0",
+        )
+        .fetch_one(&self.reader)
+        .await
+        .or_store()?;
         row.try_get::<Option<i64>, _>("next").or_store()
     }
 
@@ -204,7 +256,11 @@ impl RoomStore for SqlStore {
             "SELECT {} FROM rooms r WHERE r.lobby_state = 1 AND r.lobby_timer > 0 AND r.lobby_timer <= $1 ORDER BY r.id",
             rows::ROOM_COLUMNS
         );
-        let found = sqlx::query(&sql).bind(now).fetch_all(&self.reader).await.or_store()?;
+        let found = sqlx::query(&sql)
+            .bind(now)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
         rows::all(&found, rows::room).or_store()
     }
 }

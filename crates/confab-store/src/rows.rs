@@ -15,18 +15,23 @@ pub(crate) const ROOM_COLUMNS: &str = "r.id, r.token, r.type, r.name, r.descript
     r.sip_enabled, r.mention_permissions, r.recording_consent, r.call_flag, r.call_start_time, \
     r.last_activity, r.last_message_id, r.created_at, r.modified_at";
 
-pub(crate) const ATTENDEE_COLUMNS: &str = "a.id AS a_id, a.room_id AS a_room_id, a.actor_type, a.actor_id, \
+pub(crate) const ATTENDEE_COLUMNS: &str =
+    "a.id AS a_id, a.room_id AS a_room_id, a.actor_type, a.actor_id, \
     a.display_name AS a_display_name, a.participant_type, a.permissions, a.notification_level, \
     a.notification_calls, a.favorite, a.archived, a.important, a.sensitive, a.last_read_message, \
     a.last_mention_message, a.last_mention_direct, a.invited_cloud_id, a.pin";
 
-pub(crate) const SESSION_COLUMNS: &str = "id, attendee_id, client_session, in_call, last_ping, state";
+pub(crate) const SESSION_COLUMNS: &str =
+    "id, attendee_id, client_session, in_call, last_ping, state";
 
 pub(crate) const MESSAGE_COLUMNS: &str = "id, room_id, actor_type, actor_id, actor_display_name, message, \
     message_type, system_message, parameters, reference_id, parent_id, created_at, expires_at, silent";
 
 fn corrupt(column: &str) -> sqlx::Error {
-    sqlx::Error::ColumnDecode { index: column.to_owned(), source: "value outside the domain".into() }
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: "value outside the domain".into(),
+    }
 }
 
 fn flag(row: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
@@ -44,7 +49,10 @@ pub(crate) fn user(row: &AnyRow) -> Result<User, sqlx::Error> {
 }
 
 pub(crate) fn group(row: &AnyRow) -> Result<Group, sqlx::Error> {
-    Ok(Group { id: row.try_get("id")?, display_name: row.try_get("display_name")? })
+    Ok(Group {
+        id: row.try_get("id")?,
+        display_name: row.try_get("display_name")?,
+    })
 }
 
 pub(crate) fn room(row: &AnyRow) -> Result<Room, sqlx::Error> {
@@ -56,7 +64,8 @@ pub(crate) fn room(row: &AnyRow) -> Result<Room, sqlx::Error> {
         description: row.try_get("description")?,
         password_hash: row.try_get("password_hash")?,
         read_only: flag(row, "read_only")?,
-        listable: Listable::from_i64(row.try_get("listable")?).ok_or_else(|| corrupt("listable"))?,
+        listable: Listable::from_i64(row.try_get("listable")?)
+            .ok_or_else(|| corrupt("listable"))?,
         lobby_state: flag(row, "lobby_state")?,
         lobby_timer: row.try_get("lobby_timer")?,
         default_permissions: row.try_get("default_permissions")?,
@@ -82,7 +91,8 @@ pub(crate) fn attendee(row: &AnyRow) -> Result<Attendee, sqlx::Error> {
     Ok(Attendee {
         id: row.try_get("a_id")?,
         room_id: row.try_get("a_room_id")?,
-        actor_type: ActorType::parse(&row.try_get::<String, _>("actor_type")?).ok_or_else(|| corrupt("actor_type"))?,
+        actor_type: ActorType::parse(&row.try_get::<String, _>("actor_type")?)
+            .ok_or_else(|| corrupt("actor_type"))?,
         actor_id: row.try_get("actor_id")?,
         display_name: row.try_get("a_display_name")?,
         participant_type: ParticipantType::from_i64(row.try_get("participant_type")?)
@@ -125,7 +135,8 @@ pub(crate) fn message(row: &AnyRow) -> Result<Message, sqlx::Error> {
         message_type: MessageType::parse(&row.try_get::<String, _>("message_type")?)
             .ok_or_else(|| corrupt("message_type"))?,
         system_message: row.try_get("system_message")?,
-        parameters: serde_json::from_str(&parameters).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        parameters: serde_json::from_str(&parameters)
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         reference_id: row.try_get("reference_id")?,
         parent_id: row.try_get("parent_id")?,
         created_at: row.try_get("created_at")?,
@@ -135,6 +146,9 @@ pub(crate) fn message(row: &AnyRow) -> Result<Message, sqlx::Error> {
 }
 
 /// Maps every row with `f`.
-pub(crate) fn all<T>(rows: &[AnyRow], f: fn(&AnyRow) -> Result<T, sqlx::Error>) -> Result<Vec<T>, sqlx::Error> {
+pub(crate) fn all<T>(
+    rows: &[AnyRow],
+    f: fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, sqlx::Error> {
     rows.iter().map(f).collect()
 }

@@ -4,8 +4,10 @@ mod password;
 mod service;
 
 pub use password::{hash_app_password, hash_password, verify_password};
-pub(crate) use service::{hash_blocking as hash_password_blocking, verify_blocking as verify_password_blocking};
 pub use service::AccountService;
+pub(crate) use service::{
+    hash_blocking as hash_password_blocking, verify_blocking as verify_password_blocking,
+};
 
 /// The group whose members administer the server.
 pub const ADMIN_GROUP: &str = "admin";

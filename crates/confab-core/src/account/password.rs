@@ -3,7 +3,9 @@
 //! App passwords are 72 random characters, so a fast hash is safe for them and lets a
 //! Bearer or Basic login find the account with one indexed lookup.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
@@ -19,8 +21,11 @@ pub fn hash_password(password: &str) -> String {
 
 /// Whether `password` matches the PHC string `hash`. CPU-heavy: call from a blocking task.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 /// The stored form of an app password.

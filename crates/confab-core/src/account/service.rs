@@ -5,7 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use sha2::{Digest, Sha256};
 
-use super::{hash_app_password, hash_password, is_valid_id, verify_password, Group, User, ADMIN_GROUP};
+use super::{
+    hash_app_password, hash_password, is_valid_id, verify_password, Group, User, ADMIN_GROUP,
+};
 use crate::actor::UserRef;
 use crate::error::{Error, Result, StoreError};
 use crate::services::Context;
@@ -17,20 +19,29 @@ const VERIFIED_TTL_SECONDS: i64 = 300;
 /// The longest password accepted (Nextcloud's limit).
 const MAX_PASSWORD_LEN: usize = 469;
 
+/// Verified credentials: SHA-256 of `user\0password` → (user, expiry).
+type VerifiedCache = HashMap<[u8; 32], (UserRef, i64)>;
+
 #[derive(Clone)]
 pub struct AccountService {
     ctx: Arc<Context>,
-    /// SHA-256 of `user\0password` → (user, expiry). Cleared on every account change.
-    verified: Arc<Mutex<HashMap<[u8; 32], (UserRef, i64)>>>,
+    /// Cleared on every account change.
+    verified: Arc<Mutex<VerifiedCache>>,
 }
 
 impl AccountService {
     pub(crate) fn new(ctx: Arc<Context>) -> Self {
-        Self { ctx, verified: Arc::default() }
+        Self {
+            ctx,
+            verified: Arc::default(),
+        }
     }
 
     fn forget_verified(&self) {
-        self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        self.verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
     }
 
     async fn user_ref(&self, user: User) -> Result<UserRef> {
@@ -51,17 +62,32 @@ impl AccountService {
             .chain_update(password.as_bytes())
             .finalize()
             .into();
-        if let Some((user, expiry)) = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&key) {
+        if let Some((user, expiry)) = self
+            .verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+        {
             if *expiry > now {
                 return Ok(user.clone());
             }
         }
-        if let Some(user) = self.ctx.store.user_by_app_password(&hash_app_password(password)).await? {
+        if let Some(user) = self
+            .ctx
+            .store
+            .user_by_app_password(&hash_app_password(password))
+            .await?
+        {
             if user.id == login {
                 return self.user_ref(user).await;
             }
         }
-        let user = self.ctx.store.user(login).await?.ok_or(Error::InvalidCredentials)?;
+        let user = self
+            .ctx
+            .store
+            .user(login)
+            .await?
+            .ok_or(Error::InvalidCredentials)?;
         let (pw, hash) = (password.to_owned(), user.password_hash.clone());
         let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
             .await
@@ -97,12 +123,21 @@ impl AccountService {
     }
 
     /// Creates an account. The display name defaults to the id.
-    pub async fn create_user(&self, id: &str, password: &str, display_name: Option<&str>, email: &str) -> Result<User> {
+    pub async fn create_user(
+        &self,
+        id: &str,
+        password: &str,
+        display_name: Option<&str>,
+        email: &str,
+    ) -> Result<User> {
         if !is_valid_id(id) {
             return Err(Error::Invalid("userid"));
         }
         check_password(password)?;
-        let display_name = display_name.map(str::trim).filter(|d| !d.is_empty()).unwrap_or(id);
+        let display_name = display_name
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .unwrap_or(id);
         let hash = hash_blocking(password).await;
         let user = User {
             id: id.to_owned(),
@@ -180,7 +215,10 @@ impl AccountService {
         if !is_valid_id(id) {
             return Err(Error::Invalid("groupid"));
         }
-        let group = Group { id: id.to_owned(), display_name: display_name.unwrap_or(id).to_owned() };
+        let group = Group {
+            id: id.to_owned(),
+            display_name: display_name.unwrap_or(id).to_owned(),
+        };
         match self.ctx.store.create_group(&group).await {
             Err(StoreError::Conflict { .. }) => Err(Error::AlreadyExists("group")),
             other => other.map(|()| group).map_err(Error::from),
@@ -199,7 +237,11 @@ impl AccountService {
     }
 
     pub async fn add_group_member(&self, group_id: &str, user_id: &str) -> Result<()> {
-        self.ctx.store.group(group_id).await?.ok_or(Error::NotFound("group"))?;
+        self.ctx
+            .store
+            .group(group_id)
+            .await?
+            .ok_or(Error::NotFound("group"))?;
         Self::require(self.ctx.store.user(user_id).await?)?;
         self.ctx.store.add_group_member(group_id, user_id).await?;
         self.forget_verified();
@@ -207,15 +249,26 @@ impl AccountService {
     }
 
     pub async fn remove_group_member(&self, group_id: &str, user_id: &str) -> Result<()> {
-        self.ctx.store.group(group_id).await?.ok_or(Error::NotFound("group"))?;
+        self.ctx
+            .store
+            .group(group_id)
+            .await?
+            .ok_or(Error::NotFound("group"))?;
         Self::require(self.ctx.store.user(user_id).await?)?;
-        self.ctx.store.remove_group_member(group_id, user_id).await?;
+        self.ctx
+            .store
+            .remove_group_member(group_id, user_id)
+            .await?;
         self.forget_verified();
         Ok(())
     }
 
     pub async fn group_members(&self, group_id: &str) -> Result<Vec<User>> {
-        self.ctx.store.group(group_id).await?.ok_or(Error::NotFound("group"))?;
+        self.ctx
+            .store
+            .group(group_id)
+            .await?
+            .ok_or(Error::NotFound("group"))?;
         Ok(self.ctx.store.group_members(group_id).await?)
     }
 
@@ -231,8 +284,12 @@ impl AccountService {
         if self.ctx.store.user("admin").await?.is_some() {
             return Ok(false);
         }
-        self.create_user("admin", password, Some("Administrator"), "").await?;
-        self.ctx.store.add_group_member(ADMIN_GROUP, "admin").await?;
+        self.create_user("admin", password, Some("Administrator"), "")
+            .await?;
+        self.ctx
+            .store
+            .add_group_member(ADMIN_GROUP, "admin")
+            .await?;
         Ok(true)
     }
 }

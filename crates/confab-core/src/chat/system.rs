@@ -16,13 +16,16 @@ pub struct SystemMessage {
 /// The rich object parameter Talk uses for an actor of `actor_type`.
 pub fn actor_parameter(actor_type: &str, actor_id: &str, name: &str) -> Value {
     let kind = match actor_type {
-        "users" => "user",
         "guests" | "emails" => "guest",
         "groups" => "user-group",
         "bots" => "bot",
         _ => "user",
     };
-    let id = if kind == "guest" { format!("guest/{actor_id}") } else { actor_id.to_owned() };
+    let id = if kind == "guest" {
+        format!("guest/{actor_id}")
+    } else {
+        actor_id.to_owned()
+    };
     json!({ "type": kind, "id": id, "name": name })
 }
 
@@ -45,7 +48,13 @@ impl SystemMessage {
     }
 
     /// A system message `name` in room `room_id` with extra rich-object `parameters`.
-    pub fn message(&self, room_id: i64, name: &str, extra: Map<String, Value>, now: i64) -> NewMessage {
+    pub fn message(
+        &self,
+        room_id: i64,
+        name: &str,
+        extra: Map<String, Value>,
+        now: i64,
+    ) -> NewMessage {
         let mut parameters = Map::new();
         parameters.insert(
             "actor".into(),
@@ -76,11 +85,19 @@ impl SystemMessage {
 
     /// A system message about an attendee (`user_added`, `moderator_promoted`, …).
     pub fn about(&self, room_id: i64, name: &str, attendee: &Attendee, now: i64) -> NewMessage {
-        let key = if attendee.actor_type.is_guest() { "guest" } else { "user" };
+        let key = if attendee.actor_type.is_guest() {
+            "guest"
+        } else {
+            "user"
+        };
         let mut extra = Map::new();
         extra.insert(
             key.into(),
-            actor_parameter(attendee.actor_type.as_str(), &attendee.actor_id, &attendee.display_name),
+            actor_parameter(
+                attendee.actor_type.as_str(),
+                &attendee.actor_id,
+                &attendee.display_name,
+            ),
         );
         self.message(room_id, name, extra, now)
     }

@@ -11,4 +11,6 @@ pub use model::{
 pub use permissions::{
     apply_permission_change, effective_permissions, lobby_blocks, PermissionMethod, Permissions,
 };
-pub use service::{AddOutcome, Participant, ParticipantEntry, ParticipantService, SESSION_STALE_SECONDS};
+pub use service::{
+    AddOutcome, Participant, ParticipantEntry, ParticipantService, SESSION_STALE_SECONDS,
+};

@@ -88,8 +88,14 @@ mod tests {
 
     #[test]
     fn add_and_remove_combine_with_current_and_mark_custom() {
-        assert_eq!(apply_permission_change(PermissionMethod::Add, 128, 8), 128 | 8 | 1);
-        assert_eq!(apply_permission_change(PermissionMethod::Remove, 246, 128), 118 | 1);
+        assert_eq!(
+            apply_permission_change(PermissionMethod::Add, 128, 8),
+            128 | 8 | 1
+        );
+        assert_eq!(
+            apply_permission_change(PermissionMethod::Remove, 246, 128),
+            118 | 1
+        );
         assert_eq!(apply_permission_change(PermissionMethod::Set, 0, 128), 129);
     }
 }

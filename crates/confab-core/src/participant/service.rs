@@ -7,7 +7,9 @@ use sha1::{Digest, Sha1};
 use sha2::Sha256;
 
 use super::model::{ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session};
-use super::permissions::{apply_permission_change, effective_permissions, PermissionMethod, Permissions};
+use super::permissions::{
+    apply_permission_change, effective_permissions, PermissionMethod, Permissions,
+};
 use crate::access::Member;
 use crate::account::verify_password_blocking;
 use crate::actor::Actor;
@@ -49,7 +51,11 @@ pub struct ParticipantService {
 }
 
 fn by(member: &Member) -> SystemMessage {
-    SystemMessage::by(member.attendee.actor_type, &member.attendee.actor_id, &member.attendee.display_name)
+    SystemMessage::by(
+        member.attendee.actor_type,
+        &member.attendee.actor_id,
+        &member.attendee.display_name,
+    )
 }
 
 impl ParticipantService {
@@ -72,9 +78,14 @@ impl ParticipantService {
         for attendee in attendees {
             let mine: Vec<&Session> = sessions
                 .iter()
-                .filter(|s| s.attendee_id == attendee.id && now - s.last_ping <= SESSION_STALE_SECONDS)
+                .filter(|s| {
+                    s.attendee_id == attendee.id && now - s.last_ping <= SESSION_STALE_SECONDS
+                })
                 .collect();
-            if attendee.actor_type.is_guest() && attendee.actor_type == ActorType::Guests && mine.is_empty() {
+            if attendee.actor_type.is_guest()
+                && attendee.actor_type == ActorType::Guests
+                && mine.is_empty()
+            {
                 continue;
             }
             entries.push(ParticipantEntry {
@@ -90,32 +101,58 @@ impl ParticipantService {
     }
 
     /// `POST /room/{token}/participants` (`newParticipant`, `source`).
-    pub async fn add(&self, actor: &Actor, token: &str, new_participant: &str, source: &str) -> Result<AddOutcome> {
+    pub async fn add(
+        &self,
+        actor: &Actor,
+        token: &str,
+        new_participant: &str,
+        source: &str,
+    ) -> Result<AddOutcome> {
         let member = self.ctx.user_moderator(actor, token).await?;
-        if member.room.room_type.has_fixed_members() || member.room.room_type == RoomType::Changelog {
+        if member.room.room_type.has_fixed_members() || member.room.room_type == RoomType::Changelog
+        {
             return Err(Error::Invalid("room-type"));
         }
         match source {
             "users" => {
-                let user = self.ctx.store.user(new_participant).await?.ok_or(Error::NotFound("new-participant"))?;
-                self.add_users(&member, vec![(user.id, user.display_name)]).await?;
+                let user = self
+                    .ctx
+                    .store
+                    .user(new_participant)
+                    .await?
+                    .ok_or(Error::NotFound("new-participant"))?;
+                self.add_users(&member, vec![(user.id, user.display_name)])
+                    .await?;
                 Ok(AddOutcome::Added)
             }
             "groups" => {
-                let group = self.ctx.store.group(new_participant).await?.ok_or(Error::NotFound("new-participant"))?;
+                let group = self
+                    .ctx
+                    .store
+                    .group(new_participant)
+                    .await?
+                    .ok_or(Error::NotFound("new-participant"))?;
                 let members = self.ctx.store.group_members(&group.id).await?;
                 let mut extra = serde_json::Map::new();
                 extra.insert(
                     "group".into(),
                     serde_json::json!({"type": "user-group", "id": group.id, "name": group.display_name}),
                 );
-                let message = by(&member).message(member.room.id, "group_added", extra, self.ctx.now());
+                let message =
+                    by(&member).message(member.room.id, "group_added", extra, self.ctx.now());
                 self.ctx.store.post_messages(&[message]).await?;
-                self.add_users(&member, members.into_iter().map(|u| (u.id, u.display_name)).collect()).await?;
+                self.add_users(
+                    &member,
+                    members
+                        .into_iter()
+                        .map(|u| (u.id, u.display_name))
+                        .collect(),
+                )
+                .await?;
                 Ok(AddOutcome::Added)
             }
             "emails" => self.add_email(&member, new_participant).await,
-            "circles" | "teams" | "federated_users" | "phones" => Err(Error::Invalid("source")),
+            // circles, teams, federated_users and phones need services confab does not run.
             _ => Err(Error::Invalid("source")),
         }
     }
@@ -127,7 +164,9 @@ impl ParticipantService {
         let mut new = Vec::new();
         let mut messages = Vec::new();
         for (id, display_name) in users {
-            let current = existing.iter().find(|a| a.actor_type == ActorType::Users && a.actor_id == id);
+            let current = existing
+                .iter()
+                .find(|a| a.actor_type == ActorType::Users && a.actor_id == id);
             match current {
                 Some(a) if a.participant_type == ParticipantType::UserSelfJoined => {
                     let mut a = a.clone();
@@ -146,7 +185,10 @@ impl ParticipantService {
             }
         }
         if !new.is_empty() {
-            self.ctx.store.add_attendees(member.room.id, &new, &messages).await?;
+            self.ctx
+                .store
+                .add_attendees(member.room.id, &new, &messages)
+                .await?;
         }
         Ok(())
     }
@@ -154,13 +196,22 @@ impl ParticipantService {
     async fn add_email(&self, member: &Member, email: &str) -> Result<AddOutcome> {
         let email = email.trim();
         let valid = email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !email.contains(char::is_whitespace)
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !email.contains(char::is_whitespace)
         });
         if !valid {
             return Err(Error::Invalid("email"));
         }
         let actor_id = hex::encode(Sha256::digest(email.to_lowercase().as_bytes()));
-        if self.ctx.store.attendee_by_actor(member.room.id, ActorType::Emails, &actor_id).await?.is_some() {
+        if self
+            .ctx
+            .store
+            .attendee_by_actor(member.room.id, ActorType::Emails, &actor_id)
+            .await?
+            .is_some()
+        {
             return Ok(AddOutcome::Added);
         }
         let mut outcome = AddOutcome::Added;
@@ -180,12 +231,20 @@ impl ParticipantService {
             participant_type: ParticipantType::Guest,
             invited_cloud_id: email.to_owned(),
         };
-        self.ctx.store.add_attendees(member.room.id, &[guest], &[]).await?;
+        self.ctx
+            .store
+            .add_attendees(member.room.id, &[guest], &[])
+            .await?;
         Ok(outcome)
     }
 
     /// `DELETE /room/{token}/attendees` (`attendeeId`).
-    pub async fn remove_attendee(&self, actor: &Actor, token: &str, attendee_id: i64) -> Result<()> {
+    pub async fn remove_attendee(
+        &self,
+        actor: &Actor,
+        token: &str,
+        attendee_id: i64,
+    ) -> Result<()> {
         let member = self.ctx.moderator(actor, token).await?;
         if member.attendee.id == attendee_id {
             return self.leave_room(member).await;
@@ -204,9 +263,17 @@ impl ParticipantService {
         }
         let mut messages = Vec::new();
         if target.actor_type == ActorType::Users {
-            messages.push(by(&member).about(member.room.id, "user_removed", &target, self.ctx.now()));
+            messages.push(by(&member).about(
+                member.room.id,
+                "user_removed",
+                &target,
+                self.ctx.now(),
+            ));
         }
-        self.ctx.store.remove_attendees(member.room.id, &[target.id], &messages).await?;
+        self.ctx
+            .store
+            .remove_attendees(member.room.id, &[target.id], &messages)
+            .await?;
         Ok(())
     }
 
@@ -228,11 +295,16 @@ impl ParticipantService {
             self.ctx.store.delete_room(member.room.id).await?;
             return Ok(());
         }
-        let is_user_moderator =
-            matches!(member.attendee.participant_type, ParticipantType::Owner | ParticipantType::Moderator);
-        let other_moderator = other_users
-            .iter()
-            .any(|a| matches!(a.participant_type, ParticipantType::Owner | ParticipantType::Moderator));
+        let is_user_moderator = matches!(
+            member.attendee.participant_type,
+            ParticipantType::Owner | ParticipantType::Moderator
+        );
+        let other_moderator = other_users.iter().any(|a| {
+            matches!(
+                a.participant_type,
+                ParticipantType::Owner | ParticipantType::Moderator
+            )
+        });
         if is_user_moderator && !other_moderator && !member.room.room_type.has_fixed_members() {
             return Err(Error::Invalid("last-moderator"));
         }
@@ -241,20 +313,41 @@ impl ParticipantService {
             && member.attendee.participant_type != ParticipantType::UserSelfJoined
             && !member.room.room_type.has_fixed_members()
         {
-            messages.push(by(&member).about(member.room.id, "user_removed", &member.attendee, self.ctx.now()));
+            messages.push(by(&member).about(
+                member.room.id,
+                "user_removed",
+                &member.attendee,
+                self.ctx.now(),
+            ));
         }
-        self.ctx.store.remove_attendees(member.room.id, &[member.attendee.id], &messages).await?;
+        self.ctx
+            .store
+            .remove_attendees(member.room.id, &[member.attendee.id], &messages)
+            .await?;
         Ok(())
     }
 
     /// `POST /room/{token}/participants/active`: opens a session. Members join without a
     /// password; users self-join public (type 5) and listable (type 3) rooms; guests join
     /// public rooms. `client_session` must be set by the caller's transport.
-    pub async fn join(&self, actor: &Actor, token: &str, password: &str, force: bool) -> Result<Member> {
+    pub async fn join(
+        &self,
+        actor: &Actor,
+        token: &str,
+        password: &str,
+        force: bool,
+    ) -> Result<Member> {
         let room = self.ctx.room(token).await?;
-        let client = actor.client_session.clone().ok_or(Error::Invalid("session"))?;
+        let client = actor
+            .client_session
+            .clone()
+            .ok_or(Error::Invalid("session"))?;
         let now = self.ctx.now();
-        let session = NewSession { id: crate::token::session_id(), client_session: client.clone(), last_ping: now };
+        let session = NewSession {
+            id: crate::token::session_id(),
+            client_session: client.clone(),
+            last_ping: now,
+        };
         if let Some(member) = self.ctx.member_of(actor, &room).await? {
             if let Some(existing) = &member.session {
                 if !force && existing.in_call != 0 {
@@ -266,37 +359,65 @@ impl ParticipantService {
                 }
             }
             if member.is_guest() && room.has_password() {
-                self.check_room_password(&room.password_hash, password).await?;
+                self.check_room_password(&room.password_hash, password)
+                    .await?;
             }
-            let session = self.ctx.store.open_session(room.id, member.attendee.id, &session).await?;
-            return Ok(Member { room, attendee: member.attendee, session: Some(session) });
+            let session = self
+                .ctx
+                .store
+                .open_session(room.id, member.attendee.id, &session)
+                .await?;
+            return Ok(Member {
+                room,
+                attendee: member.attendee,
+                session: Some(session),
+            });
         }
         if let Some(user) = &actor.user {
             let participant_type = if room.room_type == RoomType::Public {
                 ParticipantType::UserSelfJoined
-            } else if matches!(room.listable, Listable::Users | Listable::All) && !room.room_type.has_fixed_members() {
+            } else if matches!(room.listable, Listable::Users | Listable::All)
+                && !room.room_type.has_fixed_members()
+            {
                 ParticipantType::User
             } else {
                 return Err(Error::RoomNotFound);
             };
             if room.room_type == RoomType::Public && room.has_password() {
-                self.check_room_password(&room.password_hash, password).await?;
+                self.check_room_password(&room.password_hash, password)
+                    .await?;
             }
             let attendee = NewAttendee::user(&user.id, &user.display_name, participant_type);
             let mut messages = Vec::new();
             if participant_type == ParticipantType::User {
                 let actor_msg = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
-                messages.push(crate::room::user_added_by(&actor_msg, &attendee, room.id, now));
+                messages.push(crate::room::user_added_by(
+                    &actor_msg, &attendee, room.id, now,
+                ));
             }
-            let attendee = self.ctx.store.add_attendees(room.id, &[attendee], &messages).await?.remove(0);
-            let session = self.ctx.store.open_session(room.id, attendee.id, &session).await?;
-            return Ok(Member { room, attendee, session: Some(session) });
+            let attendee = self
+                .ctx
+                .store
+                .add_attendees(room.id, &[attendee], &messages)
+                .await?
+                .remove(0);
+            let session = self
+                .ctx
+                .store
+                .open_session(room.id, attendee.id, &session)
+                .await?;
+            return Ok(Member {
+                room,
+                attendee,
+                session: Some(session),
+            });
         }
         if room.room_type != RoomType::Public {
             return Err(Error::RoomNotFound);
         }
         if room.has_password() {
-            self.check_room_password(&room.password_hash, password).await?;
+            self.check_room_password(&room.password_hash, password)
+                .await?;
         }
         // A guest is named by the hash of their first Talk session and keeps that identity
         // as long as their client session lasts.
@@ -307,8 +428,16 @@ impl ParticipantService {
             participant_type: ParticipantType::Guest,
             invited_cloud_id: String::new(),
         };
-        let (attendee, session) = self.ctx.store.add_guest_with_session(room.id, &guest, &session).await?;
-        Ok(Member { room, attendee, session: Some(session) })
+        let (attendee, session) = self
+            .ctx
+            .store
+            .add_guest_with_session(room.id, &guest, &session)
+            .await?;
+        Ok(Member {
+            room,
+            attendee,
+            session: Some(session),
+        })
     }
 
     async fn check_room_password(&self, hash: &str, password: &str) -> Result<()> {
@@ -332,7 +461,12 @@ impl ParticipantService {
     }
 
     /// `PUT /room/{token}/participants/state` (`state` 0 inactive | 1 active).
-    pub async fn set_session_state(&self, actor: &Actor, token: &str, state: i64) -> Result<Member> {
+    pub async fn set_session_state(
+        &self,
+        actor: &Actor,
+        token: &str,
+        state: i64,
+    ) -> Result<Member> {
         let mut member = self.ctx.member(actor, token).await?;
         if !(0..=1).contains(&state) {
             return Err(Error::Invalid("state"));
@@ -345,7 +479,13 @@ impl ParticipantService {
     }
 
     /// `POST|DELETE /room/{token}/moderators` (`attendeeId`).
-    pub async fn set_moderator(&self, actor: &Actor, token: &str, attendee_id: i64, promote: bool) -> Result<()> {
+    pub async fn set_moderator(
+        &self,
+        actor: &Actor,
+        token: &str,
+        attendee_id: i64,
+        promote: bool,
+    ) -> Result<()> {
         let member = self.ctx.moderator(actor, token).await?;
         let mut target = self
             .ctx
@@ -357,10 +497,16 @@ impl ParticipantService {
             return Err(Error::Forbidden("participant"));
         }
         let (next, name) = match (target.participant_type, promote) {
-            (ParticipantType::User | ParticipantType::UserSelfJoined, true) => (ParticipantType::Moderator, "moderator_promoted"),
-            (ParticipantType::Guest, true) => (ParticipantType::GuestModerator, "guest_moderator_promoted"),
+            (ParticipantType::User | ParticipantType::UserSelfJoined, true) => {
+                (ParticipantType::Moderator, "moderator_promoted")
+            }
+            (ParticipantType::Guest, true) => {
+                (ParticipantType::GuestModerator, "guest_moderator_promoted")
+            }
             (ParticipantType::Moderator, false) => (ParticipantType::User, "moderator_demoted"),
-            (ParticipantType::GuestModerator, false) => (ParticipantType::Guest, "guest_moderator_demoted"),
+            (ParticipantType::GuestModerator, false) => {
+                (ParticipantType::Guest, "guest_moderator_demoted")
+            }
             _ => return Err(Error::Invalid("participant")),
         };
         target.participant_type = next;
@@ -373,7 +519,14 @@ impl ParticipantService {
     }
 
     /// `PUT /room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`).
-    pub async fn set_permissions(&self, actor: &Actor, token: &str, attendee_id: i64, method: &str, permissions: i64) -> Result<()> {
+    pub async fn set_permissions(
+        &self,
+        actor: &Actor,
+        token: &str,
+        attendee_id: i64,
+        method: &str,
+        permissions: i64,
+    ) -> Result<()> {
         let member = self.ctx.moderator(actor, token).await?;
         if !matches!(member.room.room_type, RoomType::Group | RoomType::Public) {
             return Err(Error::Invalid("type"));
@@ -391,14 +544,23 @@ impl ParticipantService {
         if target.participant_type.is_moderator() {
             return Err(Error::Forbidden("moderator"));
         }
-        let current = effective_permissions(&target, &member.room, self.ctx.config().default_permissions());
+        let current = effective_permissions(
+            &target,
+            &member.room,
+            self.ctx.config().default_permissions(),
+        );
         target.permissions = apply_permission_change(method, current, permissions);
         self.ctx.store.update_attendee(&target, &[]).await?;
         Ok(())
     }
 
     /// `POST /guest/{token}/name` (`displayName`): guests name themselves.
-    pub async fn set_guest_name(&self, actor: &Actor, token: &str, display_name: &str) -> Result<()> {
+    pub async fn set_guest_name(
+        &self,
+        actor: &Actor,
+        token: &str,
+        display_name: &str,
+    ) -> Result<()> {
         let mut member = self.ctx.member(actor, token).await?;
         if !member.is_guest() {
             return Err(Error::Forbidden("guest"));
@@ -408,11 +570,18 @@ impl ParticipantService {
             return Err(Error::Invalid("displayName"));
         }
         name.clone_into(&mut member.attendee.display_name);
-        self.ctx.store.update_attendee(&member.attendee, &[]).await?;
+        self.ctx
+            .store
+            .update_attendee(&member.attendee, &[])
+            .await?;
         Ok(())
     }
 }
 
-fn user_added_message(member: &Member, attendee: &NewAttendee, now: i64) -> crate::chat::NewMessage {
+fn user_added_message(
+    member: &Member,
+    attendee: &NewAttendee,
+    now: i64,
+) -> crate::chat::NewMessage {
     crate::room::user_added_by(&by(member), attendee, member.room.id, now)
 }

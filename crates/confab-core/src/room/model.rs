@@ -37,7 +37,10 @@ impl RoomType {
 
     /// One-to-one (current or former) and note-to-self conversations have fixed members.
     pub fn has_fixed_members(self) -> bool {
-        matches!(self, Self::OneToOne | Self::FormerOneToOne | Self::NoteToSelf)
+        matches!(
+            self,
+            Self::OneToOne | Self::FormerOneToOne | Self::NoteToSelf
+        )
     }
 }
 

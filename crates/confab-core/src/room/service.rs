@@ -93,16 +93,30 @@ impl RoomService {
             0
         };
         let last_message = if member.room.last_message_id > 0 {
-            store.messages_by_ids(&[member.room.last_message_id]).await?.pop()
+            store
+                .messages_by_ids(&[member.room.last_message_id])
+                .await?
+                .pop()
         } else {
             None
         };
-        let chat = ChatState { unread_messages: unread, last_message };
-        Ok(RoomView::for_member(member, other, chat, &self.ctx.config()))
+        let chat = ChatState {
+            unread_messages: unread,
+            last_message,
+        };
+        Ok(RoomView::for_member(
+            member,
+            other,
+            chat,
+            &self.ctx.config(),
+        ))
     }
 
     async fn one_to_one_partner(&self, member: &Member) -> Result<Option<(String, String)>> {
-        if !matches!(member.room.room_type, RoomType::OneToOne | RoomType::FormerOneToOne) {
+        if !matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::FormerOneToOne
+        ) {
             return Ok(None);
         }
         let attendees = self.ctx.store.attendees(member.room.id).await?;
@@ -121,18 +135,30 @@ impl RoomService {
         let user = actor.require_user()?;
         let store = &self.ctx.store;
         let rooms = store.rooms_of_actor(ActorType::Users, &user.id).await?;
-        let unread: HashMap<i64, i64> = store.unread_counts(ActorType::Users, &user.id).await?.into_iter().collect();
+        let unread: HashMap<i64, i64> = store
+            .unread_counts(ActorType::Users, &user.id)
+            .await?
+            .into_iter()
+            .collect();
         let rooms: Vec<_> = rooms
             .into_iter()
             .filter(|(room, _)| room.last_activity.max(room.modified_at) >= options.modified_since)
             .collect();
         let last_ids: Vec<i64> = if options.include_last_message {
-            rooms.iter().map(|(r, _)| r.last_message_id).filter(|id| *id > 0).collect()
+            rooms
+                .iter()
+                .map(|(r, _)| r.last_message_id)
+                .filter(|id| *id > 0)
+                .collect()
         } else {
             Vec::new()
         };
-        let mut last: HashMap<i64, _> =
-            store.messages_by_ids(&last_ids).await?.into_iter().map(|m| (m.id, m)).collect();
+        let mut last: HashMap<i64, _> = store
+            .messages_by_ids(&last_ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
         let config = self.ctx.config();
         let mut views = Vec::with_capacity(rooms.len());
         for (room, attendee) in rooms {
@@ -140,7 +166,11 @@ impl RoomService {
                 unread_messages: unread.get(&room.id).copied().unwrap_or(0),
                 last_message: last.remove(&room.last_message_id),
             };
-            let member = Member { room, attendee, session: None };
+            let member = Member {
+                room,
+                attendee,
+                session: None,
+            };
             let other = self.one_to_one_partner(&member).await?;
             views.push(RoomView::for_member(member, other, chat, &config));
         }
@@ -170,7 +200,11 @@ impl RoomService {
     /// `GET /listed-room`: conversations the user may join without an invitation.
     pub async fn listed(&self, actor: &Actor, search: &str) -> Result<Vec<RoomView>> {
         let user = actor.require_user()?;
-        let rooms = self.ctx.store.listable_rooms(Listable::Users as i64, &user.id, search).await?;
+        let rooms = self
+            .ctx
+            .store
+            .listable_rooms(Listable::Users as i64, &user.id, search)
+            .await?;
         Ok(rooms.into_iter().map(RoomView::for_non_member).collect())
     }
 
@@ -181,67 +215,134 @@ impl RoomService {
         match room_type {
             RoomType::OneToOne => self.create_one_to_one(actor, &user, &request.invite).await,
             RoomType::NoteToSelf => self.note_to_self(actor, &user).await,
-            RoomType::Group | RoomType::Public => self.create_group(actor, &user, room_type, request).await,
+            RoomType::Group | RoomType::Public => {
+                self.create_group(actor, &user, room_type, request).await
+            }
             RoomType::Changelog | RoomType::FormerOneToOne => Err(Error::Invalid("type")),
         }
     }
 
     async fn created(&self, actor: &Actor, room: &Room, created: bool) -> Result<CreatedRoom> {
-        let member = self.ctx.member_of(actor, room).await?.ok_or(Error::RoomNotFound)?;
-        Ok(CreatedRoom { view: self.view(member).await?, created, invalid_participants: Vec::new() })
+        let member = self
+            .ctx
+            .member_of(actor, room)
+            .await?
+            .ok_or(Error::RoomNotFound)?;
+        Ok(CreatedRoom {
+            view: self.view(member).await?,
+            created,
+            invalid_participants: Vec::new(),
+        })
     }
 
-    async fn create_one_to_one(&self, actor: &Actor, user: &UserRef, invite: &str) -> Result<CreatedRoom> {
+    async fn create_one_to_one(
+        &self,
+        actor: &Actor,
+        user: &UserRef,
+        invite: &str,
+    ) -> Result<CreatedRoom> {
         if invite == user.id {
             return Err(Error::Forbidden("invite"));
         }
-        let other = self.ctx.store.user(invite).await?.ok_or(Error::NotFound("invite"))?;
+        let other = self
+            .ctx
+            .store
+            .user(invite)
+            .await?
+            .ok_or(Error::NotFound("invite"))?;
         if let Some(room) = self.ctx.store.one_to_one_room(&user.id, &other.id).await? {
             return self.created(actor, &room, false).await;
         }
         let now = self.ctx.now();
         // The name keeps the partner's id so a room whose partner left still shows who it was.
-        let new = NewRoom::new(room_token(self.ctx.config().token_length()), RoomType::OneToOne, other.id.clone(), now);
+        let new = NewRoom::new(
+            room_token(self.ctx.config().token_length()),
+            RoomType::OneToOne,
+            other.id.clone(),
+            now,
+        );
         let attendees = [
             NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner),
             NewAttendee::user(&other.id, &other.display_name, ParticipantType::Owner),
         ];
         let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
-        let room = self.insert_room(new, &attendees, vec![by.simple(0, "conversation_created", now)]).await?;
+        let room = self
+            .insert_room(
+                new,
+                &attendees,
+                vec![by.simple(0, "conversation_created", now)],
+            )
+            .await?;
         self.created(actor, &room, true).await
     }
 
     async fn note_to_self(&self, actor: &Actor, user: &UserRef) -> Result<CreatedRoom> {
-        let existing = self.ctx.store.rooms_by_object("note_to_self", &user.id).await?;
+        let existing = self
+            .ctx
+            .store
+            .rooms_by_object("note_to_self", &user.id)
+            .await?;
         if let Some(room) = existing.into_iter().next() {
             return self.created(actor, &room, false).await;
         }
         let now = self.ctx.now();
-        let mut new = NewRoom::new(room_token(self.ctx.config().token_length()), RoomType::NoteToSelf, "Note to self".into(), now);
+        let mut new = NewRoom::new(
+            room_token(self.ctx.config().token_length()),
+            RoomType::NoteToSelf,
+            "Note to self".into(),
+            now,
+        );
         "note_to_self".clone_into(&mut new.object_type);
         user.id.clone_into(&mut new.object_id);
-        let attendees = [NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner)];
+        let attendees = [NewAttendee::user(
+            &user.id,
+            &user.display_name,
+            ParticipantType::Owner,
+        )];
         let room = self
-            .insert_room(new, &attendees, vec![SystemMessage::system().simple(0, "conversation_created", now)])
+            .insert_room(
+                new,
+                &attendees,
+                vec![SystemMessage::system().simple(0, "conversation_created", now)],
+            )
             .await?;
         self.created(actor, &room, true).await
     }
 
     /// Stores a new room, drawing a new token on the rare collision.
-    async fn insert_room(&self, mut new: NewRoom, attendees: &[NewAttendee], messages: Vec<NewMessage>) -> Result<Room> {
+    async fn insert_room(
+        &self,
+        mut new: NewRoom,
+        attendees: &[NewAttendee],
+        messages: Vec<NewMessage>,
+    ) -> Result<Room> {
         for _ in 0..8 {
             match self.ctx.store.create_room(&new, attendees, &messages).await {
-                Err(StoreError::Conflict { .. }) => new.token = room_token(self.ctx.config().token_length()),
+                Err(StoreError::Conflict { .. }) => {
+                    new.token = room_token(self.ctx.config().token_length())
+                }
                 other => return other.map_err(Error::from),
             }
         }
         Err(Error::Invalid("token"))
     }
 
-    async fn create_group(&self, actor: &Actor, user: &UserRef, room_type: RoomType, request: CreateRoom) -> Result<CreatedRoom> {
+    async fn create_group(
+        &self,
+        actor: &Actor,
+        user: &UserRef,
+        room_type: RoomType,
+        request: CreateRoom,
+    ) -> Result<CreatedRoom> {
         let settings = self.validate_settings(room_type, &request)?;
         let invited_group = if request.source == "groups" && !request.invite.is_empty() {
-            Some(self.ctx.store.group(&request.invite).await?.ok_or(Error::NotFound("invite"))?)
+            Some(
+                self.ctx
+                    .store
+                    .group(&request.invite)
+                    .await?
+                    .ok_or(Error::NotFound("invite"))?,
+            )
         } else {
             None
         };
@@ -256,7 +357,11 @@ impl RoomService {
         }
         let now = self.ctx.now();
         let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
-        let mut attendees = vec![NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner)];
+        let mut attendees = vec![NewAttendee::user(
+            &user.id,
+            &user.display_name,
+            ParticipantType::Owner,
+        )];
         let mut invalid = Vec::new();
         let mut invitees: Vec<(String, Vec<String>)> = request.participants.clone();
         if let Some(group) = &invited_group {
@@ -271,7 +376,10 @@ impl RoomService {
                     Some((users, group_name)) => {
                         if let Some(group_name) = group_name {
                             let mut extra = Map::new();
-                            extra.insert("group".into(), json!({"type": "user-group", "id": id, "name": group_name}));
+                            extra.insert(
+                                "group".into(),
+                                json!({"type": "user-group", "id": id, "name": group_name}),
+                            );
                             tail_messages.push(by.message(0, "group_added", extra, now));
                         }
                         for (uid, display) in users {
@@ -296,13 +404,28 @@ impl RoomService {
     }
 
     /// The users an invitation names, and the group's display name for group invitations.
-    async fn resolve_invitee(&self, kind: &str, id: &str) -> Result<Option<(Vec<(String, String)>, Option<String>)>> {
+    async fn resolve_invitee(
+        &self,
+        kind: &str,
+        id: &str,
+    ) -> Result<Option<(Vec<(String, String)>, Option<String>)>> {
         Ok(match kind {
-            "users" => self.ctx.store.user(id).await?.map(|u| (vec![(u.id, u.display_name)], None)),
+            "users" => self
+                .ctx
+                .store
+                .user(id)
+                .await?
+                .map(|u| (vec![(u.id, u.display_name)], None)),
             "groups" => match self.ctx.store.group(id).await? {
                 Some(group) => {
                     let members = self.ctx.store.group_members(id).await?;
-                    Some((members.into_iter().map(|u| (u.id, u.display_name)).collect(), Some(group.display_name)))
+                    Some((
+                        members
+                            .into_iter()
+                            .map(|u| (u.id, u.display_name))
+                            .collect(),
+                        Some(group.display_name),
+                    ))
                 }
                 None => None,
             },
@@ -316,7 +439,10 @@ impl RoomService {
             if r.object_type.is_empty() {
                 return Err(Error::Invalid("object-type"));
             }
-            if !matches!(r.object_type.as_str(), "event" | "extended_conversation" | "instant_meeting") {
+            if !matches!(
+                r.object_type.as_str(),
+                "event" | "extended_conversation" | "instant_meeting"
+            ) {
                 return Err(Error::Invalid("object-type"));
             }
             if r.object_id.is_empty() || r.object_id.len() > 64 {
@@ -329,7 +455,13 @@ impl RoomService {
         if !description_fits(&r.description) {
             return Err(Error::Invalid("description"));
         }
-        let flag = |v: i64, key: &'static str| if (0..=1).contains(&v) { Ok(v == 1) } else { Err(Error::Invalid(key)) };
+        let flag = |v: i64, key: &'static str| {
+            if (0..=1).contains(&v) {
+                Ok(v == 1)
+            } else {
+                Err(Error::Invalid(key))
+            }
+        };
         let read_only = flag(r.read_only, "read-only")?;
         let lobby_state = flag(r.lobby_state, "lobby")?;
         flag(r.mention_permissions, "mention-permissions")?;
@@ -349,17 +481,26 @@ impl RoomService {
         if !(0..=Permissions::MAX_WIRE).contains(&r.permissions) {
             return Err(Error::Invalid("permissions"));
         }
-        let mut new = NewRoom::new(room_token(self.ctx.config().token_length()), room_type, String::new(), self.ctx.now());
-        new.description = r.description.clone();
+        let mut new = NewRoom::new(
+            room_token(self.ctx.config().token_length()),
+            room_type,
+            String::new(),
+            self.ctx.now(),
+        );
+        new.description.clone_from(&r.description);
         new.read_only = read_only;
         new.listable = listable;
         new.lobby_state = lobby_state;
         new.lobby_timer = if lobby_state { r.lobby_timer } else { 0 };
-        new.default_permissions = if r.permissions == 0 { 0 } else { r.permissions | Permissions::CUSTOM };
+        new.default_permissions = if r.permissions == 0 {
+            0
+        } else {
+            r.permissions | Permissions::CUSTOM
+        };
         new.message_expiration = r.message_expiration;
         new.mention_permissions = r.mention_permissions;
-        new.object_type = r.object_type.clone();
-        new.object_id = r.object_id.clone();
+        new.object_type.clone_from(&r.object_type);
+        new.object_id.clone_from(&r.object_id);
         Ok(new)
     }
 
@@ -369,7 +510,10 @@ impl RoomService {
         if !member.is_user_moderator() {
             return Err(Error::NotModerator);
         }
-        if matches!(member.room.room_type, RoomType::OneToOne | RoomType::FormerOneToOne) {
+        if matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::FormerOneToOne
+        ) {
             return Err(Error::Invalid("type"));
         }
         self.ctx.store.delete_room(member.room.id).await?;
@@ -395,11 +539,20 @@ fn user_added(by: &SystemMessage, attendee: &NewAttendee, now: i64) -> NewMessag
 }
 
 /// `user_added` for a new attendee of room `room_id`.
-pub fn user_added_by(by: &SystemMessage, attendee: &NewAttendee, room_id: i64, now: i64) -> NewMessage {
+pub fn user_added_by(
+    by: &SystemMessage,
+    attendee: &NewAttendee,
+    room_id: i64,
+    now: i64,
+) -> NewMessage {
     let mut extra = Map::new();
     extra.insert(
         "user".into(),
-        crate::chat::actor_parameter(attendee.actor_type.as_str(), &attendee.actor_id, &attendee.display_name),
+        crate::chat::actor_parameter(
+            attendee.actor_type.as_str(),
+            &attendee.actor_id,
+            &attendee.display_name,
+        ),
     );
     by.message(room_id, "user_added", extra, now)
 }

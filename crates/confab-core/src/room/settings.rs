@@ -23,7 +23,11 @@ pub enum AttendeeFlag {
 }
 
 fn actor_of(member: &Member) -> SystemMessage {
-    SystemMessage::by(member.attendee.actor_type, &member.attendee.actor_id, &member.attendee.display_name)
+    SystemMessage::by(
+        member.attendee.actor_type,
+        &member.attendee.actor_id,
+        &member.attendee.display_name,
+    )
 }
 
 /// Group and public conversations are the ones whose settings can change.
@@ -45,17 +49,29 @@ fn refuse_breakout_room(room: &Room) -> Result<()> {
 
 impl RoomService {
     /// Stores the member's changed room with `messages` and returns the fresh view.
-    async fn save(&self, actor: &Actor, mut member: Member, messages: Vec<NewMessage>) -> Result<RoomView> {
+    async fn save(
+        &self,
+        actor: &Actor,
+        mut member: Member,
+        messages: Vec<NewMessage>,
+    ) -> Result<RoomView> {
         member.room.modified_at = self.ctx.now();
         member.room = self.ctx.store.update_room(&member.room, &messages).await?;
-        let member = self.ctx.member_of(actor, &member.room).await?.unwrap_or(member);
+        let member = self
+            .ctx
+            .member_of(actor, &member.room)
+            .await?
+            .unwrap_or(member);
         self.view(member).await
     }
 
     /// `PUT /room/{token}` (`roomName`).
     pub async fn rename(&self, actor: &Actor, token: &str, name: &str) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
-        if matches!(member.room.room_type, RoomType::OneToOne | RoomType::FormerOneToOne | RoomType::NoteToSelf) {
+        if matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::FormerOneToOne | RoomType::NoteToSelf
+        ) {
             return Err(Error::Invalid("type"));
         }
         let name = parse_name(name).map_err(|_| Error::Invalid("value"))?;
@@ -69,15 +85,28 @@ impl RoomService {
             let mut extra = Map::new();
             extra.insert("oldName".into(), json!(old));
             extra.insert("newName".into(), json!(name));
-            messages.push(actor_of(&member).message(member.room.id, "conversation_renamed", extra, now));
+            messages.push(actor_of(&member).message(
+                member.room.id,
+                "conversation_renamed",
+                extra,
+                now,
+            ));
         }
         self.save(actor, member, messages).await
     }
 
     /// `PUT /room/{token}/description`.
-    pub async fn set_description(&self, actor: &Actor, token: &str, description: &str) -> Result<RoomView> {
+    pub async fn set_description(
+        &self,
+        actor: &Actor,
+        token: &str,
+        description: &str,
+    ) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
-        if matches!(member.room.room_type, RoomType::OneToOne | RoomType::FormerOneToOne) {
+        if matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::FormerOneToOne
+        ) {
             return Err(Error::Invalid("type"));
         }
         let description = description.trim();
@@ -88,7 +117,11 @@ impl RoomService {
             return self.view(member).await;
         }
         description.clone_into(&mut member.room.description);
-        let name = if description.is_empty() { "description_removed" } else { "description_set" };
+        let name = if description.is_empty() {
+            "description_removed"
+        } else {
+            "description_set"
+        };
         let mut extra = Map::new();
         if !description.is_empty() {
             extra.insert("newDescription".into(), json!(description));
@@ -105,7 +138,11 @@ impl RoomService {
         if member.room.breakout_room_mode != 0 {
             return Err(Error::Invalid("breakout-room"));
         }
-        let target = if public { RoomType::Public } else { RoomType::Group };
+        let target = if public {
+            RoomType::Public
+        } else {
+            RoomType::Group
+        };
         if member.room.room_type == target {
             return self.view(member).await;
         }
@@ -113,13 +150,22 @@ impl RoomService {
         if !public {
             member.room.password_hash.clear();
         }
-        let name = if public { "guests_allowed" } else { "guests_disallowed" };
+        let name = if public {
+            "guests_allowed"
+        } else {
+            "guests_disallowed"
+        };
         let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 
     /// `PUT /room/{token}/password`: only public conversations have passwords; empty removes it.
-    pub async fn set_password(&self, actor: &Actor, token: &str, password: &str) -> Result<RoomView> {
+    pub async fn set_password(
+        &self,
+        actor: &Actor,
+        token: &str,
+        password: &str,
+    ) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
         refuse_breakout_room(&member.room)?;
         if member.room.room_type != RoomType::Public {
@@ -131,8 +177,16 @@ impl RoomService {
         if password.is_empty() && !member.room.has_password() {
             return self.view(member).await;
         }
-        member.room.password_hash = if password.is_empty() { String::new() } else { hash_password_blocking(password).await };
-        let name = if password.is_empty() { "password_removed" } else { "password_set" };
+        member.room.password_hash = if password.is_empty() {
+            String::new()
+        } else {
+            hash_password_blocking(password).await
+        };
+        let name = if password.is_empty() {
+            "password_removed"
+        } else {
+            "password_set"
+        };
         let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
@@ -140,7 +194,10 @@ impl RoomService {
     /// `PUT /room/{token}/read-only` (`state` 0|1).
     pub async fn set_read_only(&self, actor: &Actor, token: &str, state: i64) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
-        if matches!(member.room.room_type, RoomType::OneToOne | RoomType::NoteToSelf) {
+        if matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::NoteToSelf
+        ) {
             return Err(Error::Invalid("type"));
         }
         let read_only = match state {
@@ -152,7 +209,11 @@ impl RoomService {
             return self.view(member).await;
         }
         member.room.read_only = read_only;
-        let name = if read_only { "read_only" } else { "read_only_off" };
+        let name = if read_only {
+            "read_only"
+        } else {
+            "read_only_off"
+        };
         let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
@@ -167,12 +228,19 @@ impl RoomService {
             return self.view(member).await;
         }
         member.room.listable = listable;
-        let message = actor_of(&member).simple(member.room.id, listable.system_message(), self.ctx.now());
+        let message =
+            actor_of(&member).simple(member.room.id, listable.system_message(), self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 
     /// `PUT /room/{token}/webinar/lobby` (`state` 0|1, optional `timer` unix time).
-    pub async fn set_lobby(&self, actor: &Actor, token: &str, state: i64, timer: Option<i64>) -> Result<RoomView> {
+    pub async fn set_lobby(
+        &self,
+        actor: &Actor,
+        token: &str,
+        state: i64,
+        timer: Option<i64>,
+    ) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
         refuse_breakout_room(&member.room)?;
         require_group_like(&member.room)?;
@@ -190,7 +258,11 @@ impl RoomService {
         member.room.lobby_timer = if lobby { timer } else { 0 };
         let mut messages = Vec::new();
         if changed {
-            let name = if lobby { "lobby_non_moderators" } else { "lobby_none" };
+            let name = if lobby {
+                "lobby_non_moderators"
+            } else {
+                "lobby_none"
+            };
             messages.push(actor_of(&member).simple(member.room.id, name, self.ctx.now()));
         }
         self.save(actor, member, messages).await
@@ -198,7 +270,13 @@ impl RoomService {
 
     /// `PUT /room/{token}/permissions/{mode}`: the room's default permissions. Changing them
     /// resets every attendee's custom permissions, as upstream does.
-    pub async fn set_default_permissions(&self, actor: &Actor, token: &str, mode: &str, permissions: i64) -> Result<RoomView> {
+    pub async fn set_default_permissions(
+        &self,
+        actor: &Actor,
+        token: &str,
+        mode: &str,
+        permissions: i64,
+    ) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
         refuse_breakout_room(&member.room)?;
         require_group_like(&member.room)?;
@@ -208,8 +286,11 @@ impl RoomService {
         if !(0..=Permissions::MAX_WIRE).contains(&permissions) {
             return Err(Error::Invalid("value"));
         }
-        member.room.default_permissions =
-            if permissions == 0 { 0 } else { (permissions & Permissions::MAX_CUSTOM) | Permissions::CUSTOM };
+        member.room.default_permissions = if permissions == 0 {
+            0
+        } else {
+            (permissions & Permissions::MAX_CUSTOM) | Permissions::CUSTOM
+        };
         for mut attendee in self.ctx.store.attendees(member.room.id).await? {
             if attendee.permissions != Permissions::DEFAULT {
                 attendee.permissions = Permissions::DEFAULT;
@@ -220,7 +301,12 @@ impl RoomService {
     }
 
     /// `POST /room/{token}/message-expiration` (`seconds`, 0 disables).
-    pub async fn set_message_expiration(&self, actor: &Actor, token: &str, seconds: i64) -> Result<RoomView> {
+    pub async fn set_message_expiration(
+        &self,
+        actor: &Actor,
+        token: &str,
+        seconds: i64,
+    ) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
         refuse_breakout_room(&member.room)?;
         if seconds < 0 {
@@ -242,16 +328,30 @@ impl RoomService {
     }
 
     /// Stores the caller's own attendee after `change` and returns the fresh view.
-    async fn change_own_attendee(&self, actor: &Actor, token: &str, change: impl FnOnce(&mut Attendee)) -> Result<RoomView> {
+    async fn change_own_attendee(
+        &self,
+        actor: &Actor,
+        token: &str,
+        change: impl FnOnce(&mut Attendee),
+    ) -> Result<RoomView> {
         actor.require_user()?;
         let mut member = self.ctx.member(actor, token).await?;
         change(&mut member.attendee);
-        self.ctx.store.update_attendee(&member.attendee, &[]).await?;
+        self.ctx
+            .store
+            .update_attendee(&member.attendee, &[])
+            .await?;
         self.view(member).await
     }
 
     /// `POST|DELETE /room/{token}/{favorite,archive,important,sensitive}`.
-    pub async fn set_flag(&self, actor: &Actor, token: &str, flag: AttendeeFlag, on: bool) -> Result<RoomView> {
+    pub async fn set_flag(
+        &self,
+        actor: &Actor,
+        token: &str,
+        flag: AttendeeFlag,
+        on: bool,
+    ) -> Result<RoomView> {
         self.change_own_attendee(actor, token, |a| match flag {
             AttendeeFlag::Favorite => a.favorite = on,
             AttendeeFlag::Archived => a.archived = on,
@@ -262,22 +362,34 @@ impl RoomService {
     }
 
     /// `POST /room/{token}/notify` (`level` 0–3).
-    pub async fn set_notification_level(&self, actor: &Actor, token: &str, level: i64) -> Result<RoomView> {
+    pub async fn set_notification_level(
+        &self,
+        actor: &Actor,
+        token: &str,
+        level: i64,
+    ) -> Result<RoomView> {
         if !(0..=3).contains(&level) {
             actor.require_user()?;
             self.ctx.member(actor, token).await?;
             return Err(Error::Invalid("level"));
         }
-        self.change_own_attendee(actor, token, |a| a.notification_level = level).await
+        self.change_own_attendee(actor, token, |a| a.notification_level = level)
+            .await
     }
 
     /// `POST /room/{token}/notify-calls` (`level` 0|1).
-    pub async fn set_notification_calls(&self, actor: &Actor, token: &str, level: i64) -> Result<RoomView> {
+    pub async fn set_notification_calls(
+        &self,
+        actor: &Actor,
+        token: &str,
+        level: i64,
+    ) -> Result<RoomView> {
         if !(0..=1).contains(&level) {
             actor.require_user()?;
             self.ctx.member(actor, token).await?;
             return Err(Error::Invalid("level"));
         }
-        self.change_own_attendee(actor, token, |a| a.notification_calls = level).await
+        self.change_own_attendee(actor, token, |a| a.notification_calls = level)
+            .await
     }
 }

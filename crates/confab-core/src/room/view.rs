@@ -4,7 +4,9 @@ use super::model::{Room, RoomType};
 use crate::access::Member;
 use crate::app_config::AppConfig;
 use crate::chat::Message;
-use crate::participant::{lobby_blocks, Attendee, ParticipantType, Permissions, Session, NOTIFY_DEFAULT, NOTIFY_NEVER};
+use crate::participant::{
+    lobby_blocks, Attendee, ParticipantType, Permissions, Session, NOTIFY_DEFAULT, NOTIFY_NEVER,
+};
 
 /// Options of the conversation list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,9 +51,22 @@ pub struct ChatState {
 
 impl RoomView {
     /// The view of a member, with `other` naming the other user of a one-to-one room.
-    pub fn for_member(member: Member, other: Option<(String, String)>, chat: ChatState, config: &AppConfig) -> Self {
-        let Member { room, attendee, session } = member;
-        let permissions = crate::participant::effective_permissions(&attendee, &room, config.default_permissions());
+    pub fn for_member(
+        member: Member,
+        other: Option<(String, String)>,
+        chat: ChatState,
+        config: &AppConfig,
+    ) -> Self {
+        let Member {
+            room,
+            attendee,
+            session,
+        } = member;
+        let permissions = crate::participant::effective_permissions(
+            &attendee,
+            &room,
+            config.default_permissions(),
+        );
         let is_moderator = attendee.participant_type.is_moderator();
         let lobby_restricted = lobby_blocks(&room, attendee.participant_type, permissions);
         let (name, display_name) = match (room.room_type, other) {
@@ -69,7 +84,11 @@ impl RoomView {
             };
         let is_user = !attendee.actor_type.is_guest();
         // Talk reports a marker of 0 as -2, "the first message is unread".
-        let last_read_message = if attendee.last_read_message == 0 { -2 } else { attendee.last_read_message };
+        let last_read_message = if attendee.last_read_message == 0 {
+            -2
+        } else {
+            attendee.last_read_message
+        };
         let mut unread_messages = chat.unread_messages;
         if last_read_message == -2 && is_user && room.last_message_id > 0 {
             unread_messages = unread_messages.max(1);
@@ -77,15 +96,24 @@ impl RoomView {
         let unread_mention = attendee.last_mention_message > attendee.last_read_message;
         let unread_mention_direct = attendee.last_mention_direct > attendee.last_read_message;
         Self {
-            can_delete: matches!(attendee.participant_type, ParticipantType::Owner | ParticipantType::Moderator)
-                && !matches!(room.room_type, RoomType::OneToOne | RoomType::FormerOneToOne),
+            can_delete: matches!(
+                attendee.participant_type,
+                ParticipantType::Owner | ParticipantType::Moderator
+            ) && !matches!(
+                room.room_type,
+                RoomType::OneToOne | RoomType::FormerOneToOne
+            ),
             can_leave: room.room_type != RoomType::NoteToSelf,
             attendee_permissions: attendee.permissions,
             last_read_message,
             unread_messages: if lobby_restricted { 0 } else { unread_messages },
             unread_mention: unread_mention && !lobby_restricted,
             unread_mention_direct: unread_mention_direct && !lobby_restricted,
-            last_message: if lobby_restricted { None } else { chat.last_message },
+            last_message: if lobby_restricted {
+                None
+            } else {
+                chat.last_message
+            },
             name,
             display_name,
             permissions,

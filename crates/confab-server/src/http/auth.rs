@@ -50,13 +50,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Actor>().cloned().map(Caller).ok_or(ApiError(Error::Unauthenticated))
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .map(Caller)
+            .ok_or(ApiError(Error::Unauthenticated))
     }
 }
 
 /// Waits or refuses according to the throttler; returns how long it waited.
-pub async fn throttle(state: &AppState, ip: IpAddr, action: &'static str) -> Result<Duration, ApiError> {
-    match state.services.throttler.verdict(ip, action, state.services.context.now()) {
+pub async fn throttle(
+    state: &AppState,
+    ip: IpAddr,
+    action: &'static str,
+) -> Result<Duration, ApiError> {
+    match state
+        .services
+        .throttler
+        .verdict(ip, action, state.services.context.now())
+    {
         Verdict::Proceed => Ok(Duration::ZERO),
         Verdict::Delay(delay) => {
             tokio::time::sleep(delay).await;
@@ -77,12 +90,18 @@ fn cookie_value(parts: &axum::http::HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_owned())
 }
 
-async fn authenticate(state: &AppState, header: Option<&HeaderValue>) -> Result<Option<confab_core::actor::UserRef>, Error> {
+async fn authenticate(
+    state: &AppState,
+    header: Option<&HeaderValue>,
+) -> Result<Option<confab_core::actor::UserRef>, Error> {
     let Some(header) = header.and_then(|h| h.to_str().ok()) else {
         return Ok(None);
     };
     let accounts = &state.services.accounts;
-    if let Some(encoded) = header.strip_prefix("Basic ").or_else(|| header.strip_prefix("basic ")) {
+    if let Some(encoded) = header
+        .strip_prefix("Basic ")
+        .or_else(|| header.strip_prefix("basic "))
+    {
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(encoded.trim())
             .map_err(|_| Error::InvalidCredentials)?;
@@ -90,14 +109,22 @@ async fn authenticate(state: &AppState, header: Option<&HeaderValue>) -> Result<
         let (login, password) = decoded.split_once(':').ok_or(Error::InvalidCredentials)?;
         return accounts.authenticate_basic(login, password).await.map(Some);
     }
-    if let Some(token) = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")) {
+    if let Some(token) = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+    {
         return accounts.authenticate_bearer(token.trim()).await.map(Some);
     }
     Err(Error::InvalidCredentials)
 }
 
 /// Establishes the [`Actor`] for every request.
-pub async fn middleware(State(state): State<AppState>, ip: RemoteIp, mut request: Request, next: Next) -> Response {
+pub async fn middleware(
+    State(state): State<AppState>,
+    ip: RemoteIp,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let auth_header = request.headers().get(AUTHORIZATION).cloned();
     let mut waited = Duration::ZERO;
     let user = if auth_header.is_some() {
@@ -111,8 +138,14 @@ pub async fn middleware(State(state): State<AppState>, ip: RemoteIp, mut request
                 user
             }
             Err(Error::InvalidCredentials) => {
-                state.services.throttler.record_failure(ip.0, LOGIN, state.services.context.now());
-                return with_throttle_header(ApiError(Error::InvalidCredentials).into_response(), waited);
+                state
+                    .services
+                    .throttler
+                    .record_failure(ip.0, LOGIN, state.services.context.now());
+                return with_throttle_header(
+                    ApiError(Error::InvalidCredentials).into_response(),
+                    waited,
+                );
             }
             Err(err) => return ApiError(err).into_response(),
         }
@@ -120,8 +153,13 @@ pub async fn middleware(State(state): State<AppState>, ip: RemoteIp, mut request
         None
     };
     let existing = cookie_value(request.headers());
-    let client_session = existing.clone().unwrap_or_else(|| confab_core::token::random_string(64));
-    request.extensions_mut().insert(Actor { user, client_session: Some(client_session.clone()) });
+    let client_session = existing
+        .clone()
+        .unwrap_or_else(|| confab_core::token::random_string(64));
+    request.extensions_mut().insert(Actor {
+        user,
+        client_session: Some(client_session.clone()),
+    });
     let mut response = next.run(request).await;
     if existing.is_none() {
         let cookie = format!("{SESSION_COOKIE}={client_session}; Path=/; HttpOnly; SameSite=Lax");
@@ -136,7 +174,9 @@ pub async fn middleware(State(state): State<AppState>, ip: RemoteIp, mut request
 pub fn with_throttle_header(mut response: Response, waited: Duration) -> Response {
     if !waited.is_zero() {
         if let Ok(value) = HeaderValue::from_str(&format!("{}ms", waited.as_millis())) {
-            response.headers_mut().insert("x-nextcloud-bruteforce-throttled", value);
+            response
+                .headers_mut()
+                .insert("x-nextcloud-bruteforce-throttled", value);
         }
     }
     response

@@ -45,7 +45,12 @@ const FEATURES: &[&str] = &[
 ];
 
 /// Features that only concern this server (not relevant across federation).
-const LOCAL_FEATURES: &[&str] = &["favorites", "archived-conversations-v2", "important-conversations", "sensitive-conversations"];
+const LOCAL_FEATURES: &[&str] = &[
+    "favorites",
+    "archived-conversations-v2",
+    "important-conversations",
+    "sensitive-conversations",
+];
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/cloud/capabilities", get(capabilities))
@@ -130,5 +135,5 @@ async fn capabilities(State(state): State<AppState>) -> ApiResult {
             },
         },
     });
-    Ok(Ocs::ok(data).header("x-nextcloud-talk-hash", talk_hash(&config)))
+    Ok(Ocs::ok(data).header("x-nextcloud-talk-hash", &talk_hash(&config)))
 }

@@ -94,7 +94,9 @@ fn is_viewer(parameter: Option<&Value>, viewer: Viewer<'_>) -> bool {
     let id = p.get("id").and_then(Value::as_str).unwrap_or("");
     match p.get("type").and_then(Value::as_str) {
         Some("user") => viewer.actor_type == "users" && id == viewer.actor_id,
-        Some("guest") => viewer.actor_type != "users" && id.strip_prefix("guest/") == Some(viewer.actor_id),
+        Some("guest") => {
+            viewer.actor_type != "users" && id.strip_prefix("guest/") == Some(viewer.actor_id)
+        }
         _ => false,
     }
 }
@@ -109,7 +111,11 @@ fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
     let about_viewer = viewer.is_some_and(|v| is_viewer(params.get("user"), v));
     let mut text = match (message.system_message.as_str(), by_viewer, about_viewer) {
         ("user_removed", _, _) if params.get("actor") == params.get("user") => {
-            if by_viewer { "You left the conversation".to_owned() } else { "{user} left the conversation".to_owned() }
+            if by_viewer {
+                "You left the conversation".to_owned()
+            } else {
+                "{user} left the conversation".to_owned()
+            }
         }
         ("user_added", false, true) => "{actor} added you".to_owned(),
         ("user_removed", false, true) => "{actor} removed you".to_owned(),
@@ -121,7 +127,9 @@ fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
     // Plain values (names, seconds) are written into the text; rich objects stay placeholders.
     for key in ["oldName", "newName", "seconds"] {
         if let Some(value) = params.get(key) {
-            let plain = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            let plain = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned);
             text = text.replace(&format!("{{{key}}}"), &plain);
         }
     }
@@ -147,8 +155,16 @@ impl ChatMessage {
             actor_id: message.actor_id.clone(),
             actor_display_name: message.actor_display_name.clone(),
             timestamp: message.created_at,
-            message: if is_system { render_system(message, viewer) } else { message.message.clone() },
-            message_parameters: if parameters.is_empty() { Value::Array(Vec::new()) } else { Value::Object(parameters) },
+            message: if is_system {
+                render_system(message, viewer)
+            } else {
+                message.message.clone()
+            },
+            message_parameters: if parameters.is_empty() {
+                Value::Array(Vec::new())
+            } else {
+                Value::Object(parameters)
+            },
             system_message: message.system_message.clone(),
             message_type: message.message_type.as_str(),
             is_replyable: message.message_type == MessageType::Comment,

@@ -24,16 +24,30 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/cloud/user", get(current_user))
         .route("/cloud/users", get(list_users).post(add_user))
-        .route("/cloud/users/{userid}", get(get_user).put(edit_user).delete(delete_user))
-        .route("/cloud/users/{userid}/groups", get(user_groups).post(add_to_group).delete(remove_from_group))
+        .route(
+            "/cloud/users/{userid}",
+            get(get_user).put(edit_user).delete(delete_user),
+        )
+        .route(
+            "/cloud/users/{userid}/groups",
+            get(user_groups)
+                .post(add_to_group)
+                .delete(remove_from_group),
+        )
         .route("/cloud/groups", get(list_groups).post(add_group))
-        .route("/cloud/groups/{groupid}", get(group_users).delete(delete_group))
+        .route(
+            "/cloud/groups/{groupid}",
+            get(group_users).delete(delete_group),
+        )
         .route("/cloud/groups/{groupid}/users", get(group_users))
-        .route("/apps/provisioning_api/api/v1/config/apps/spreed/{key}", post(set_app_config).delete(delete_app_config))
+        .route(
+            "/apps/provisioning_api/api/v1/config/apps/spreed/{key}",
+            post(set_app_config).delete(delete_app_config),
+        )
 }
 
 /// Provisioning failures in Nextcloud's numbering.
-fn provisioning_ocs(err: ApiError) -> Ocs {
+fn provisioning_ocs(err: &ApiError) -> Ocs {
     let code = match &err.0 {
         Error::AlreadyExists(_) => Some(102),
         Error::Invalid(_) => Some(101),
@@ -49,7 +63,7 @@ fn provisioning_ocs(err: ApiError) -> Ocs {
 
 /// Runs a provisioning action and renders its failure in Nextcloud's numbering.
 async fn provision(action: impl std::future::Future<Output = ApiResult>) -> Ocs {
-    action.await.unwrap_or_else(provisioning_ocs)
+    action.await.unwrap_or_else(|err| provisioning_ocs(&err))
 }
 
 fn require_admin(caller: &Caller) -> Result<&UserRef, ApiError> {
@@ -105,7 +119,12 @@ async fn details(state: &AppState, user: User) -> Result<UserDetails, ApiError> 
 /// `GET /ocs/v{1,2}.php/cloud/user`
 async fn current_user(State(state): State<AppState>, caller: Caller) -> ApiResult {
     let me = caller.0.require_user()?;
-    let user = state.services.accounts.user(&me.id).await?.ok_or(ApiError(Error::Unauthenticated))?;
+    let user = state
+        .services
+        .accounts
+        .user(&me.id)
+        .await?
+        .ok_or(ApiError(Error::Unauthenticated))?;
     Ok(Ocs::ok(details(&state, user).await?))
 }
 
@@ -116,8 +135,14 @@ async fn list_users(State(state): State<AppState>, caller: Caller, params: Param
         let search = params.str_or("search", "")?;
         let limit = params.int_or("limit", 500)?.clamp(1, 1000);
         let offset = params.int_or("offset", 0)?.max(0);
-        let users = state.services.accounts.users(&search, limit, offset).await?;
-        Ok(Ocs::ok(json!({"users": users.into_iter().map(|u| u.id).collect::<Vec<_>>()})))
+        let users = state
+            .services
+            .accounts
+            .users(&search, limit, offset)
+            .await?;
+        Ok(Ocs::ok(
+            json!({"users": users.into_iter().map(|u| u.id).collect::<Vec<_>>()}),
+        ))
     })
     .await
 }
@@ -127,19 +152,35 @@ async fn add_user(State(state): State<AppState>, caller: Caller, params: Params)
     provision(async {
         require_admin(&caller)?;
         let userid = params.str("userid")?.ok_or(ApiError::bad_param("userid"))?;
-        let password = params.str("password")?.ok_or(ApiError::bad_param("password"))?;
+        let password = params
+            .str("password")?
+            .ok_or(ApiError::bad_param("password"))?;
         let display_name = params.str("displayName")?;
         let email = params.str_or("email", "")?;
         let groups = params.string_lists("groups").ok().unwrap_or_default();
         for (_, ids) in &groups {
             for group in ids {
-                if state.services.accounts.groups(group).await?.iter().all(|g| &g.id != group) {
+                if state
+                    .services
+                    .accounts
+                    .groups(group)
+                    .await?
+                    .iter()
+                    .all(|g| &g.id != group)
+                {
                     return Err(ApiError::bad_param("groups"));
                 }
             }
         }
         let accounts = &state.services.accounts;
-        let user = accounts.create_user(userid.trim(), &password, display_name.as_deref(), email.trim()).await?;
+        let user = accounts
+            .create_user(
+                userid.trim(),
+                &password,
+                display_name.as_deref(),
+                email.trim(),
+            )
+            .await?;
         for group in groups.into_iter().flat_map(|(_, ids)| ids) {
             accounts.add_group_member(&group, &user.id).await?;
         }
@@ -149,17 +190,31 @@ async fn add_user(State(state): State<AppState>, caller: Caller, params: Params)
 }
 
 /// `GET /ocs/v{1,2}.php/cloud/users/{userid}`
-async fn get_user(State(state): State<AppState>, caller: Caller, Path(userid): Path<String>) -> Ocs {
+async fn get_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(userid): Path<String>,
+) -> Ocs {
     provision(async {
         require_admin_or_self(&caller, &userid)?;
-        let user = state.services.accounts.user(&userid).await?.ok_or(ApiError(Error::NotFound("user")))?;
+        let user = state
+            .services
+            .accounts
+            .user(&userid)
+            .await?
+            .ok_or(ApiError(Error::NotFound("user")))?;
         Ok(Ocs::ok(details(&state, user).await?))
     })
     .await
 }
 
 /// `PUT /ocs/v{1,2}.php/cloud/users/{userid}` (`key` = displayname|email|password, `value`)
-async fn edit_user(State(state): State<AppState>, caller: Caller, Path(userid): Path<String>, params: Params) -> Ocs {
+async fn edit_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(userid): Path<String>,
+    params: Params,
+) -> Ocs {
     provision(async {
         require_admin_or_self(&caller, &userid)?;
         let key = params.str_or("key", "")?;
@@ -177,7 +232,11 @@ async fn edit_user(State(state): State<AppState>, caller: Caller, Path(userid): 
 }
 
 /// `DELETE /ocs/v{1,2}.php/cloud/users/{userid}`
-async fn delete_user(State(state): State<AppState>, caller: Caller, Path(userid): Path<String>) -> Ocs {
+async fn delete_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(userid): Path<String>,
+) -> Ocs {
     provision(async {
         let admin = require_admin(&caller)?;
         if admin.id == userid {
@@ -190,10 +249,19 @@ async fn delete_user(State(state): State<AppState>, caller: Caller, Path(userid)
 }
 
 /// `GET /ocs/v{1,2}.php/cloud/users/{userid}/groups`
-async fn user_groups(State(state): State<AppState>, caller: Caller, Path(userid): Path<String>) -> Ocs {
+async fn user_groups(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(userid): Path<String>,
+) -> Ocs {
     provision(async {
         require_admin_or_self(&caller, &userid)?;
-        state.services.accounts.user(&userid).await?.ok_or(ApiError(Error::NotFound("user")))?;
+        state
+            .services
+            .accounts
+            .user(&userid)
+            .await?
+            .ok_or(ApiError(Error::NotFound("user")))?;
         let groups = state.services.accounts.user_groups(&userid).await?;
         Ok(Ocs::ok(json!({ "groups": groups })))
     })
@@ -201,22 +269,46 @@ async fn user_groups(State(state): State<AppState>, caller: Caller, Path(userid)
 }
 
 /// `POST /ocs/v{1,2}.php/cloud/users/{userid}/groups` (`groupid`)
-async fn add_to_group(State(state): State<AppState>, caller: Caller, Path(userid): Path<String>, params: Params) -> Ocs {
+async fn add_to_group(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(userid): Path<String>,
+    params: Params,
+) -> Ocs {
     provision(async {
         require_admin(&caller)?;
-        let group = params.str("groupid")?.filter(|g| !g.is_empty()).ok_or(ApiError::bad_param("groupid"))?;
-        state.services.accounts.add_group_member(&group, &userid).await?;
+        let group = params
+            .str("groupid")?
+            .filter(|g| !g.is_empty())
+            .ok_or(ApiError::bad_param("groupid"))?;
+        state
+            .services
+            .accounts
+            .add_group_member(&group, &userid)
+            .await?;
         Ok(Ocs::ok(json!([])))
     })
     .await
 }
 
 /// `DELETE /ocs/v{1,2}.php/cloud/users/{userid}/groups` (`groupid`)
-async fn remove_from_group(State(state): State<AppState>, caller: Caller, Path(userid): Path<String>, params: Params) -> Ocs {
+async fn remove_from_group(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(userid): Path<String>,
+    params: Params,
+) -> Ocs {
     provision(async {
         require_admin(&caller)?;
-        let group = params.str("groupid")?.filter(|g| !g.is_empty()).ok_or(ApiError::bad_param("groupid"))?;
-        state.services.accounts.remove_group_member(&group, &userid).await?;
+        let group = params
+            .str("groupid")?
+            .filter(|g| !g.is_empty())
+            .ok_or(ApiError::bad_param("groupid"))?;
+        state
+            .services
+            .accounts
+            .remove_group_member(&group, &userid)
+            .await?;
         Ok(Ocs::ok(json!([])))
     })
     .await
@@ -226,8 +318,14 @@ async fn remove_from_group(State(state): State<AppState>, caller: Caller, Path(u
 async fn list_groups(State(state): State<AppState>, caller: Caller, params: Params) -> Ocs {
     provision(async {
         require_admin(&caller)?;
-        let groups = state.services.accounts.groups(&params.str_or("search", "")?).await?;
-        Ok(Ocs::ok(json!({"groups": groups.into_iter().map(|g| g.id).collect::<Vec<_>>()})))
+        let groups = state
+            .services
+            .accounts
+            .groups(&params.str_or("search", "")?)
+            .await?;
+        Ok(Ocs::ok(
+            json!({"groups": groups.into_iter().map(|g| g.id).collect::<Vec<_>>()}),
+        ))
     })
     .await
 }
@@ -236,26 +334,42 @@ async fn list_groups(State(state): State<AppState>, caller: Caller, params: Para
 async fn add_group(State(state): State<AppState>, caller: Caller, params: Params) -> Ocs {
     provision(async {
         require_admin(&caller)?;
-        let id = params.str("groupid")?.ok_or(ApiError::bad_param("groupid"))?;
+        let id = params
+            .str("groupid")?
+            .ok_or(ApiError::bad_param("groupid"))?;
         let display_name = params.str("displayname")?;
-        state.services.accounts.create_group(id.trim(), display_name.as_deref()).await?;
+        state
+            .services
+            .accounts
+            .create_group(id.trim(), display_name.as_deref())
+            .await?;
         Ok(Ocs::ok(json!([])))
     })
     .await
 }
 
 /// `GET /ocs/v{1,2}.php/cloud/groups/{groupid}/users`
-async fn group_users(State(state): State<AppState>, caller: Caller, Path(groupid): Path<String>) -> Ocs {
+async fn group_users(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(groupid): Path<String>,
+) -> Ocs {
     provision(async {
         require_admin(&caller)?;
         let members = state.services.accounts.group_members(&groupid).await?;
-        Ok(Ocs::ok(json!({"users": members.into_iter().map(|u| u.id).collect::<Vec<_>>()})))
+        Ok(Ocs::ok(
+            json!({"users": members.into_iter().map(|u| u.id).collect::<Vec<_>>()}),
+        ))
     })
     .await
 }
 
 /// `DELETE /ocs/v{1,2}.php/cloud/groups/{groupid}`
-async fn delete_group(State(state): State<AppState>, caller: Caller, Path(groupid): Path<String>) -> Ocs {
+async fn delete_group(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(groupid): Path<String>,
+) -> Ocs {
     provision(async {
         require_admin(&caller)?;
         state.services.accounts.delete_group(&groupid).await?;
@@ -265,7 +379,12 @@ async fn delete_group(State(state): State<AppState>, caller: Caller, Path(groupi
 }
 
 /// `POST /ocs/v2.php/apps/provisioning_api/api/v1/config/apps/spreed/{key}` (`value`)
-async fn set_app_config(State(state): State<AppState>, caller: Caller, Path(key): Path<String>, params: Params) -> ApiResult {
+async fn set_app_config(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+    params: Params,
+) -> ApiResult {
     require_admin(&caller)?;
     let value = params.str("value")?.ok_or(ApiError::bad_param("value"))?;
     state.services.set_app_config(&key, &value).await?;
@@ -273,7 +392,11 @@ async fn set_app_config(State(state): State<AppState>, caller: Caller, Path(key)
 }
 
 /// `DELETE /ocs/v2.php/apps/provisioning_api/api/v1/config/apps/spreed/{key}`
-async fn delete_app_config(State(state): State<AppState>, caller: Caller, Path(key): Path<String>) -> ApiResult {
+async fn delete_app_config(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+) -> ApiResult {
     require_admin(&caller)?;
     state.services.delete_app_config(&key).await?;
     Ok(Ocs::ok(json!([])))

@@ -30,7 +30,9 @@ fn status_of(err: &Error) -> StatusCode {
     match err {
         Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
         Error::RoomNotFound | Error::NotFound(_) => StatusCode::NOT_FOUND,
-        Error::NotModerator | Error::Forbidden(_) | Error::ReadOnly | Error::NotAdmin => StatusCode::FORBIDDEN,
+        Error::NotModerator | Error::Forbidden(_) | Error::ReadOnly | Error::NotAdmin => {
+            StatusCode::FORBIDDEN
+        }
         Error::LobbyActive => StatusCode::PRECONDITION_FAILED,
         Error::Invalid(_) => StatusCode::BAD_REQUEST,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -50,10 +52,16 @@ impl ApiError {
     pub fn to_ocs(&self) -> Ocs {
         let status = status_of(&self.0);
         let data: Value = match &self.0 {
-            Error::SessionConflict { session_id, in_call, last_ping } => {
+            Error::SessionConflict {
+                session_id,
+                in_call,
+                last_ping,
+            } => {
                 json!({"sessionId": session_id, "inCall": in_call, "lastPing": last_ping})
             }
-            err => err.wire_key().map_or_else(|| json!([]), |key| json!({ "error": key })),
+            err => err
+                .wire_key()
+                .map_or_else(|| json!([]), |key| json!({ "error": key })),
         };
         let mut ocs = Ocs::with_status(status, data);
         match &self.0 {

@@ -46,7 +46,9 @@ pub struct HttpSettings {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { server_version: (31, 0, 0) }
+        Self {
+            server_version: (31, 0, 0),
+        }
     }
 }
 
@@ -90,7 +92,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/ocs/v2.php", ocs)
         .merge(status::routes())
         // The envelope wraps authentication so its early answers (401, 429) are enveloped too.
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::middleware,
+        ))
         .layer(axum::middleware::from_fn(ocs::envelope))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -53,10 +53,17 @@ impl Ocs {
     pub fn with_status(status: StatusCode, data: impl Serialize) -> Self {
         // Wire structs only hold strings, numbers and maps: serializing them cannot fail.
         let data = serde_json::to_value(data).unwrap_or(Value::Null);
-        Self { status, code: None, message: String::new(), data, headers: HeaderMap::new() }
+        Self {
+            status,
+            code: None,
+            message: String::new(),
+            data,
+            headers: HeaderMap::new(),
+        }
     }
 
-    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
+    #[must_use]
+    pub fn header(mut self, name: &'static str, value: &impl ToString) -> Self {
         if let Ok(value) = HeaderValue::from_str(&value.to_string()) {
             self.headers.insert(HeaderName::from_static(name), value);
         }
@@ -91,14 +98,21 @@ enum Version {
 
 /// Wraps every [`Ocs`] answer into the envelope of the version the request path names.
 pub async fn envelope(request: Request, next: Next) -> Response {
-    let version = if request.uri().path().starts_with("/ocs/v1.php") { Version::V1 } else { Version::V2 };
+    let version = if request.uri().path().starts_with("/ocs/v1.php") {
+        Version::V1
+    } else {
+        Version::V2
+    };
     let mut response = next.run(request).await;
     let Some(payload) = response.extensions_mut().remove::<Payload>() else {
         return response;
     };
     let (http_status, body) = render(version, payload);
     let mut headers = std::mem::take(response.headers_mut());
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     let mut rendered = (http_status, body).into_response();
     headers.remove(header::CONTENT_LENGTH);
     rendered.headers_mut().extend(headers);
@@ -108,7 +122,11 @@ pub async fn envelope(request: Request, next: Next) -> Response {
 fn render(version: Version, p: Payload) -> (StatusCode, String) {
     let success = p.status.is_success();
     let code = p.code.unwrap_or(p.status.as_u16());
-    let message = if success && p.message.is_empty() { "OK".to_owned() } else { p.message };
+    let message = if success && p.message.is_empty() {
+        "OK".to_owned()
+    } else {
+        p.message
+    };
     let (http_status, meta) = match version {
         Version::V2 => (
             p.status,
@@ -116,7 +134,11 @@ fn render(version: Version, p: Payload) -> (StatusCode, String) {
         ),
         Version::V1 => {
             let code = if code == 200 { 100 } else { code };
-            let http = if p.status == StatusCode::UNAUTHORIZED { StatusCode::UNAUTHORIZED } else { StatusCode::OK };
+            let http = if p.status == StatusCode::UNAUTHORIZED {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::OK
+            };
             let meta = json!({
                 "status": if code == 100 { "ok" } else { "failure" },
                 "statuscode": code,
@@ -127,5 +149,8 @@ fn render(version: Version, p: Payload) -> (StatusCode, String) {
             (http, meta)
         }
     };
-    (http_status, json!({"ocs": {"meta": meta, "data": p.data}}).to_string())
+    (
+        http_status,
+        json!({"ocs": {"meta": meta, "data": p.data}}).to_string(),
+    )
 }

@@ -44,7 +44,9 @@ impl<S: Send + Sync> FromRequest<S> for Params {
                 Ok(Value::Array(list)) if list.is_empty() => {}
                 _ => return Err(ApiError::bad_param("body")),
             }
-        } else if content_type.starts_with("application/x-www-form-urlencoded") || content_type.is_empty() {
+        } else if content_type.starts_with("application/x-www-form-urlencoded")
+            || content_type.is_empty()
+        {
             merge_form(&mut params, &body)?;
         }
         Ok(Self(params))
@@ -53,15 +55,22 @@ impl<S: Send + Sync> FromRequest<S> for Params {
 
 /// Parses `a=1&b[]=x&c[k][]=y` into `params`, building nested values for PHP-style brackets.
 fn merge_form(params: &mut Map<String, Value>, raw: &[u8]) -> Result<(), ApiError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(raw).map_err(|_| ApiError::bad_param("body"))?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(raw).map_err(|_| ApiError::bad_param("body"))?;
     for (key, value) in pairs {
         let Some(open) = key.find('[') else {
             params.insert(key, Value::String(value));
             continue;
         };
         let (base, rest) = key.split_at(open);
-        let path: Vec<&str> = rest.trim_end_matches(']').trim_start_matches('[').split("][").collect();
-        let slot = params.entry(base.to_owned()).or_insert_with(|| Value::Object(Map::new()));
+        let path: Vec<&str> = rest
+            .trim_end_matches(']')
+            .trim_start_matches('[')
+            .split("][")
+            .collect();
+        let slot = params
+            .entry(base.to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
         insert_path(slot, &path, value);
     }
     Ok(())
@@ -119,11 +128,19 @@ impl Params {
             None => Ok(None),
             Some(Value::Number(n)) => n
                 .as_i64()
-                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64))
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                        .map(|f| f as i64)
+                })
                 .map(Some)
                 .ok_or_else(|| ApiError::bad_param(name)),
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-            Some(Value::String(s)) => s.trim().parse().map(Some).map_err(|_| ApiError::bad_param(name)),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| ApiError::bad_param(name)),
             Some(Value::Bool(b)) => Ok(Some(i64::from(*b))),
             Some(_) => Err(ApiError::bad_param(name)),
         }
@@ -218,6 +235,12 @@ mod tests {
 
     #[test]
     fn plus_is_a_space() {
-        assert_eq!(form("description=smoke+description").str("description").unwrap().unwrap(), "smoke description");
+        assert_eq!(
+            form("description=smoke+description")
+                .str("description")
+                .unwrap()
+                .unwrap(),
+            "smoke description"
+        );
     }
 }

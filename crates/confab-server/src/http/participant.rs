@@ -22,13 +22,25 @@ const PREFIX: &str = "/apps/spreed/api/v4/room/{token}";
 pub fn routes() -> Router<AppState> {
     let r = |path: &str| format!("{PREFIX}{path}");
     Router::new()
-        .route(&r("/participants"), axum::routing::get(get_participants).post(add_participant_to_room))
+        .route(
+            &r("/participants"),
+            axum::routing::get(get_participants).post(add_participant_to_room),
+        )
         .route(&r("/attendees"), delete(remove_attendee_from_room))
         .route(&r("/attendees/permissions"), put(set_attendee_permissions))
-        .route(&r("/participants/active"), post(join_room).delete(leave_room))
+        .route(
+            &r("/participants/active"),
+            post(join_room).delete(leave_room),
+        )
         .route(&r("/participants/state"), put(set_session_state))
-        .route(&r("/moderators"), post(promote_moderator).delete(demote_moderator))
-        .route("/apps/spreed/api/v1/guest/{token}/name", post(set_display_name))
+        .route(
+            &r("/moderators"),
+            post(promote_moderator).delete(demote_moderator),
+        )
+        .route(
+            "/apps/spreed/api/v1/guest/{token}/name",
+            post(set_display_name),
+        )
 }
 
 /// The `Participant` schema of upstream's OpenAPI.
@@ -64,7 +76,8 @@ impl Participant {
             session_ids: entry.session_ids,
             participant_type: a.participant_type.as_i64(),
             attendee_id: a.id,
-            invited_actor_id: (show_invites && !a.invited_cloud_id.is_empty()).then_some(a.invited_cloud_id),
+            invited_actor_id: (show_invites && !a.invited_cloud_id.is_empty())
+                .then_some(a.invited_cloud_id),
             actor_id: a.actor_id,
             actor_type: a.actor_type.as_str(),
             display_name: a.display_name,
@@ -78,21 +91,39 @@ impl Participant {
 }
 
 /// `GET /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants`
-async fn get_participants(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+async fn get_participants(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
     let entries = state.services.participants.list(&actor, &token).await?;
     let is_moderator = match actor.user_id() {
-        Some(id) => entries.iter().any(|e| e.attendee.actor_id == id && e.attendee.participant_type.is_moderator()),
+        Some(id) => entries
+            .iter()
+            .any(|e| e.attendee.actor_id == id && e.attendee.participant_type.is_moderator()),
         None => false,
     };
-    let list: Vec<Participant> = entries.into_iter().map(|e| Participant::new(e, is_moderator)).collect();
-    Ok(Ocs::ok(list).header("x-nextcloud-has-user-statuses", "false"))
+    let list: Vec<Participant> = entries
+        .into_iter()
+        .map(|e| Participant::new(e, is_moderator))
+        .collect();
+    Ok(Ocs::ok(list).header("x-nextcloud-has-user-statuses", &"false"))
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants` (`newParticipant`, `source`)
-async fn add_participant_to_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn add_participant_to_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let new_participant = params.str_or("newParticipant", "")?;
     let source = params.str_or("source", "users")?;
-    let outcome = state.services.participants.add(&actor, &token, new_participant.trim(), &source).await?;
+    let outcome = state
+        .services
+        .participants
+        .add(&actor, &token, new_participant.trim(), &source)
+        .await?;
     Ok(match outcome {
         AddOutcome::Added => Ocs::ok(json!([])),
         AddOutcome::RoomTypeChanged(room_type) => Ocs::ok(json!({ "type": room_type.as_i64() })),
@@ -100,34 +131,66 @@ async fn add_participant_to_room(State(state): State<AppState>, Caller(actor): C
 }
 
 fn attendee_id(params: &Params) -> Result<i64, ApiError> {
-    params.int("attendeeId")?.ok_or(ApiError(Error::NotFound("participant")))
+    params
+        .int("attendeeId")?
+        .ok_or(ApiError(Error::NotFound("participant")))
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/attendees` (`attendeeId`)
-async fn remove_attendee_from_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
-    state.services.participants.remove_attendee(&actor, &token, attendee_id(&params)?).await?;
+async fn remove_attendee_from_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    state
+        .services
+        .participants
+        .remove_attendee(&actor, &token, attendee_id(&params)?)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants/self`
-pub async fn remove_self_from_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+pub async fn remove_self_from_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
     state.services.participants.leave(&actor, &token).await?;
     Ok(Ocs::null())
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`)
-async fn set_attendee_permissions(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_attendee_permissions(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let method = params.str_or("method", "set")?;
-    let permissions = params.int("permissions")?.ok_or(ApiError::bad_param("permissions"))?;
+    let permissions = params
+        .int("permissions")?
+        .ok_or(ApiError::bad_param("permissions"))?;
     let id = attendee_id(&params)?;
-    state.services.participants.set_permissions(&actor, &token, id, &method, permissions).await?;
+    state
+        .services
+        .participants
+        .set_permissions(&actor, &token, id, &method, permissions)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants/active` (`password`, `force`)
 ///
 /// Wrong room passwords are throttled per address like failed logins.
-async fn join_room(State(state): State<AppState>, Caller(actor): Caller, ip: RemoteIp, RoomToken(token): RoomToken, params: Params) -> Response {
+async fn join_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    ip: RemoteIp,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> Response {
     let waited = match throttle(&state, ip.0, ROOM_PASSWORD).await {
         Ok(waited) => waited,
         Err(err) => return err.into_response(),
@@ -135,16 +198,26 @@ async fn join_room(State(state): State<AppState>, Caller(actor): Caller, ip: Rem
     let result = async {
         let password = params.str_or("password", "")?;
         let force = params.bool_or("force", true)?;
-        Ok::<_, ApiError>(state.services.participants.join(&actor, &token, &password, force).await?)
+        Ok::<_, ApiError>(
+            state
+                .services
+                .participants
+                .join(&actor, &token, &password, force)
+                .await?,
+        )
     }
     .await;
     let response = match result {
         Ok(member) => match state.services.rooms.view_of(member).await {
-            Ok(view) => Ocs::ok(TalkRoom::new(view)).into_response(),
+            Ok(view) => Ocs::ok(TalkRoom::new(&view)).into_response(),
             Err(err) => ApiError(err).into_response(),
         },
         Err(ApiError(Error::Forbidden("password"))) => {
-            state.services.throttler.record_failure(ip.0, ROOM_PASSWORD, state.services.context.now());
+            state.services.throttler.record_failure(
+                ip.0,
+                ROOM_PASSWORD,
+                state.services.context.now(),
+            );
             ApiError(Error::Forbidden("password")).into_response()
         }
         Err(err) => err.into_response(),
@@ -153,33 +226,79 @@ async fn join_room(State(state): State<AppState>, Caller(actor): Caller, ip: Rem
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants/active`
-async fn leave_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
-    state.services.participants.leave_session(&actor, &token).await?;
+async fn leave_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
+    state
+        .services
+        .participants
+        .leave_session(&actor, &token)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants/state` (`state`, capability `session-state`)
-async fn set_session_state(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_session_state(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let value = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
-    let member = state.services.participants.set_session_state(&actor, &token, value).await?;
-    Ok(Ocs::ok(TalkRoom::new(state.services.rooms.view_of(member).await?)))
+    let member = state
+        .services
+        .participants
+        .set_session_state(&actor, &token, value)
+        .await?;
+    Ok(Ocs::ok(TalkRoom::new(
+        &state.services.rooms.view_of(member).await?,
+    )))
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/moderators` (`attendeeId`)
-async fn promote_moderator(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
-    state.services.participants.set_moderator(&actor, &token, attendee_id(&params)?, true).await?;
+async fn promote_moderator(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    state
+        .services
+        .participants
+        .set_moderator(&actor, &token, attendee_id(&params)?, true)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/moderators` (`attendeeId`)
-async fn demote_moderator(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
-    state.services.participants.set_moderator(&actor, &token, attendee_id(&params)?, false).await?;
+async fn demote_moderator(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    state
+        .services
+        .participants
+        .set_moderator(&actor, &token, attendee_id(&params)?, false)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v1/guest/{token}/name` (`displayName`, capability `guest-display-names`)
-async fn set_display_name(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_display_name(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let name = params.str_or("displayName", "")?;
-    state.services.participants.set_guest_name(&actor, &token, &name).await?;
+    state
+        .services
+        .participants
+        .set_guest_name(&actor, &token, &name)
+        .await?;
     Ok(Ocs::null())
 }

@@ -25,22 +25,46 @@ pub fn routes() -> Router<AppState> {
         .route(&r(""), get(get_rooms).post(create_room))
         .route(&r("/note-to-self"), get(get_note_to_self))
         .route("/apps/spreed/api/v4/listed-room", get(get_listed_rooms))
-        .route(&r("/{token}"), get(get_single_room).put(rename_room).delete(delete_room))
+        .route(
+            &r("/{token}"),
+            get(get_single_room).put(rename_room).delete(delete_room),
+        )
         .route(&r("/{token}/description"), put(set_description))
-        .route(&r("/{token}/public"), post(make_public).delete(make_private))
+        .route(
+            &r("/{token}/public"),
+            post(make_public).delete(make_private),
+        )
         .route(&r("/{token}/password"), put(set_password))
         .route(&r("/{token}/read-only"), put(set_read_only))
         .route(&r("/{token}/listable"), put(set_listable))
-        .route(&r("/{token}/favorite"), post(add_to_favorites).delete(remove_from_favorites))
-        .route(&r("/{token}/archive"), post(archive_conversation).delete(unarchive_conversation))
-        .route(&r("/{token}/important"), post(mark_important).delete(unmark_important))
-        .route(&r("/{token}/sensitive"), post(mark_sensitive).delete(unmark_sensitive))
+        .route(
+            &r("/{token}/favorite"),
+            post(add_to_favorites).delete(remove_from_favorites),
+        )
+        .route(
+            &r("/{token}/archive"),
+            post(archive_conversation).delete(unarchive_conversation),
+        )
+        .route(
+            &r("/{token}/important"),
+            post(mark_important).delete(unmark_important),
+        )
+        .route(
+            &r("/{token}/sensitive"),
+            post(mark_sensitive).delete(unmark_sensitive),
+        )
         .route(&r("/{token}/notify"), post(set_notification_level))
         .route(&r("/{token}/notify-calls"), post(set_notification_calls))
         .route(&r("/{token}/webinar/lobby"), put(set_lobby))
         .route(&r("/{token}/permissions/{mode}"), put(set_permissions))
-        .route(&r("/{token}/message-expiration"), post(set_message_expiration))
-        .route(&r("/{token}/participants/self"), delete(super::participant::remove_self_from_room))
+        .route(
+            &r("/{token}/message-expiration"),
+            post(set_message_expiration),
+        )
+        .route(
+            &r("/{token}/participants/self"),
+            delete(super::participant::remove_self_from_room),
+        )
 }
 
 /// The `Room` schema of upstream's OpenAPI, for one caller.
@@ -108,18 +132,32 @@ pub struct TalkRoom {
 }
 
 impl TalkRoom {
-    pub fn new(view: RoomView) -> Self {
-        let RoomView { room, attendee, session, .. } = &view;
+    pub fn new(view: &RoomView) -> Self {
+        let RoomView {
+            room,
+            attendee,
+            session,
+            ..
+        } = view;
         let attendee = attendee.as_ref();
-        let viewer = attendee.map(|a| Viewer { actor_type: a.actor_type.as_str(), actor_id: &a.actor_id });
-        let avatar_version = hex::encode(&Sha1::digest(format!("{}{}", room.room_type.as_i64(), view.name).as_bytes())[..4]);
+        let viewer = attendee.map(|a| Viewer {
+            actor_type: a.actor_type.as_str(),
+            actor_id: &a.actor_id,
+        });
+        let avatar_version = hex::encode(
+            &Sha1::digest(format!("{}{}", room.room_type.as_i64(), view.name).as_bytes())[..4],
+        );
         Self {
             id: room.id,
             token: room.token.clone(),
             room_type: room.room_type.as_i64(),
             name: view.name.clone(),
             display_name: view.display_name.clone(),
-            description: if view.listing && room.listable as i64 == 0 { String::new() } else { room.description.clone() },
+            description: if view.listing && room.listable as i64 == 0 {
+                String::new()
+            } else {
+                room.description.clone()
+            },
             object_type: room.object_type.clone(),
             object_id: room.object_id.clone(),
             participant_type: attendee.map_or(4, |a| a.participant_type.as_i64()),
@@ -143,7 +181,9 @@ impl TalkRoom {
             lobby_state: i64::from(room.lobby_state),
             lobby_timer: room.lobby_timer,
             last_ping: session.as_ref().map_or(0, |s| s.last_ping),
-            session_id: session.as_ref().map_or_else(|| "0".to_owned(), |s| s.id.clone()),
+            session_id: session
+                .as_ref()
+                .map_or_else(|| "0".to_owned(), |s| s.id.clone()),
             sip_enabled: room.sip_enabled,
             actor_type: attendee.map_or_else(String::new, |a| a.actor_type.as_str().to_owned()),
             actor_id: attendee.map_or_else(String::new, |a| a.actor_id.clone()),
@@ -168,47 +208,71 @@ impl TalkRoom {
             is_archived: attendee.is_some_and(|a| a.archived),
             is_important: attendee.is_some_and(|a| a.important),
             is_sensitive: attendee.is_some_and(|a| a.sensitive),
-            last_message: view.last_message.as_ref().map(|m| ChatMessage::new(m, &room.token, viewer)),
+            last_message: view
+                .last_message
+                .as_ref()
+                .map(|m| ChatMessage::new(m, &room.token, viewer)),
         }
     }
 }
 
-fn room_answer(state: &AppState, view: RoomView) -> Ocs {
-    Ocs::ok(TalkRoom::new(view)).header("x-nextcloud-talk-hash", talk_hash(&state.services.context.config()))
+fn room_answer(state: &AppState, view: &RoomView) -> Ocs {
+    Ocs::ok(TalkRoom::new(view)).header(
+        "x-nextcloud-talk-hash",
+        &talk_hash(&state.services.context.config()),
+    )
 }
 
 /// `GET /ocs/v2.php/apps/spreed/api/v4/room` (capability `conversation-v4`)
-async fn get_rooms(State(state): State<AppState>, Caller(actor): Caller, params: Params) -> ApiResult {
+async fn get_rooms(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    params: Params,
+) -> ApiResult {
     let modified_before = state.services.context.now();
     let options = ListOptions {
         modified_since: params.int_or("modifiedSince", 0)?,
         include_last_message: params.bool_or("includeLastMessage", true)?,
     };
     let views = state.services.rooms.list(&actor, options).await?;
-    let rooms: Vec<TalkRoom> = views.into_iter().map(TalkRoom::new).collect();
+    let rooms: Vec<TalkRoom> = views.iter().map(TalkRoom::new).collect();
     Ok(Ocs::ok(rooms)
-        .header("x-nextcloud-talk-hash", talk_hash(&state.services.context.config()))
-        .header("x-nextcloud-talk-modified-before", modified_before))
+        .header(
+            "x-nextcloud-talk-hash",
+            &talk_hash(&state.services.context.config()),
+        )
+        .header("x-nextcloud-talk-modified-before", &modified_before))
 }
 
 /// `GET /ocs/v2.php/apps/spreed/api/v4/room/{token}` (capability `conversation-v4`)
-async fn get_single_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+async fn get_single_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
     let view = state.services.rooms.get(&actor, &token).await?;
-    Ok(room_answer(&state, view))
+    Ok(room_answer(&state, &view))
 }
 
 /// `GET /ocs/v2.php/apps/spreed/api/v4/room/note-to-self` (capability `note-to-self`)
 async fn get_note_to_self(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult {
-    let request = CreateRoom { room_type: 6, ..CreateRoom::default() };
+    let request = CreateRoom {
+        room_type: 6,
+        ..CreateRoom::default()
+    };
     let created = state.services.rooms.create(&actor, request).await?;
-    Ok(room_answer(&state, created.view))
+    Ok(room_answer(&state, &created.view))
 }
 
 /// `GET /ocs/v2.php/apps/spreed/api/v4/listed-room` (capability `listable-rooms`)
-async fn get_listed_rooms(State(state): State<AppState>, Caller(actor): Caller, params: Params) -> ApiResult {
+async fn get_listed_rooms(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    params: Params,
+) -> ApiResult {
     let search = params.str_or("searchTerm", "")?;
     let views = state.services.rooms.listed(&actor, &search).await?;
-    Ok(Ocs::ok(views.into_iter().map(TalkRoom::new).collect::<Vec<_>>()))
+    Ok(Ocs::ok(views.iter().map(TalkRoom::new).collect::<Vec<_>>()))
 }
 
 fn create_request(params: &Params) -> Result<CreateRoom, ApiError> {
@@ -235,7 +299,11 @@ fn create_request(params: &Params) -> Result<CreateRoom, ApiError> {
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room` (capabilities `conversation-v4`, `conversation-creation-all`)
-async fn create_room(State(state): State<AppState>, Caller(actor): Caller, params: Params) -> ApiResult {
+async fn create_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    params: Params,
+) -> ApiResult {
     let request = create_request(&params)?;
     let created = state.services.rooms.create(&actor, request).await?;
     let status = match (created.created, created.invalid_participants.is_empty()) {
@@ -243,11 +311,17 @@ async fn create_room(State(state): State<AppState>, Caller(actor): Caller, param
         (true, true) => StatusCode::CREATED,
         (true, false) => StatusCode::ACCEPTED,
     };
-    let mut data = serde_json::to_value(TalkRoom::new(created.view)).unwrap_or_default();
+    let mut data = serde_json::to_value(TalkRoom::new(&created.view)).unwrap_or_default();
     if !created.invalid_participants.is_empty() {
         let mut invalid = serde_json::Map::new();
         for (kind, id) in created.invalid_participants {
-            invalid.entry(kind).or_insert_with(|| json!([])).as_array_mut().map(|l| l.push(json!(id)));
+            if let Some(list) = invalid
+                .entry(kind)
+                .or_insert_with(|| json!([]))
+                .as_array_mut()
+            {
+                list.push(json!(id));
+            }
         }
         data["invalidParticipants"] = serde_json::Value::Object(invalid);
     }
@@ -255,127 +329,259 @@ async fn create_room(State(state): State<AppState>, Caller(actor): Caller, param
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}` (`roomName`)
-async fn rename_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn rename_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let name = params.str_or("roomName", "")?;
     state.services.rooms.rename(&actor, &token, &name).await?;
     Ok(Ocs::null())
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}`
-async fn delete_room(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
+async fn delete_room(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
     state.services.rooms.delete(&actor, &token).await?;
     Ok(Ocs::null())
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/description` (capability `room-description`)
-async fn set_description(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_description(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let description = params.str_or("description", "")?;
-    state.services.rooms.set_description(&actor, &token, &description).await?;
+    state
+        .services
+        .rooms
+        .set_description(&actor, &token, &description)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/public`
-async fn make_public(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
-    state.services.rooms.set_public(&actor, &token, true).await?;
+async fn make_public(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
+    state
+        .services
+        .rooms
+        .set_public(&actor, &token, true)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/public`
-async fn make_private(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken) -> ApiResult {
-    state.services.rooms.set_public(&actor, &token, false).await?;
+async fn make_private(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
+    state
+        .services
+        .rooms
+        .set_public(&actor, &token, false)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/password` (`password`)
-async fn set_password(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_password(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let password = params.str_or("password", "")?;
-    state.services.rooms.set_password(&actor, &token, &password).await?;
+    state
+        .services
+        .rooms
+        .set_password(&actor, &token, &password)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/read-only` (`state`, capability `read-only-rooms`)
-async fn set_read_only(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_read_only(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let value = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
-    state.services.rooms.set_read_only(&actor, &token, value).await?;
+    state
+        .services
+        .rooms
+        .set_read_only(&actor, &token, value)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/listable` (`scope`, capability `listable-rooms`)
-async fn set_listable(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_listable(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let scope = params.int("scope")?.ok_or(ApiError::bad_param("scope"))?;
-    state.services.rooms.set_listable(&actor, &token, scope).await?;
+    state
+        .services
+        .rooms
+        .set_listable(&actor, &token, scope)
+        .await?;
     Ok(Ocs::null())
 }
 
-async fn set_flag(state: AppState, actor: confab_core::Actor, token: String, flag: AttendeeFlag, on: bool) -> ApiResult {
-    let view = state.services.rooms.set_flag(&actor, &token, flag, on).await?;
+async fn set_flag(
+    state: AppState,
+    actor: confab_core::Actor,
+    token: String,
+    flag: AttendeeFlag,
+    on: bool,
+) -> ApiResult {
+    let view = state
+        .services
+        .rooms
+        .set_flag(&actor, &token, flag, on)
+        .await?;
     Ok(match flag {
         AttendeeFlag::Favorite => Ocs::null(),
-        AttendeeFlag::Archived | AttendeeFlag::Important | AttendeeFlag::Sensitive => Ocs::ok(TalkRoom::new(view)),
+        AttendeeFlag::Archived | AttendeeFlag::Important | AttendeeFlag::Sensitive => {
+            Ocs::ok(TalkRoom::new(&view))
+        }
     })
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/favorite` (capability `favorites`)
-async fn add_to_favorites(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn add_to_favorites(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Favorite, true).await
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/favorite` (capability `favorites`)
-async fn remove_from_favorites(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn remove_from_favorites(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Favorite, false).await
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/archive` (capability `archived-conversations-v2`)
-async fn archive_conversation(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn archive_conversation(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Archived, true).await
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/archive` (capability `archived-conversations-v2`)
-async fn unarchive_conversation(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn unarchive_conversation(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Archived, false).await
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/important` (capability `important-conversations`)
-async fn mark_important(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn mark_important(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Important, true).await
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/important` (capability `important-conversations`)
-async fn unmark_important(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn unmark_important(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Important, false).await
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/sensitive` (capability `sensitive-conversations`)
-async fn mark_sensitive(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn mark_sensitive(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Sensitive, true).await
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/sensitive` (capability `sensitive-conversations`)
-async fn unmark_sensitive(State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken) -> ApiResult {
+async fn unmark_sensitive(
+    State(s): State<AppState>,
+    Caller(a): Caller,
+    RoomToken(t): RoomToken,
+) -> ApiResult {
     set_flag(s, a, t, AttendeeFlag::Sensitive, false).await
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/notify` (`level`, capability `notification-levels`)
-async fn set_notification_level(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_notification_level(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let level = params.int("level")?.ok_or(ApiError::bad_param("level"))?;
-    state.services.rooms.set_notification_level(&actor, &token, level).await?;
+    state
+        .services
+        .rooms
+        .set_notification_level(&actor, &token, level)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/notify-calls` (`level`, capability `notification-calls`)
-async fn set_notification_calls(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_notification_calls(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let level = params.int("level")?.ok_or(ApiError::bad_param("level"))?;
-    state.services.rooms.set_notification_calls(&actor, &token, level).await?;
+    state
+        .services
+        .rooms
+        .set_notification_calls(&actor, &token, level)
+        .await?;
     Ok(Ocs::null())
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/webinar/lobby` (`state`, `timer`, capability `webinary-lobby`)
-async fn set_lobby(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
+async fn set_lobby(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
     let lobby = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
     let timer = params.int("timer")?;
-    let view = state.services.rooms.set_lobby(&actor, &token, lobby, timer).await?;
+    let view = state
+        .services
+        .rooms
+        .set_lobby(&actor, &token, lobby, timer)
+        .await?;
     state.lobby_timers.notify_one();
-    Ok(room_answer(&state, view))
+    Ok(room_answer(&state, &view))
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/permissions/{mode}` (capability `conversation-permissions`)
@@ -386,14 +592,31 @@ async fn set_permissions(
     Path((_, mode)): Path<(String, String)>,
     params: Params,
 ) -> ApiResult {
-    let permissions = params.int("permissions")?.ok_or(ApiError::bad_param("permissions"))?;
-    let view = state.services.rooms.set_default_permissions(&actor, &token, &mode, permissions).await?;
-    Ok(room_answer(&state, view))
+    let permissions = params
+        .int("permissions")?
+        .ok_or(ApiError::bad_param("permissions"))?;
+    let view = state
+        .services
+        .rooms
+        .set_default_permissions(&actor, &token, &mode, permissions)
+        .await?;
+    Ok(room_answer(&state, &view))
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/message-expiration` (`seconds`)
-async fn set_message_expiration(State(state): State<AppState>, Caller(actor): Caller, RoomToken(token): RoomToken, params: Params) -> ApiResult {
-    let seconds = params.int("seconds")?.ok_or(ApiError::bad_param("seconds"))?;
-    state.services.rooms.set_message_expiration(&actor, &token, seconds).await?;
+async fn set_message_expiration(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    let seconds = params
+        .int("seconds")?
+        .ok_or(ApiError::bad_param("seconds"))?;
+    state
+        .services
+        .rooms
+        .set_message_expiration(&actor, &token, seconds)
+        .await?;
     Ok(Ocs::null())
 }

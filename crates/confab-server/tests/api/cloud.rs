@@ -23,7 +23,10 @@ async fn v1_capabilities_use_statuscode_100_and_list_features() {
     assert_eq!(answer.body["ocs"]["meta"]["status"], "ok");
     assert_eq!(answer.body["ocs"]["meta"]["totalitems"], "");
     let spreed = &answer.data()["capabilities"]["spreed"];
-    assert!(spreed["features"].as_array().unwrap().contains(&json!("conversation-v4")));
+    assert!(spreed["features"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("conversation-v4")));
     assert_eq!(spreed["config"]["chat"]["max-length"], 32000);
     assert!(answer.data()["version"]["major"].as_i64().is_some());
     assert!(answer.header("x-nextcloud-talk-hash").is_some());

@@ -39,22 +39,46 @@ impl TestApp {
         let services = app.services();
         let shutdown = app.shutdown_token();
         tokio::spawn(app.run());
-        Self { base, services, shutdown, _dir: dir }
+        Self {
+            base,
+            services,
+            shutdown,
+            _dir: dir,
+        }
     }
 
     /// Creates a user with [`PASSWORD`] and returns a client logged in as them.
     pub async fn user(&self, id: &str) -> Client {
-        self.services.accounts.create_user(id, PASSWORD, Some(&format!("{id} display")), "").await.expect("user");
+        self.services
+            .accounts
+            .create_user(id, PASSWORD, Some(&format!("{id} display")), "")
+            .await
+            .expect("user");
         self.login(id, PASSWORD)
     }
 
     /// Creates an administrator.
     pub async fn admin(&self, id: &str) -> Client {
         let client = self.user(id).await;
-        if self.services.accounts.groups("admin").await.unwrap().is_empty() {
-            self.services.accounts.create_group("admin", None).await.unwrap();
+        if self
+            .services
+            .accounts
+            .groups("admin")
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            self.services
+                .accounts
+                .create_group("admin", None)
+                .await
+                .unwrap();
         }
-        self.services.accounts.add_group_member("admin", id).await.unwrap();
+        self.services
+            .accounts
+            .add_group_member("admin", id)
+            .await
+            .unwrap();
         client
     }
 
@@ -91,7 +115,9 @@ impl Answer {
     }
 
     pub fn statuscode(&self) -> i64 {
-        self.body["ocs"]["meta"]["statuscode"].as_i64().unwrap_or(-1)
+        self.body["ocs"]["meta"]["statuscode"]
+            .as_i64()
+            .unwrap_or(-1)
     }
 
     pub fn error(&self) -> Option<&str> {
@@ -105,10 +131,24 @@ impl Answer {
     /// Asserts the HTTP status and, for v2, the matching OCS status code.
     #[track_caller]
     pub fn expect(&self, status: u16) -> &Self {
-        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.raw);
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.raw
+        );
         if !self.raw.is_empty() {
-            let code = if status == 401 { 997 } else { i64::from(status) };
-            assert_eq!(self.statuscode(), code, "unexpected OCS statuscode; body: {}", self.raw);
+            let code = if status == 401 {
+                997
+            } else {
+                i64::from(status)
+            };
+            assert_eq!(
+                self.statuscode(),
+                code,
+                "unexpected OCS statuscode; body: {}",
+                self.raw
+            );
         }
         self
     }
@@ -117,16 +157,29 @@ impl Answer {
     #[track_caller]
     pub fn expect_error(&self, status: u16, key: &str) -> &Self {
         self.expect(status);
-        assert_eq!(self.error(), Some(key), "unexpected error key; body: {}", self.raw);
+        assert_eq!(
+            self.error(),
+            Some(key),
+            "unexpected error key; body: {}",
+            self.raw
+        );
         self
     }
 }
 
 impl Client {
     fn new(base: &str, auth: Option<(String, String)>) -> Self {
-        let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
         let id = auth.as_ref().map(|(id, _)| id.clone()).unwrap_or_default();
-        Self { base: base.to_owned(), http, auth, id }
+        Self {
+            base: base.to_owned(),
+            http,
+            auth,
+            id,
+        }
     }
 
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
@@ -150,14 +203,27 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         let raw = response.text().await.expect("body read");
-        let body = if raw.is_empty() { Value::Null } else { serde_json::from_str(&raw).unwrap_or(Value::Null) };
-        Answer { status, headers, body, raw }
+        let body = if raw.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&raw).unwrap_or(Value::Null)
+        };
+        Answer {
+            status,
+            headers,
+            body,
+            raw,
+        }
     }
 
     /// Sends a form-encoded body, as PHP and some Python clients do.
     pub async fn send_form(&self, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
         let url = format!("{}{TALK}{path}", self.base);
-        let mut request = self.http.request(method, url).header("OCS-APIRequest", "true").form(form);
+        let mut request = self
+            .http
+            .request(method, url)
+            .header("OCS-APIRequest", "true")
+            .form(form);
         if let Some((user, password)) = &self.auth {
             request = request.basic_auth(user, Some(password));
         }
@@ -166,7 +232,12 @@ impl Client {
         let headers = response.headers().clone();
         let raw = response.text().await.expect("body read");
         let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
-        Answer { status, headers, body, raw }
+        Answer {
+            status,
+            headers,
+            body,
+            raw,
+        }
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -187,23 +258,30 @@ impl Client {
 
     /// Creates a group conversation and returns its token.
     pub async fn create_room(&self, name: &str) -> String {
-        let answer = self.post("/room", json!({"roomType": 2, "roomName": name})).await;
+        let answer = self
+            .post("/room", json!({"roomType": 2, "roomName": name}))
+            .await;
         answer.expect(201);
         answer.data()["token"].as_str().expect("token").to_owned()
     }
 
     /// Creates a public conversation and returns its token.
     pub async fn create_public_room(&self, name: &str) -> String {
-        let answer = self.post("/room", json!({"roomType": 3, "roomName": name})).await;
+        let answer = self
+            .post("/room", json!({"roomType": 3, "roomName": name}))
+            .await;
         answer.expect(201);
         answer.data()["token"].as_str().expect("token").to_owned()
     }
 
     /// Adds a user to a conversation.
     pub async fn add(&self, token: &str, user: &str) {
-        self.post(&format!("/room/{token}/participants"), json!({"newParticipant": user, "source": "users"}))
-            .await
-            .expect(200);
+        self.post(
+            &format!("/room/{token}/participants"),
+            json!({"newParticipant": user, "source": "users"}),
+        )
+        .await
+        .expect(200);
     }
 
     /// The participant list of a conversation.
@@ -225,7 +303,14 @@ impl Client {
 
     /// The system messages of a conversation, oldest first, read from the store.
     pub async fn system_messages(app: &TestApp, token: &str) -> Vec<String> {
-        let room = app.services.context.store.room_by_token(token).await.unwrap().expect("room");
+        let room = app
+            .services
+            .context
+            .store
+            .room_by_token(token)
+            .await
+            .unwrap()
+            .expect("room");
         app.services
             .context
             .store

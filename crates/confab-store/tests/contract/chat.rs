@@ -426,79 +426,28 @@ async fn unread_counts_count_only_comments_after_the_read_marker() {
     .await;
 }
 
+const WRITERS: usize = 8;
+const BATCHES: usize = 25;
+const PER_BATCH: usize = 2;
+
 /// Several writers post to one room while a reader polls `messages_after` from the last id it
 /// saw. Ids must become visible in order: a reader that has seen id N never later finds a
 /// smaller id appear, or it would skip that message for good.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_posts_become_visible_in_id_order() {
-    const WRITERS: usize = 8;
-    const BATCHES: usize = 25;
-    const PER_BATCH: usize = 2;
-
     each_backend(|store| async move {
         let total = WRITERS * BATCHES * PER_BATCH;
         let room_id = room_with(&store, "busy", &["alice"]).await?.id;
         let writers_done = Arc::new(AtomicBool::new(false));
-
-        let reader = tokio::spawn({
-            let store = store.clone();
-            let writers_done = Arc::clone(&writers_done);
-            async move {
-                let mut seen: Vec<i64> = Vec::new();
-                let mut visible: Vec<i64> = Vec::new();
-                let mut polls = 0_u32;
-                loop {
-                    // Read the flag first: a poll that starts after every write committed sees all.
-                    let finished = writers_done.load(Ordering::SeqCst);
-                    let last_seen = seen.last().copied().unwrap_or(0);
-                    for m in store.messages_after(room_id, last_seen, 1000).await? {
-                        let last = seen.last().copied().unwrap_or(0);
-                        ensure!(m.id > last, "poll returned id {} after {last}", m.id);
-                        seen.push(m.id);
-                    }
-                    // Everything visible before is still a prefix of what is visible now.
-                    let now = ids(&store.messages_after(room_id, 0, 100_000).await?);
-                    ensure!(
-                        now.starts_with(&visible),
-                        "an id appeared below one already visible"
-                    );
-                    visible = now;
-                    polls += 1;
-                    if finished {
-                        return Ok::<_, anyhow::Error>((seen, polls));
-                    }
-                    tokio::task::yield_now().await;
-                }
-            }
-        });
-
+        let reader = tokio::spawn(poll_until_done(
+            store.clone(),
+            room_id,
+            Arc::clone(&writers_done),
+        ));
         let writers: Vec<_> = (0..WRITERS)
-            .map(|w| {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    let mut mine: Vec<Message> = Vec::new();
-                    for b in 0..BATCHES {
-                        let batch: Vec<_> = (0..PER_BATCH)
-                            .map(|i| {
-                                comment(
-                                    room_id,
-                                    &format!("w{w}"),
-                                    &format!("{w}-{b}-{i}"),
-                                    NOW + b as i64,
-                                )
-                            })
-                            .collect();
-                        let posted = store.post_messages(&batch).await?;
-                        ensure!(
-                            texts(&posted) == texts_of(&batch),
-                            "post_messages keeps the order given"
-                        );
-                        mine.extend(posted);
-                    }
-                    Ok::<_, anyhow::Error>(mine)
-                })
-            })
+            .map(|w| tokio::spawn(write_batches(store.clone(), room_id, w)))
             .collect();
+
         let mut written: Vec<Message> = Vec::new();
         for writer in writers {
             let mine = writer.await??;
@@ -533,7 +482,7 @@ async fn concurrent_posts_become_visible_in_id_order() {
         );
         ensure!(
             seen == all_ids,
-            "the polling reader saw every message ({} of {total}) in {polls} polls",
+            "the polling reader saw {} of {total} messages in {polls} polls",
             seen.len()
         );
         for m in &written {
@@ -542,14 +491,75 @@ async fn concurrent_posts_become_visible_in_id_order() {
         }
         let room = store.room_by_token("busy").await?.expect("room exists");
         ensure!(
-            room.last_message_id == *all_ids.last().expect("messages exist"),
-            "last message is the newest"
+            room.last_message_id == all_ids[total - 1],
+            "the room's last message is the newest"
         );
         Ok(())
     })
     .await;
 }
 
-fn texts_of(messages: &[NewMessage]) -> Vec<&str> {
-    messages.iter().map(|m| m.message.as_str()).collect()
+/// Writer `w`: posts `BATCHES` batches of `PER_BATCH` comments one call at a time.
+async fn write_batches(store: SqlStore, room_id: i64, w: usize) -> anyhow::Result<Vec<Message>> {
+    let mut mine = Vec::new();
+    for b in 0..BATCHES {
+        let batch: Vec<_> = (0..PER_BATCH)
+            .map(|i| {
+                comment(
+                    room_id,
+                    &format!("w{w}"),
+                    &format!("{w}-{b}-{i}"),
+                    NOW + b as i64,
+                )
+            })
+            .collect();
+        let posted = store.post_messages(&batch).await?;
+        let wanted: Vec<&str> = batch.iter().map(|m| m.message.as_str()).collect();
+        ensure!(
+            texts(&posted) == wanted,
+            "post_messages keeps the order given"
+        );
+        mine.extend(posted);
+    }
+    Ok(mine)
+}
+
+/// The reader: polls after the last id seen until the writers are done; returns every id it
+/// saw, in order, and how many polls it made. After each poll it also checks that what was
+/// visible before is still a prefix of what is visible now.
+async fn poll_until_done(
+    store: SqlStore,
+    room_id: i64,
+    writers_done: Arc<AtomicBool>,
+) -> anyhow::Result<(Vec<i64>, u32)> {
+    let mut seen: Vec<i64> = Vec::new();
+    let mut visible: Vec<i64> = Vec::new();
+    let mut polls = 0_u32;
+    loop {
+        // Read the flag first: a poll that starts after every write committed sees them all.
+        let finished = writers_done.load(Ordering::SeqCst);
+        for m in store
+            .messages_after(room_id, seen.last().copied().unwrap_or(0), 1000)
+            .await?
+        {
+            let last = seen.last().copied().unwrap_or(0);
+            ensure!(m.id > last, "poll returned id {} after {last}", m.id);
+            seen.push(m.id);
+        }
+        let now = ids(&store.messages_after(room_id, 0, 100_000).await?);
+        if let Some(hidden) = visible.iter().find(|id| now.binary_search(id).is_err()) {
+            anyhow::bail!("id {hidden} was visible and is gone");
+        }
+        ensure!(
+            now.starts_with(&visible),
+            "an id appeared below one already visible (newest seen before: {:?})",
+            visible.last()
+        );
+        visible = now;
+        polls += 1;
+        if finished {
+            return Ok((seen, polls));
+        }
+        tokio::task::yield_now().await;
+    }
 }

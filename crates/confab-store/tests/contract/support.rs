@@ -13,14 +13,14 @@ use confab_core::StoreError;
 use confab_store::SqlStore;
 use sqlx::migrate::MigrateDatabase;
 
-/// The environment variable naming the PostgreSQL server the contract also runs against.
+/// The environment variable naming the `PostgreSQL` server the contract also runs against.
 pub const POSTGRES_URL_VAR: &str = "CONFAB_TEST_POSTGRES_URL";
 
 /// The time every fixture is created at.
 pub const NOW: i64 = 1_700_000_000;
 
-/// Runs `test` against a fresh SQLite store and, when [`POSTGRES_URL_VAR`] is set, against a
-/// fresh PostgreSQL database created for this run alone (and dropped afterwards).
+/// Runs `test` against a fresh `SQLite` store and, when [`POSTGRES_URL_VAR`] is set, against
+/// a fresh `PostgreSQL` database created for this run alone (and dropped afterwards).
 pub async fn each_backend<F, Fut>(test: F)
 where
     F: Fn(SqlStore) -> Fut,
@@ -83,7 +83,7 @@ where
     }
 }
 
-/// A PostgreSQL database that exists for one test.
+/// A `PostgreSQL` database that exists for one test.
 struct TestDatabase {
     url: String,
 }

@@ -97,8 +97,7 @@ impl Config {
         if let Some(file) = &cli.config {
             figment = figment.merge(Toml::file_exact(file));
         }
-        figment =
-            figment.merge(Env::prefixed("CONFAB_").filter(|key| ENV_KEYS.contains(&key.as_str())));
+        figment = figment.merge(Env::prefixed("CONFAB_").only(&ENV_KEYS));
         if let Some(dir) = &cli.data_dir {
             figment = figment.merge(("data_dir", dir));
         }

@@ -49,6 +49,9 @@ pub enum Error {
     /// A user or group with that id exists already.
     #[error("{0} exists already")]
     AlreadyExists(&'static str),
+    /// The action does not apply to this kind of object (system messages cannot be edited).
+    #[error("not allowed for this object")]
+    NotAllowed,
     /// The endpoint exists upstream but confab does not implement it (yet).
     #[error("not implemented: {0}")]
     NotImplemented(&'static str),
@@ -75,6 +78,7 @@ impl Error {
             | Error::Throttled
             | Error::NotAdmin
             | Error::AlreadyExists(_)
+            | Error::NotAllowed
             | Error::Store(_) => None,
         }
     }

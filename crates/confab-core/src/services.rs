@@ -4,6 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::account::AccountService;
 use crate::app_config::AppConfig;
+use crate::chat::{ChatFeed, ChatService};
 use crate::clock::Clock;
 use crate::participant::ParticipantService;
 use crate::room::RoomService;
@@ -15,6 +16,8 @@ use crate::Result;
 pub struct Context {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
+    /// Per-room signals and message windows of this node.
+    pub feed: ChatFeed,
     config: RwLock<AppConfig>,
 }
 
@@ -49,6 +52,7 @@ pub struct Services {
     pub accounts: AccountService,
     pub rooms: RoomService,
     pub participants: ParticipantService,
+    pub chat: ChatService,
     pub throttler: Arc<Throttler>,
 }
 
@@ -58,6 +62,7 @@ impl Services {
         let context = Arc::new(Context {
             store,
             clock,
+            feed: ChatFeed::default(),
             config: RwLock::new(AppConfig::default()),
         });
         context.reload_config().await?;
@@ -65,6 +70,7 @@ impl Services {
             accounts: AccountService::new(context.clone()),
             rooms: RoomService::new(context.clone()),
             participants: ParticipantService::new(context.clone()),
+            chat: ChatService::new(context.clone()),
             throttler: Arc::new(Throttler::default()),
             context,
         })

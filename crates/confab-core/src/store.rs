@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use crate::account::{Group, User};
-use crate::chat::{Message, NewMessage};
+use crate::chat::{Mention, Message, NewMessage, Posted, Reaction};
 use crate::error::StoreError;
 use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
 use crate::room::{NewRoom, Room};
@@ -166,6 +166,41 @@ pub trait ChatStore: Send + Sync {
         actor_type: ActorType,
         actor_id: &str,
     ) -> StoreResult<Vec<(i64, i64)>>;
+    /// Appends a chat message, moves the sender's read marker to it and records mentions.
+    async fn post_chat_message(
+        &self,
+        message: &NewMessage,
+        sender: i64,
+        mentions: &[Mention],
+    ) -> StoreResult<Posted>;
+    async fn message(&self, room_id: i64, id: i64) -> StoreResult<Option<Message>>;
+    /// Moves an attendee's read marker; with `forward_only` it never moves back.
+    async fn mark_read(
+        &self,
+        attendee_id: i64,
+        message_id: i64,
+        forward_only: bool,
+    ) -> StoreResult<()>;
+    /// Writes a message's text, type, parameters and last edit, and appends `notes`.
+    async fn rewrite_message(
+        &self,
+        message: &Message,
+        notes: &[NewMessage],
+    ) -> StoreResult<Vec<Message>>;
+    /// Deletes every message of the room, resets read markers and appends `note`.
+    async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message>;
+    /// Adds a reaction (false when it existed) and, when added, appends `note`.
+    async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
+    /// Removes a reaction (false when it did not exist) and, when removed, appends `note`.
+    async fn remove_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
+    /// The reactions to a message, oldest first.
+    async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>>;
+    /// Deletes messages whose expiry is at or before `now`; returns how many.
+    async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64>;
+    /// The earliest expiry of any message.
+    async fn next_message_expiry(&self) -> StoreResult<Option<i64>>;
+    /// The lowest read marker among the room's users.
+    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
 }
 
 /// Every storage port; what the services are built on.

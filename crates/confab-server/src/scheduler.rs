@@ -1,5 +1,6 @@
 //! Durable timers. The next due time lives in the store, so a restart simply picks up where
-//! the last run stopped: a lobby whose timer passed while the server was down opens at start.
+//! the last run stopped: a lobby whose timer passed while the server was down opens at start,
+//! and messages that expired meanwhile are deleted.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +33,33 @@ pub async fn run_lobby_timers(
         tokio::select! {
             () = tokio::time::sleep(sleep) => {}
             () = changed.notified() => {}
+            () = shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Deletes expired messages from storage, until `shutdown`. Reads hide expired messages at
+/// once; this task makes them gone for good, also for messages that expired while stopped.
+pub async fn run_message_expiry(services: Services, shutdown: CancellationToken) {
+    loop {
+        let store = &services.context.store;
+        let now = services.context.now();
+        let sleep = match store.delete_expired_messages(now).await {
+            Ok(_) => match store.next_message_expiry().await {
+                Ok(Some(next)) => Duration::from_secs((next - now).max(1) as u64).min(MAX_SLEEP),
+                Ok(None) => MAX_SLEEP,
+                Err(err) => {
+                    tracing::error!(error = %err, "reading the next message expiry failed");
+                    Duration::from_secs(5)
+                }
+            },
+            Err(err) => {
+                tracing::error!(error = %err, "deleting expired messages failed");
+                Duration::from_secs(5)
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(sleep) => {}
             () = shutdown.cancelled() => return,
         }
     }

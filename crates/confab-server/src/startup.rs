@@ -96,6 +96,10 @@ impl App {
             state.lobby_timers.clone(),
             shutdown.clone(),
         ));
+        let expiry = tokio::spawn(scheduler::run_message_expiry(
+            state.services.clone(),
+            shutdown.clone(),
+        ));
         tracing::info!(address = %listener.local_addr()?, "confab listening");
         let router = http::router(state);
         axum::serve(
@@ -107,6 +111,7 @@ impl App {
         .context("serving HTTP")?;
         shutdown.cancel();
         let _ = timers.await;
+        let _ = expiry.await;
         store.close().await;
         tracing::info!("confab stopped");
         Ok(())

@@ -4,7 +4,7 @@
 //! order per room: a reader that has seen id N never later finds a smaller id appear.
 
 use async_trait::async_trait;
-use confab_core::chat::{Message, NewMessage};
+use confab_core::chat::{Mention, Message, NewMessage, Posted, Reaction};
 use confab_core::participant::ActorType;
 use confab_core::store::{ChatStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
@@ -57,22 +57,7 @@ pub(crate) async fn append(
             .bind(m.created_at)
             .execute(&mut **tx)
             .await?;
-        stored.push(Message {
-            id,
-            room_id: m.room_id,
-            actor_type: m.actor_type.clone(),
-            actor_id: m.actor_id.clone(),
-            actor_display_name: m.actor_display_name.clone(),
-            message: m.message.clone(),
-            message_type: m.message_type,
-            system_message: m.system_message.clone(),
-            parameters: m.parameters.clone(),
-            reference_id: m.reference_id.clone(),
-            parent_id: m.parent_id,
-            created_at: m.created_at,
-            expires_at: m.expires_at,
-            silent: m.silent,
-        });
+        stored.push(m.stored(id));
     }
     Ok(stored)
 }
@@ -83,6 +68,32 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Recomputes the reaction counts stored on a message.
+async fn recount_reactions(
+    tx: &mut Transaction<'_, Any>,
+    message_id: i64,
+) -> Result<(), sqlx::Error> {
+    let counts = sqlx::query(
+        "SELECT reaction, COUNT(*) AS n FROM reactions WHERE message_id = $1 GROUP BY reaction",
+    )
+    .bind(message_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut map = serde_json::Map::new();
+    for row in &counts {
+        map.insert(
+            row.try_get("reaction")?,
+            serde_json::Value::from(row.try_get::<i64, _>("n")?),
+        );
+    }
+    sqlx::query("UPDATE messages SET reactions = $2 WHERE id = $1")
+        .bind(message_id)
+        .bind(serde_json::Value::Object(map).to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -177,5 +188,253 @@ impl ChatStore for SqlStore {
             .map(|r| Ok((r.try_get("room_id")?, r.try_get("unread")?)))
             .collect::<Result<_, sqlx::Error>>()
             .or_store()
+    }
+
+    async fn post_chat_message(
+        &self,
+        message: &NewMessage,
+        sender: i64,
+        mentions: &[Mention],
+    ) -> StoreResult<Posted> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        if let Some(lock) = self.backend.lock_room() {
+            sqlx::query(lock)
+                .bind(message.room_id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
+        }
+        let previous_last_id: i64 = sqlx::query("SELECT last_message_id FROM rooms WHERE id = $1")
+            .bind(message.room_id)
+            .fetch_one(&mut *tx)
+            .await
+            .or_store()?
+            .try_get("last_message_id")
+            .or_store()?;
+        let stored = append(&mut tx, self.backend, std::slice::from_ref(message))
+            .await
+            .or_store()?
+            .remove(0);
+        sqlx::query("UPDATE attendees SET last_read_message = $2 WHERE id = $1")
+            .bind(sender)
+            .bind(stored.id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        for mention in mentions {
+            let sql = if mention.direct {
+                "UPDATE attendees SET last_mention_message = $2, last_mention_direct = $2 WHERE id = $1"
+            } else {
+                "UPDATE attendees SET last_mention_message = $2 WHERE id = $1"
+            };
+            sqlx::query(sql)
+                .bind(mention.attendee_id)
+                .bind(stored.id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
+        }
+        tx.commit().await.or_store()?;
+        Ok(Posted {
+            message: stored,
+            previous_last_id,
+        })
+    }
+
+    async fn message(&self, room_id: i64, id: i64) -> StoreResult<Option<Message>> {
+        let sql = format!(
+            "SELECT {} FROM messages WHERE room_id = $1 AND id = $2",
+            rows::MESSAGE_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(room_id)
+            .bind(id)
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
+        row.as_ref().map(rows::message).transpose().or_store()
+    }
+
+    async fn mark_read(
+        &self,
+        attendee_id: i64,
+        message_id: i64,
+        forward_only: bool,
+    ) -> StoreResult<()> {
+        let sql = if forward_only {
+            "UPDATE attendees SET last_read_message = $2 WHERE id = $1 AND last_read_message < $2"
+        } else {
+            "UPDATE attendees SET last_read_message = $2 WHERE id = $1"
+        };
+        sqlx::query(sql)
+            .bind(attendee_id)
+            .bind(message_id)
+            .execute(&self.writer)
+            .await
+            .or_store()?;
+        Ok(())
+    }
+
+    async fn rewrite_message(
+        &self,
+        message: &Message,
+        notes: &[NewMessage],
+    ) -> StoreResult<Vec<Message>> {
+        const SQL: &str = "UPDATE messages SET message = $2, message_type = $3, parameters = $4, \
+            last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8 \
+            WHERE id = $1";
+        let edit = message
+            .last_edit
+            .clone()
+            .unwrap_or_else(|| confab_core::chat::Edit {
+                actor_type: String::new(),
+                actor_id: String::new(),
+                actor_display_name: String::new(),
+                at: 0,
+            });
+        let mut tx = self.writer.begin().await.or_store()?;
+        let updated = sqlx::query(SQL)
+            .bind(message.id)
+            .bind(&message.message)
+            .bind(message.message_type.as_str())
+            .bind(message.parameters.to_string())
+            .bind(&edit.actor_type)
+            .bind(&edit.actor_id)
+            .bind(&edit.actor_display_name)
+            .bind(edit.at)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        if updated.rows_affected() == 0 {
+            return Err(confab_core::StoreError::NotFound);
+        }
+        let appended = append(&mut tx, self.backend, notes).await.or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(appended)
+    }
+
+    async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        if let Some(lock) = self.backend.lock_room() {
+            sqlx::query(lock)
+                .bind(room_id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
+        }
+        sqlx::query("DELETE FROM messages WHERE room_id = $1")
+            .bind(room_id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        let note = append(&mut tx, self.backend, std::slice::from_ref(note))
+            .await
+            .or_store()?
+            .remove(0);
+        sqlx::query(
+            "UPDATE attendees SET last_read_message = $2, last_mention_message = 0, last_mention_direct = 0 WHERE room_id = $1",
+        )
+        .bind(room_id)
+        .bind(note.id)
+        .execute(&mut *tx)
+        .await
+        .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(note)
+    }
+
+    async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool> {
+        const SQL: &str = "INSERT INTO reactions (message_id, actor_type, actor_id, actor_display_name, reaction, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+        let mut tx = self.writer.begin().await.or_store()?;
+        let inserted = sqlx::query(SQL)
+            .bind(reaction.message_id)
+            .bind(&reaction.actor_type)
+            .bind(&reaction.actor_id)
+            .bind(&reaction.actor_display_name)
+            .bind(&reaction.reaction)
+            .bind(reaction.created_at)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        if inserted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        recount_reactions(&mut tx, reaction.message_id)
+            .await
+            .or_store()?;
+        append(&mut tx, self.backend, std::slice::from_ref(note))
+            .await
+            .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(true)
+    }
+
+    async fn remove_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool> {
+        const SQL: &str = "DELETE FROM reactions WHERE message_id = $1 AND actor_type = $2 AND actor_id = $3 AND reaction = $4";
+        let mut tx = self.writer.begin().await.or_store()?;
+        let deleted = sqlx::query(SQL)
+            .bind(reaction.message_id)
+            .bind(&reaction.actor_type)
+            .bind(&reaction.actor_id)
+            .bind(&reaction.reaction)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        if deleted.rows_affected() == 0 {
+            return Ok(false);
+        }
+        recount_reactions(&mut tx, reaction.message_id)
+            .await
+            .or_store()?;
+        append(&mut tx, self.backend, std::slice::from_ref(note))
+            .await
+            .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(true)
+    }
+
+    async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>> {
+        let sql = format!(
+            "SELECT {} FROM reactions WHERE message_id = $1 ORDER BY id",
+            rows::REACTION_COLUMNS
+        );
+        let found = sqlx::query(&sql)
+            .bind(message_id)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
+        rows::all(&found, rows::reaction).or_store()
+    }
+
+    async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64> {
+        let deleted = sqlx::query("DELETE FROM messages WHERE expires_at > 0 AND expires_at <= $1")
+            .bind(now)
+            .execute(&self.writer)
+            .await
+            .or_store()?;
+        Ok(deleted.rows_affected())
+    }
+
+    async fn next_message_expiry(&self) -> StoreResult<Option<i64>> {
+        let row = sqlx::query("SELECT MIN(expires_at) AS next FROM messages WHERE expires_at > 0")
+            .fetch_one(&self.reader)
+            .await
+            .or_store()?;
+        row.try_get::<Option<i64>, _>("next").or_store()
+    }
+
+    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64> {
+        let row = sqlx::query(
+            "SELECT MIN(last_read_message) AS common FROM attendees WHERE room_id = $1 AND actor_type = 'users'",
+        )
+        .bind(room_id)
+        .fetch_one(&self.reader)
+        .await
+        .or_store()?;
+        Ok(row
+            .try_get::<Option<i64>, _>("common")
+            .or_store()?
+            .unwrap_or(0))
     }
 }

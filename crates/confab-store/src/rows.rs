@@ -1,7 +1,7 @@
 //! Row → domain type mapping, with the column lists the queries select.
 
 use confab_core::account::{Group, User};
-use confab_core::chat::{Message, MessageType};
+use confab_core::chat::{Edit, Message, MessageType, Reaction};
 use confab_core::participant::{ActorType, Attendee, ParticipantType, Session};
 use confab_core::room::{Listable, Room, RoomType};
 use sqlx::any::AnyRow;
@@ -25,7 +25,11 @@ pub(crate) const SESSION_COLUMNS: &str =
     "id, attendee_id, client_session, in_call, last_ping, state";
 
 pub(crate) const MESSAGE_COLUMNS: &str = "id, room_id, actor_type, actor_id, actor_display_name, message, \
-    message_type, system_message, parameters, reference_id, parent_id, created_at, expires_at, silent";
+    message_type, system_message, parameters, reference_id, parent_id, created_at, expires_at, silent, \
+    reactions, last_edit_actor_type, last_edit_actor_id, last_edit_actor_display_name, last_edit_at";
+
+pub(crate) const REACTION_COLUMNS: &str =
+    "message_id, actor_type, actor_id, actor_display_name, reaction, created_at";
 
 fn corrupt(column: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
@@ -123,8 +127,34 @@ pub(crate) fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
     })
 }
 
+fn json<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+pub(crate) fn reaction(row: &AnyRow) -> Result<Reaction, sqlx::Error> {
+    Ok(Reaction {
+        message_id: row.try_get("message_id")?,
+        actor_type: row.try_get("actor_type")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_display_name: row.try_get("actor_display_name")?,
+        reaction: row.try_get("reaction")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
 pub(crate) fn message(row: &AnyRow) -> Result<Message, sqlx::Error> {
-    let parameters: String = row.try_get("parameters")?;
+    let edited_at: i64 = row.try_get("last_edit_at")?;
+    let last_edit = if edited_at > 0 {
+        Some(Edit {
+            actor_type: row.try_get("last_edit_actor_type")?,
+            actor_id: row.try_get("last_edit_actor_id")?,
+            actor_display_name: row.try_get("last_edit_actor_display_name")?,
+            at: edited_at,
+        })
+    } else {
+        None
+    };
     Ok(Message {
         id: row.try_get("id")?,
         room_id: row.try_get("room_id")?,
@@ -135,13 +165,14 @@ pub(crate) fn message(row: &AnyRow) -> Result<Message, sqlx::Error> {
         message_type: MessageType::parse(&row.try_get::<String, _>("message_type")?)
             .ok_or_else(|| corrupt("message_type"))?,
         system_message: row.try_get("system_message")?,
-        parameters: serde_json::from_str(&parameters)
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        parameters: json(row, "parameters")?,
         reference_id: row.try_get("reference_id")?,
         parent_id: row.try_get("parent_id")?,
         created_at: row.try_get("created_at")?,
         expires_at: row.try_get("expires_at")?,
         silent: flag(row, "silent")?,
+        reactions: json(row, "reactions")?,
+        last_edit,
     })
 }
 

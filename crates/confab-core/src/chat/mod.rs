@@ -1,7 +1,19 @@
-//! Messages: the conversation history, including the system messages state changes leave.
+//! Messages: the conversation history, including the system messages state changes leave,
+//! and the chat service with its long polling.
 
+mod edit;
+mod feed;
+mod mention;
 mod model;
+mod reaction;
+mod service;
 mod system;
 
-pub use model::{Message, MessageType, NewMessage};
+pub use edit::MentionSuggestion;
+pub use feed::{ChatFeed, RoomFeed};
+pub use model::{Edit, Mention, Message, MessageType, NewMessage, Posted, Reaction};
+pub use reaction::is_single_emoji;
+pub use service::{
+    ChatService, Receive, Received, SendMessage, MAX_MESSAGE_CHARS, MAX_POLL_TIMEOUT,
+};
 pub use system::{actor_parameter, SystemMessage};

@@ -1,5 +1,7 @@
 //! The message record.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 /// Talk's message types.
@@ -9,6 +11,30 @@ pub enum MessageType {
     CommentDeleted,
     System,
     Command,
+}
+
+impl NewMessage {
+    /// The stored message once the store gave it `id`.
+    pub fn stored(&self, id: i64) -> Message {
+        Message {
+            id,
+            room_id: self.room_id,
+            actor_type: self.actor_type.clone(),
+            actor_id: self.actor_id.clone(),
+            actor_display_name: self.actor_display_name.clone(),
+            message: self.message.clone(),
+            message_type: self.message_type,
+            system_message: self.system_message.clone(),
+            parameters: self.parameters.clone(),
+            reference_id: self.reference_id.clone(),
+            parent_id: self.parent_id,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            silent: self.silent,
+            reactions: BTreeMap::new(),
+            last_edit: None,
+        }
+    }
 }
 
 impl MessageType {
@@ -52,6 +78,43 @@ pub struct Message {
     /// Unix time the message expires; 0 for never.
     pub expires_at: i64,
     pub silent: bool,
+    /// Reaction counts by emoji.
+    pub reactions: BTreeMap<String, i64>,
+    pub last_edit: Option<Edit>,
+}
+
+/// Who last edited a message, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub actor_type: String,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub at: i64,
+}
+
+/// One actor's reaction to a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reaction {
+    pub message_id: i64,
+    pub actor_type: String,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub reaction: String,
+    pub created_at: i64,
+}
+
+/// An attendee a new message mentions; `direct` when named, not through `@all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mention {
+    pub attendee_id: i64,
+    pub direct: bool,
+}
+
+/// A stored chat message and the room's last message id before it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Posted {
+    pub message: Message,
+    pub previous_last_id: i64,
 }
 
 /// A message to append to a conversation.

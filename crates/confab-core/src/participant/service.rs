@@ -141,6 +141,7 @@ impl ParticipantService {
                 let message =
                     by(&member).message(member.room.id, "group_added", extra, self.ctx.now());
                 self.ctx.store.post_messages(&[message]).await?;
+                self.ctx.feed.changed(member.room.id);
                 self.add_users(
                     &member,
                     members
@@ -189,6 +190,7 @@ impl ParticipantService {
                 .store
                 .add_attendees(member.room.id, &new, &messages)
                 .await?;
+            self.ctx.feed.changed(member.room.id);
         }
         Ok(())
     }
@@ -222,6 +224,7 @@ impl ParticipantService {
             room.modified_at = now;
             let message = by(member).simple(room.id, "guests_allowed", now);
             self.ctx.store.update_room(&room, &[message]).await?;
+            self.ctx.feed.changed(room.id);
             outcome = AddOutcome::RoomTypeChanged(RoomType::Public);
         }
         let guest = NewAttendee {
@@ -274,6 +277,7 @@ impl ParticipantService {
             .store
             .remove_attendees(member.room.id, &[target.id], &messages)
             .await?;
+        self.ctx.feed.changed(member.room.id);
         Ok(())
     }
 
@@ -324,6 +328,7 @@ impl ParticipantService {
             .store
             .remove_attendees(member.room.id, &[member.attendee.id], &messages)
             .await?;
+        self.ctx.feed.changed(member.room.id);
         Ok(())
     }
 
@@ -401,6 +406,7 @@ impl ParticipantService {
                 .add_attendees(room.id, &[attendee], &messages)
                 .await?
                 .remove(0);
+            self.ctx.feed.changed(room.id);
             let session = self
                 .ctx
                 .store
@@ -515,6 +521,7 @@ impl ParticipantService {
         }
         let message = by(&member).about(member.room.id, name, &target, self.ctx.now());
         self.ctx.store.update_attendee(&target, &[message]).await?;
+        self.ctx.feed.changed(member.room.id);
         Ok(())
     }
 

@@ -529,6 +529,7 @@ impl RoomService {
             room.modified_at = now;
             let message = SystemMessage::system().simple(room.id, "lobby_timer_reached", now);
             self.ctx.store.update_room(&room, &[message]).await?;
+            self.ctx.feed.changed(room.id);
         }
         Ok(self.ctx.store.next_lobby_timer().await?)
     }

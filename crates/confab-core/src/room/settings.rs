@@ -57,6 +57,7 @@ impl RoomService {
     ) -> Result<RoomView> {
         member.room.modified_at = self.ctx.now();
         member.room = self.ctx.store.update_room(&member.room, &messages).await?;
+        self.ctx.feed.changed(member.room.id);
         let member = self
             .ctx
             .member_of(actor, &member.room)

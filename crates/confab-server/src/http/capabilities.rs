@@ -42,6 +42,23 @@ const FEATURES: &[&str] = &[
     "sensitive-conversations",
     "conversation-creation-password",
     "conversation-creation-all",
+    "chat-v2",
+    "chat-read-marker",
+    "chat-unread",
+    "chat-replies",
+    "chat-reference-id",
+    "chat-get-context",
+    "delete-messages",
+    "delete-messages-unlimited",
+    "edit-messages",
+    "edit-messages-note-to-self",
+    "clear-history",
+    "mention-flag",
+    "direct-mention-flag",
+    "silent-send",
+    "markdown-messages",
+    "reactions",
+    "message-expiration",
 ];
 
 /// Features that only concern this server (not relevant across federation).

@@ -1,11 +1,27 @@
-//! Chat wire format: the `ChatMessage` object, including system messages rendered for the
-//! viewer ("You added Bob" for the actor, "Alice added you" for the one added).
-//!
-//! The chat endpoints themselves are not served yet; conversations embed `lastMessage`.
+//! Chat API (v1): `/apps/spreed/api/v1/chat/{token}…` and reactions, and the `ChatMessage`
+//! wire object, with system messages rendered for the viewer ("You added Bob" for the actor,
+//! "Alice added you" for the one added).
 
-use confab_core::chat::{Message, MessageType};
+use std::collections::HashMap;
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::Router;
+use confab_core::chat::{Message, MessageType, Reaction, Receive, Received, SendMessage};
+use confab_core::Error;
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
+
+use super::auth::Caller;
+use super::error::{ApiError, ApiResult};
+use super::ocs::{empty, Ocs};
+use super::params::Params;
+use super::room::TalkRoom;
+use super::{AppState, RoomToken};
 
 /// Who looks at a message: their actor type and id.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +53,17 @@ pub struct ChatMessage {
     pub thread_id: i64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub silent: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_edit_actor_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_edit_actor_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_edit_actor_display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_edit_timestamp: Option<i64>,
+    /// The message replied to, or `{id, deleted: true}` when it is gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Value>,
 }
 
 /// Text templates per system message: (seen by others, seen by the actor).
@@ -103,6 +130,14 @@ fn is_viewer(parameter: Option<&Value>, viewer: Viewer<'_>) -> bool {
 
 /// The text of a system message as `viewer` reads it; placeholders stay for rich parameters.
 fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
+    if message.message_type == MessageType::CommentDeleted {
+        let by_viewer = viewer.is_some_and(|v| is_viewer(message.parameters.get("actor"), v));
+        return if by_viewer {
+            "Message deleted by you".to_owned()
+        } else {
+            message.message.clone()
+        };
+    }
     let Some((others, own)) = templates(&message.system_message) else {
         return message.message.clone();
     };
@@ -139,6 +174,10 @@ fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
 impl ChatMessage {
     pub fn new(message: &Message, token: &str, viewer: Option<Viewer<'_>>) -> Self {
         let is_system = message.message_type == MessageType::System;
+        let rendered = matches!(
+            message.message_type,
+            MessageType::System | MessageType::CommentDeleted
+        );
         let parameters = match &message.parameters {
             // Only rich objects are parameters on the wire; plain values were rendered into the text.
             Value::Object(map) => map
@@ -155,7 +194,7 @@ impl ChatMessage {
             actor_id: message.actor_id.clone(),
             actor_display_name: message.actor_display_name.clone(),
             timestamp: message.created_at,
-            message: if is_system {
+            message: if rendered {
                 render_system(message, viewer)
             } else {
                 message.message.clone()
@@ -169,11 +208,374 @@ impl ChatMessage {
             message_type: message.message_type.as_str(),
             is_replyable: message.message_type == MessageType::Comment,
             reference_id: message.reference_id.clone(),
-            reactions: Map::new(),
+            reactions: message
+                .reactions
+                .iter()
+                .map(|(k, v)| (k.clone(), json!(v)))
+                .collect(),
             expiration_timestamp: message.expires_at,
             markdown: !is_system,
             thread_id: 0,
             silent: message.silent,
+            last_edit_actor_type: message.last_edit.as_ref().map(|e| e.actor_type.clone()),
+            last_edit_actor_id: message.last_edit.as_ref().map(|e| e.actor_id.clone()),
+            last_edit_actor_display_name: message
+                .last_edit
+                .as_ref()
+                .map(|e| e.actor_display_name.clone()),
+            last_edit_timestamp: message.last_edit.as_ref().map(|e| e.at),
+            parent: None,
         }
     }
+
+    /// Embeds the replied-to message (`parents` holds what still exists).
+    fn with_parent(
+        mut self,
+        message: &Message,
+        parents: &HashMap<i64, Message>,
+        viewer: Option<Viewer<'_>>,
+    ) -> Self {
+        if message.parent_id > 0 {
+            self.parent = Some(match parents.get(&message.parent_id) {
+                Some(parent) => serde_json::to_value(ChatMessage::new(parent, &self.token, viewer))
+                    .unwrap_or_default(),
+                None => json!({"id": message.parent_id, "deleted": true}),
+            });
+        }
+        self
+    }
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            &v1("/chat/{token}"),
+            get(receive_messages)
+                .post(send_message)
+                .delete(clear_history),
+        )
+        .route(
+            &v1("/chat/{token}/read"),
+            post(set_read_marker).delete(mark_unread),
+        )
+        .route(&v1("/chat/{token}/mentions"), get(mentions))
+        .route(
+            &v1("/chat/{token}/{message_id}"),
+            put(edit_message).delete(delete_message),
+        )
+        .route(
+            &v1("/chat/{token}/{message_id}/context"),
+            get(get_message_context),
+        )
+        .route(
+            &v1("/reaction/{token}/{message_id}"),
+            post(react).delete(delete_reaction).get(get_reactions),
+        )
+}
+
+fn v1(path: &str) -> String {
+    format!("/apps/spreed/api/v1{path}")
+}
+
+/// A message id from the path; anything but digits is a 404 like upstream's route pattern.
+fn message_id(path: &HashMap<String, String>) -> Result<i64, ApiError> {
+    path.get("message_id")
+        .and_then(|id| id.parse().ok())
+        .ok_or(ApiError(Error::NotFound("message")))
+}
+
+fn viewer_of<'a>(actor_type: &'a str, actor_id: &'a str) -> Viewer<'a> {
+    Viewer {
+        actor_type,
+        actor_id,
+    }
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v1/chat/{token}` (capability `chat-v2`)
+async fn send_message(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    let request = SendMessage {
+        message: params.str_or("message", "")?,
+        actor_display_name: params.str("actorDisplayName")?,
+        reference_id: params.str_or("referenceId", "")?,
+        reply_to: params.int_or("replyTo", 0)?,
+        silent: params.bool_or("silent", false)?,
+    };
+    let (message, parent) = state.services.chat.send(&actor, &token, request).await?;
+    let viewer = viewer_of(actor_type_str(&message), &message.actor_id);
+    let parents: HashMap<i64, Message> = parent.into_iter().map(|p| (p.id, p)).collect();
+    let wire = ChatMessage::new(&message, &token, Some(viewer)).with_parent(
+        &message,
+        &parents,
+        Some(viewer),
+    );
+    Ok(Ocs::created(wire))
+}
+
+fn actor_type_str(message: &Message) -> &'static str {
+    confab_core::participant::ActorType::parse(&message.actor_type).map_or("users", |t| t.as_str())
+}
+
+/// Renders a list answer with parents and the caller's own reactions.
+async fn message_list(
+    state: &AppState,
+    token: &str,
+    received: &Received,
+) -> Result<Vec<ChatMessage>, ApiError> {
+    let viewer = viewer_of(
+        received.viewer.actor_type.as_str(),
+        &received.viewer.actor_id,
+    );
+    let parents = state.services.chat.parents(&received.messages).await?;
+    Ok(received
+        .messages
+        .iter()
+        .map(|m| ChatMessage::new(m, token, Some(viewer)).with_parent(m, &parents, Some(viewer)))
+        .collect())
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v1/chat/{token}` (capability `chat-v2`): history or long poll.
+async fn receive_messages(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let request = Receive {
+        look_into_future: params.bool_or("lookIntoFuture", false)?,
+        limit: params.int_or("limit", 100)?,
+        last_known: params.int_or("lastKnownMessageId", 0)?,
+        include_last_known: params.bool_or("includeLastKnown", false)?,
+        timeout: Duration::from_secs(params.int_or("timeout", 30)?.clamp(0, 30) as u64),
+        set_read_marker: params.bool_or("setReadMarker", true)?,
+    };
+    let shutdown = state.shutdown.clone();
+    let received = state
+        .services
+        .chat
+        .receive(&actor, &token, request, shutdown.cancelled_owned())
+        .await?;
+    let Some(received) = received else {
+        return Ok(empty(StatusCode::NOT_MODIFIED));
+    };
+    let list = message_list(&state, &token, &received).await?;
+    Ok(Ocs::ok(list)
+        .header("x-chat-last-given", &received.last_given)
+        .header("x-chat-last-common-read", &received.last_common_read)
+        .into_response())
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v1/chat/{token}` (capability `clear-history`)
+async fn clear_history(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
+    let note = state.services.chat.clear(&actor, &token).await?;
+    let viewer = viewer_of(actor_type_str(&note), &note.actor_id);
+    Ok(Ocs::ok(ChatMessage::new(&note, &token, Some(viewer))))
+}
+
+/// Answers an edit or delete: the note, with the changed message as its parent.
+fn note_answer(token: &str, note: &Message, changed: &Message) -> Ocs {
+    let viewer = viewer_of(actor_type_str(note), &note.actor_id);
+    let parents = HashMap::from([(changed.id, changed.clone())]);
+    Ocs::ok(ChatMessage::new(note, token, Some(viewer)).with_parent(note, &parents, Some(viewer)))
+}
+
+/// `PUT /ocs/v2.php/apps/spreed/api/v1/chat/{token}/{messageId}` (capability `edit-messages`)
+async fn edit_message(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    Path(path): Path<HashMap<String, String>>,
+    params: Params,
+) -> ApiResult {
+    let id = message_id(&path)?;
+    let text = params.str_or("message", "")?;
+    let (note, edited) = state.services.chat.edit(&actor, &token, id, &text).await?;
+    Ok(note_answer(&token, &note, &edited))
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v1/chat/{token}/{messageId}` (capability `delete-messages`)
+async fn delete_message(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    Path(path): Path<HashMap<String, String>>,
+) -> ApiResult {
+    let id = message_id(&path)?;
+    let (note, placeholder) = state.services.chat.delete(&actor, &token, id).await?;
+    Ok(note_answer(&token, &note, &placeholder))
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v1/chat/{token}/{messageId}/context` (capability `chat-get-context`)
+async fn get_message_context(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    Path(path): Path<HashMap<String, String>>,
+    params: Params,
+) -> Result<Response, ApiError> {
+    let id = message_id(&path)?;
+    let limit = params.int_or("limit", 50)?;
+    let (messages, member) = state
+        .services
+        .chat
+        .context(&actor, &token, id, limit)
+        .await?;
+    let received = Received {
+        last_given: messages.last().map_or(0, |m| m.id),
+        messages,
+        last_common_read: 0,
+        viewer: member.attendee,
+    };
+    let list = message_list(&state, &token, &received).await?;
+    Ok(Ocs::ok(list).into_response())
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v1/chat/{token}/read` (`lastReadMessage`, capability `chat-read-marker`)
+async fn set_read_marker(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    let last = params.int("lastReadMessage")?;
+    let member = state
+        .services
+        .chat
+        .set_read_marker(&actor, &token, last)
+        .await?;
+    read_marker_answer(&state, member).await
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v1/chat/{token}/read` (capability `chat-unread`)
+async fn mark_unread(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
+    let member = state.services.chat.mark_unread(&actor, &token).await?;
+    read_marker_answer(&state, member).await
+}
+
+async fn read_marker_answer(state: &AppState, member: confab_core::access::Member) -> ApiResult {
+    let common = state.services.chat.last_common_read(member.room.id).await?;
+    let view = state.services.rooms.view_of(member).await?;
+    Ok(Ocs::ok(TalkRoom::new(&view)).header("x-chat-last-common-read", &common))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Suggestion {
+    id: String,
+    label: String,
+    source: &'static str,
+    mention_id: String,
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v1/chat/{token}/mentions` (`search`, `limit`)
+async fn mentions(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    let search = params.str_or("search", "")?;
+    let limit = params.int_or("limit", 20)?;
+    let found = state
+        .services
+        .chat
+        .mention_suggestions(&actor, &token, &search, limit)
+        .await?;
+    let list: Vec<Suggestion> = found
+        .into_iter()
+        .map(|s| Suggestion {
+            id: s.id,
+            label: s.label,
+            source: s.source,
+            mention_id: s.mention_id,
+        })
+        .collect();
+    Ok(Ocs::ok(list))
+}
+
+/// Reactions grouped by emoji, as `{emoji: [{actorType, actorId, actorDisplayName, timestamp}]}`.
+fn reaction_map(reactions: &[Reaction]) -> Value {
+    let mut map = Map::new();
+    for r in reactions {
+        let entry = map.entry(r.reaction.clone()).or_insert_with(|| json!([]));
+        if let Some(list) = entry.as_array_mut() {
+            list.push(json!({"actorType": r.actor_type, "actorId": r.actor_id, "actorDisplayName": r.actor_display_name, "timestamp": r.created_at}));
+        }
+    }
+    Value::Object(map)
+}
+
+fn reaction_param(params: &Params) -> Result<String, ApiError> {
+    params
+        .str("reaction")?
+        .ok_or(ApiError::bad_param("reaction"))
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v1/reaction/{token}/{messageId}` (capability `reactions`)
+async fn react(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    Path(path): Path<HashMap<String, String>>,
+    params: Params,
+) -> ApiResult {
+    let id = message_id(&path)?;
+    let (added, all) = state
+        .services
+        .chat
+        .react(&actor, &token, id, &reaction_param(&params)?)
+        .await?;
+    let status = if added {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(Ocs::with_status(status, reaction_map(&all)))
+}
+
+/// `DELETE /ocs/v2.php/apps/spreed/api/v1/reaction/{token}/{messageId}` (capability `reactions`)
+async fn delete_reaction(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    Path(path): Path<HashMap<String, String>>,
+    params: Params,
+) -> ApiResult {
+    let id = message_id(&path)?;
+    let all = state
+        .services
+        .chat
+        .unreact(&actor, &token, id, &reaction_param(&params)?)
+        .await?;
+    Ok(Ocs::ok(reaction_map(&all)))
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v1/reaction/{token}/{messageId}` (capability `reactions`)
+async fn get_reactions(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    Path(path): Path<HashMap<String, String>>,
+    params: Params,
+) -> ApiResult {
+    let id = message_id(&path)?;
+    let filter = params.str("reaction")?;
+    let all = state
+        .services
+        .chat
+        .reactions(&actor, &token, id, filter.as_deref())
+        .await?;
+    Ok(Ocs::ok(reaction_map(&all)))
 }

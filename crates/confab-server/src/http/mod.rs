@@ -80,6 +80,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(cloud::routes())
         .merge(room::routes())
         .merge(participant::routes())
+        .merge(chat::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))
         .fallback(not_found)
 }

@@ -6,7 +6,7 @@ use confab_core::Services;
 use confab_server::config::Config;
 use confab_server::startup::App;
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
@@ -83,20 +83,33 @@ impl TestApp {
     }
 
     pub fn login(&self, id: &str, password: &str) -> Client {
-        Client::new(&self.base, Some((id.to_owned(), password.to_owned())))
+        Client::new(&self.base, Auth::Basic(id.to_owned(), password.to_owned()))
+    }
+
+    /// A client sending `Authorization: Bearer <token>`.
+    pub fn bearer(&self, token: &str) -> Client {
+        Client::new(&self.base, Auth::Bearer(token.to_owned()))
     }
 
     /// A client without credentials that keeps cookies (a guest's browser).
     pub fn guest(&self) -> Client {
-        Client::new(&self.base, None)
+        Client::new(&self.base, Auth::None)
     }
+}
+
+/// How a client authenticates.
+#[derive(Debug, Clone)]
+enum Auth {
+    None,
+    Basic(String, String),
+    Bearer(String),
 }
 
 /// An HTTP client speaking OCS as Talk clients do.
 pub struct Client {
     base: String,
     http: reqwest::Client,
-    auth: Option<(String, String)>,
+    auth: Auth,
     pub id: String,
 }
 
@@ -165,15 +178,49 @@ impl Answer {
         );
         self
     }
+
+    /// Asserts a failure status whose `data` is the empty list, as Talk's middleware answers.
+    #[track_caller]
+    pub fn expect_empty(&self, status: u16) -> &Self {
+        self.expect(status);
+        assert_eq!(
+            self.data(),
+            &json!([]),
+            "unexpected data; body: {}",
+            self.raw
+        );
+        self
+    }
+
+    /// Asserts a complete failure envelope: `status: failure` and the given `statuscode`.
+    #[track_caller]
+    pub fn expect_failure_envelope(&self, statuscode: i64) -> &Self {
+        assert_eq!(
+            self.body["ocs"]["meta"]["status"], "failure",
+            "body: {}",
+            self.raw
+        );
+        assert_eq!(self.statuscode(), statuscode, "body: {}", self.raw);
+        assert!(
+            self.body["ocs"]["meta"]["message"].is_string(),
+            "body: {}",
+            self.raw
+        );
+        assert!(self.body["ocs"].get("data").is_some(), "body: {}", self.raw);
+        self
+    }
 }
 
 impl Client {
-    fn new(base: &str, auth: Option<(String, String)>) -> Self {
+    fn new(base: &str, auth: Auth) -> Self {
         let http = reqwest::Client::builder()
             .cookie_store(true)
             .build()
             .expect("client");
-        let id = auth.as_ref().map(|(id, _)| id.clone()).unwrap_or_default();
+        let id = match &auth {
+            Auth::Basic(id, _) => id.clone(),
+            Auth::None | Auth::Bearer(_) => String::new(),
+        };
         Self {
             base: base.to_owned(),
             http,
@@ -182,23 +229,29 @@ impl Client {
         }
     }
 
-    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
-        let url = if path.starts_with("/ocs/") || path.starts_with("/status") {
+    /// `/ocs/…` and `/status.php` paths are taken as they are; others are below [`TALK`].
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("/ocs/") || path.starts_with("/status") {
             format!("{}{path}", self.base)
         } else {
             format!("{}{TALK}{path}", self.base)
-        };
-        let mut request = self
+        }
+    }
+
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let request = self
             .http
-            .request(method, url)
+            .request(method, self.url(path))
             .header("OCS-APIRequest", "true")
             .header("Accept", "application/json");
-        if let Some((user, password)) = &self.auth {
-            request = request.basic_auth(user, Some(password));
+        match &self.auth {
+            Auth::None => request,
+            Auth::Basic(user, password) => request.basic_auth(user, Some(password)),
+            Auth::Bearer(token) => request.bearer_auth(token),
         }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
+    }
+
+    async fn answer(request: RequestBuilder) -> Answer {
         let response = request.send().await.expect("request sent");
         let status = response.status();
         let headers = response.headers().clone();
@@ -216,28 +269,32 @@ impl Client {
         }
     }
 
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let mut request = self.request(method, path);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Self::answer(request).await
+    }
+
     /// Sends a form-encoded body, as PHP and some Python clients do.
     pub async fn send_form(&self, method: Method, path: &str, form: &[(&str, &str)]) -> Answer {
-        let url = format!("{}{TALK}{path}", self.base);
-        let mut request = self
-            .http
-            .request(method, url)
-            .header("OCS-APIRequest", "true")
-            .form(form);
-        if let Some((user, password)) = &self.auth {
-            request = request.basic_auth(user, Some(password));
-        }
-        let response = request.send().await.expect("request sent");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let raw = response.text().await.expect("body read");
-        let body = serde_json::from_str(&raw).unwrap_or(Value::Null);
-        Answer {
-            status,
-            headers,
-            body,
-            raw,
-        }
+        Self::answer(self.request(method, path).form(form)).await
+    }
+
+    /// Sends `body` as it is, with the given content type.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
+        let request = self
+            .request(method, path)
+            .header("Content-Type", content_type)
+            .body(body);
+        Self::answer(request).await
     }
 
     pub async fn get(&self, path: &str) -> Answer {

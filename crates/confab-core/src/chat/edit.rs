@@ -1,0 +1,227 @@
+//! Changing history: editing and deleting messages, clearing the history; and the reading
+//! helpers around a single message (context, mention autocomplete).
+
+use std::sync::Arc;
+
+use serde_json::{json, Map};
+
+use super::model::{Edit, Message, MessageType};
+use super::service::{check_text, ChatService};
+use super::system::SystemMessage;
+use crate::access::Member;
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::participant::ActorType;
+use crate::room::RoomType;
+
+/// Comments can be edited for this long (except in note-to-self).
+const EDIT_WINDOW_SECONDS: i64 = 24 * 3600;
+
+/// A mention suggestion for `GET /chat/{token}/mentions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MentionSuggestion {
+    pub id: String,
+    pub label: String,
+    pub source: &'static str,
+    pub mention_id: String,
+}
+
+fn by(member: &Member) -> SystemMessage {
+    SystemMessage::by(
+        member.attendee.actor_type,
+        &member.attendee.actor_id,
+        &member.attendee.display_name,
+    )
+}
+
+fn is_author(member: &Member, message: &Message) -> bool {
+    message.actor_type == member.attendee.actor_type.as_str()
+        && message.actor_id == member.attendee.actor_id
+}
+
+impl ChatService {
+    /// The message `id` of the member's room that the member may change (author or moderator).
+    async fn own_or_moderated(&self, member: &Member, id: i64) -> Result<Message> {
+        let message = self
+            .ctx
+            .store
+            .message(member.room.id, id)
+            .await?
+            .ok_or(Error::NotFound("message"))?;
+        if message.message_type != MessageType::Comment {
+            return Err(Error::NotAllowed);
+        }
+        if !is_author(member, &message) && !member.is_moderator() {
+            return Err(Error::Forbidden("permission"));
+        }
+        Ok(message)
+    }
+
+    /// `PUT /chat/{token}/{messageId}`: returns the `message_edited` note and the edited message.
+    pub async fn edit(
+        &self,
+        actor: &Actor,
+        token: &str,
+        id: i64,
+        text: &str,
+    ) -> Result<(Message, Message)> {
+        let member = self.writer(actor, token).await?;
+        let mut message = self.own_or_moderated(&member, id).await?;
+        check_text(text)?;
+        let now = self.ctx.now();
+        if member.room.room_type != RoomType::NoteToSelf
+            && now - message.created_at > EDIT_WINDOW_SECONDS
+        {
+            return Err(Error::Invalid("age"));
+        }
+        let (text, parameters, _) = self.resolve_mentions(&member, text).await?;
+        message.message = text;
+        message.parameters = parameters;
+        let (actor_type, actor_id, actor_display_name) = super::service::author(&member.attendee);
+        message.last_edit = Some(Edit {
+            actor_type,
+            actor_id,
+            actor_display_name,
+            at: now,
+        });
+        let mut note = by(&member).simple(member.room.id, "message_edited", now);
+        note.parent_id = message.id;
+        let notes = self.ctx.store.rewrite_message(&message, &[note]).await?;
+        self.ctx.feed.changed(member.room.id);
+        let note = notes.into_iter().next().ok_or(Error::NotFound("message"))?;
+        Ok((note, message))
+    }
+
+    /// `DELETE /chat/{token}/{messageId}`: replaces the message by a placeholder; returns the
+    /// `message_deleted` note and the placeholder.
+    pub async fn delete(&self, actor: &Actor, token: &str, id: i64) -> Result<(Message, Message)> {
+        let member = self.ctx.member_past_lobby(actor, token).await?;
+        let mut message = self.own_or_moderated(&member, id).await?;
+        if member.room.read_only && !member.is_moderator() {
+            return Err(Error::ReadOnly);
+        }
+        let now = self.ctx.now();
+        message.message_type = MessageType::CommentDeleted;
+        message.message = "Message deleted by {actor}".to_owned();
+        let mut parameters = Map::new();
+        parameters.insert(
+            "actor".into(),
+            super::actor_parameter(
+                member.attendee.actor_type.as_str(),
+                &member.attendee.actor_id,
+                &member.attendee.display_name,
+            ),
+        );
+        message.parameters = serde_json::Value::Object(parameters);
+        let mut note = by(&member).simple(member.room.id, "message_deleted", now);
+        note.parent_id = message.id;
+        let notes = self.ctx.store.rewrite_message(&message, &[note]).await?;
+        self.ctx.feed.changed(member.room.id);
+        let note = notes.into_iter().next().ok_or(Error::NotFound("message"))?;
+        Ok((note, message))
+    }
+
+    /// `DELETE /chat/{token}`: moderators clear the whole history; returns `history_cleared`.
+    pub async fn clear(&self, actor: &Actor, token: &str) -> Result<Message> {
+        let member = self.ctx.moderator(actor, token).await?;
+        if member.room.room_type == RoomType::OneToOne && !member.is_user_moderator() {
+            return Err(Error::NotModerator);
+        }
+        let note = by(&member).simple(member.room.id, "history_cleared", self.ctx.now());
+        let note = self.ctx.store.clear_history(member.room.id, &note).await?;
+        self.ctx.feed.changed(member.room.id);
+        Ok(note)
+    }
+
+    /// `GET /chat/{token}/{messageId}/context`: up to `limit` messages before and after, oldest first.
+    pub async fn context(
+        &self,
+        actor: &Actor,
+        token: &str,
+        id: i64,
+        limit: i64,
+    ) -> Result<(Vec<Arc<Message>>, Member)> {
+        let member = self.ctx.member_past_lobby(actor, token).await?;
+        let limit = limit.clamp(1, 100);
+        let target = self
+            .ctx
+            .store
+            .message(member.room.id, id)
+            .await?
+            .ok_or(Error::NotFound("message"))?;
+        let mut before = self
+            .ctx
+            .store
+            .messages_before(member.room.id, target.id, limit)
+            .await?;
+        before.reverse();
+        let after = self
+            .ctx
+            .store
+            .messages_after(member.room.id, target.id, limit)
+            .await?;
+        let now = self.ctx.now();
+        let messages = before
+            .into_iter()
+            .chain(std::iter::once(target))
+            .chain(after)
+            .filter(|m| m.expires_at == 0 || m.expires_at > now)
+            .map(Arc::new)
+            .collect();
+        Ok((messages, member))
+    }
+
+    /// `GET /chat/{token}/mentions`: members matching `search`, and `all` for the room.
+    pub async fn mention_suggestions(
+        &self,
+        actor: &Actor,
+        token: &str,
+        search: &str,
+        limit: i64,
+    ) -> Result<Vec<MentionSuggestion>> {
+        let member = self.ctx.member_past_lobby(actor, token).await?;
+        let needle = search.to_lowercase();
+        let matches = |s: &str| needle.is_empty() || s.to_lowercase().contains(&needle);
+        let mut found = Vec::new();
+        if matches("all") || matches(&member.room.name) {
+            found.push(MentionSuggestion {
+                id: "all".into(),
+                label: member.room.name.clone(),
+                source: "calls",
+                mention_id: "all".into(),
+            });
+        }
+        for a in self.ctx.store.attendees(member.room.id).await? {
+            if a.id == member.attendee.id || !(matches(&a.actor_id) || matches(&a.display_name)) {
+                continue;
+            }
+            let (id, source) = match a.actor_type {
+                ActorType::Users => (a.actor_id.clone(), "users"),
+                ActorType::Guests | ActorType::Emails => (
+                    format!("guest/{}", a.actor_id),
+                    if a.actor_type == ActorType::Emails {
+                        "emails"
+                    } else {
+                        "guests"
+                    },
+                ),
+                _ => continue,
+            };
+            found.push(MentionSuggestion {
+                mention_id: id.clone(),
+                id,
+                label: a.display_name.clone(),
+                source,
+            });
+        }
+        found.truncate(limit.clamp(1, 100) as usize);
+        Ok(found)
+    }
+}
+
+/// The `parent` rich object of a reaction note.
+pub(crate) fn reaction_parameters(reaction: &str) -> Map<String, serde_json::Value> {
+    let mut extra = Map::new();
+    extra.insert("reaction".into(), json!(reaction));
+    extra
+}

@@ -1,0 +1,514 @@
+//! Sending and receiving messages, long polling, and read markers.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use super::feed::RoomFeed;
+use super::mention::candidates;
+use super::model::{Mention, Message, MessageType, NewMessage};
+use crate::access::Member;
+use crate::actor::Actor;
+use crate::error::{Error, Result};
+use crate::participant::{ActorType, Attendee, Permissions};
+use crate::services::Context;
+
+/// Longest message, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 32_000;
+/// Longest reference id kept (longer ones are cut, not refused).
+const MAX_REFERENCE_ID_CHARS: usize = 64;
+/// The longest a poll may wait.
+pub const MAX_POLL_TIMEOUT: Duration = Duration::from_secs(30);
+/// Long polls one user may hold at the same time.
+const MAX_POLLS_PER_USER: usize = 32;
+/// Messages a store read returns when refilling a room's window.
+const REFILL: i64 = 256;
+
+/// `POST /chat/{token}`, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct SendMessage {
+    pub message: String,
+    pub actor_display_name: Option<String>,
+    pub reference_id: String,
+    pub reply_to: i64,
+    pub silent: bool,
+}
+
+/// `GET /chat/{token}`, parsed.
+#[derive(Debug, Clone)]
+pub struct Receive {
+    pub look_into_future: bool,
+    pub limit: i64,
+    pub last_known: i64,
+    pub include_last_known: bool,
+    pub timeout: Duration,
+    pub set_read_marker: bool,
+}
+
+/// What a receive found: the visible messages, the raw last id, and the common read marker.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub messages: Vec<Arc<Message>>,
+    /// `X-Chat-Last-Given`: the last id of the underlying result, visible or not.
+    pub last_given: i64,
+    pub last_common_read: i64,
+    /// The viewer, for rendering.
+    pub viewer: Attendee,
+}
+
+/// Counts the long polls a user holds; the guard gives the slot back.
+#[derive(Debug, Default)]
+struct PollSlots(Mutex<HashMap<String, usize>>);
+
+struct PollSlot {
+    slots: Arc<PollSlots>,
+    key: String,
+}
+
+impl Drop for PollSlot {
+    fn drop(&mut self) {
+        let mut map = self
+            .slots
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.key);
+            }
+        }
+    }
+}
+
+impl PollSlots {
+    fn take(self: &Arc<Self>, key: String) -> Result<PollSlot> {
+        let mut map = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.entry(key.clone()).or_insert(0);
+        if *n >= MAX_POLLS_PER_USER {
+            return Err(Error::Throttled);
+        }
+        *n += 1;
+        Ok(PollSlot {
+            slots: self.clone(),
+            key,
+        })
+    }
+}
+
+#[derive(Clone)]
+pub struct ChatService {
+    pub(crate) ctx: Arc<Context>,
+    polls: Arc<PollSlots>,
+}
+
+/// The attendee as the author of a message.
+pub(crate) fn author(attendee: &Attendee) -> (String, String, String) {
+    (
+        attendee.actor_type.as_str().to_owned(),
+        attendee.actor_id.clone(),
+        attendee.display_name.clone(),
+    )
+}
+
+impl ChatService {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self {
+            ctx,
+            polls: Arc::default(),
+        }
+    }
+
+    /// A member who may post: chat permission, not read-only, past the lobby.
+    pub(crate) async fn writer(&self, actor: &Actor, token: &str) -> Result<Member> {
+        let member = self.ctx.member(actor, token).await?;
+        let default = self.ctx.config().default_permissions();
+        if member.permissions(default) & Permissions::CHAT == 0 {
+            return Err(Error::Forbidden("permission"));
+        }
+        if member.room.read_only {
+            return Err(Error::ReadOnly);
+        }
+        if member.lobby_blocked(default) {
+            return Err(Error::LobbyActive);
+        }
+        Ok(member)
+    }
+
+    /// `POST /chat/{token}`: stores the message (durably, before answering) and wakes pollers.
+    pub async fn send(
+        &self,
+        actor: &Actor,
+        token: &str,
+        request: SendMessage,
+    ) -> Result<(Message, Option<Message>)> {
+        let mut member = self.writer(actor, token).await?;
+        check_text(&request.message)?;
+        let parent = self.reply_parent(&member, request.reply_to).await?;
+        if member.is_guest() {
+            if let Some(name) = request
+                .actor_display_name
+                .as_deref()
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+            {
+                if name != member.attendee.display_name {
+                    name.chars()
+                        .take(64)
+                        .collect::<String>()
+                        .clone_into(&mut member.attendee.display_name);
+                    self.ctx
+                        .store
+                        .update_attendee(&member.attendee, &[])
+                        .await?;
+                }
+            }
+        }
+        let now = self.ctx.now();
+        let (text, parameters, mentions) = self.resolve_mentions(&member, &request.message).await?;
+        let (actor_type, actor_id, actor_display_name) = author(&member.attendee);
+        let new = NewMessage {
+            room_id: member.room.id,
+            actor_type,
+            actor_id,
+            actor_display_name,
+            message: text,
+            message_type: MessageType::Comment,
+            system_message: String::new(),
+            parameters,
+            reference_id: request
+                .reference_id
+                .chars()
+                .take(MAX_REFERENCE_ID_CHARS)
+                .collect(),
+            parent_id: parent.as_ref().map_or(0, |p| p.id),
+            created_at: now,
+            expires_at: if member.room.message_expiration > 0 {
+                now + member.room.message_expiration
+            } else {
+                0
+            },
+            silent: request.silent,
+        };
+        let feed = self.ctx.feed.room(member.room.id);
+        let posted = {
+            let _serial = feed.post_lock.lock().await;
+            let posted = self
+                .ctx
+                .store
+                .post_chat_message(&new, member.attendee.id, &mentions)
+                .await?;
+            feed.posted(posted.message.clone(), posted.previous_last_id);
+            posted
+        };
+        Ok((posted.message, parent))
+    }
+
+    async fn reply_parent(&self, member: &Member, reply_to: i64) -> Result<Option<Message>> {
+        if reply_to <= 0 {
+            return Ok(None);
+        }
+        let parent = self
+            .ctx
+            .store
+            .message(member.room.id, reply_to)
+            .await?
+            .ok_or(Error::Invalid("reply-to"))?;
+        let expired = parent.expires_at > 0 && parent.expires_at <= self.ctx.now();
+        if parent.message_type != MessageType::Comment || expired {
+            return Err(Error::Invalid("reply-to"));
+        }
+        Ok(Some(parent))
+    }
+
+    /// Replaces mentions of members with `{mention-…}` placeholders and lists who is mentioned.
+    pub(crate) async fn resolve_mentions(
+        &self,
+        member: &Member,
+        text: &str,
+    ) -> Result<(String, Value, Vec<Mention>)> {
+        let found = candidates(text);
+        if found.is_empty() {
+            return Ok((text.to_owned(), json!({}), Vec::new()));
+        }
+        let attendees = self.ctx.store.attendees(member.room.id).await?;
+        let mut parameters = Map::new();
+        let mut mentions: Vec<Mention> = Vec::new();
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        for candidate in found {
+            let (key, parameter) = if candidate.id == "all" {
+                for a in attendees.iter().filter(|a| a.id != member.attendee.id) {
+                    if !mentions.iter().any(|m| m.attendee_id == a.id) {
+                        mentions.push(Mention {
+                            attendee_id: a.id,
+                            direct: false,
+                        });
+                    }
+                }
+                let name = member.room.name.clone();
+                (
+                    "mention-call1".to_owned(),
+                    json!({"type": "call", "id": member.room.token, "name": name, "call-type": "group", "mention-id": "all"}),
+                )
+            } else {
+                let target = match candidate.id.strip_prefix("guest/") {
+                    Some(guest) => attendees
+                        .iter()
+                        .find(|a| a.actor_type.is_guest() && a.actor_id == guest),
+                    None => attendees
+                        .iter()
+                        .find(|a| a.actor_type == ActorType::Users && a.actor_id == candidate.id),
+                };
+                let Some(target) = target else { continue };
+                if target.id != member.attendee.id {
+                    match mentions.iter_mut().find(|m| m.attendee_id == target.id) {
+                        Some(m) => m.direct = true,
+                        None => mentions.push(Mention {
+                            attendee_id: target.id,
+                            direct: true,
+                        }),
+                    }
+                }
+                if target.actor_type == ActorType::Users {
+                    let n = parameters
+                        .keys()
+                        .filter(|k| k.starts_with("mention-user"))
+                        .count()
+                        + 1;
+                    (
+                        format!("mention-user{n}"),
+                        json!({"type": "user", "id": target.actor_id, "name": target.display_name, "mention-id": target.actor_id}),
+                    )
+                } else {
+                    let n = parameters
+                        .keys()
+                        .filter(|k| k.starts_with("mention-guest"))
+                        .count()
+                        + 1;
+                    (
+                        format!("mention-guest{n}"),
+                        json!({"type": "guest", "id": format!("guest/{}", target.actor_id), "name": target.display_name, "mention-id": format!("guest/{}", target.actor_id)}),
+                    )
+                }
+            };
+            let key = parameters
+                .iter()
+                .find(|(_, v)| **v == parameter)
+                .map_or(key, |(k, _)| k.clone());
+            out.push_str(&text[copied..candidate.start]);
+            out.push_str(&format!("{{{key}}}"));
+            copied = candidate.end;
+            parameters.insert(key, parameter);
+        }
+        out.push_str(&text[copied..]);
+        Ok((out, Value::Object(parameters), mentions))
+    }
+
+    /// `GET /chat/{token}`: history (newest first) or, with `look_into_future`, new messages
+    /// (oldest first), waiting up to the timeout. `None` means nothing (304).
+    pub async fn receive(
+        &self,
+        actor: &Actor,
+        token: &str,
+        request: Receive,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<Option<Received>> {
+        let member = self.ctx.member_past_lobby(actor, token).await?;
+        let limit = request.limit.clamp(1, 200);
+        let now = self.ctx.now();
+        let visible = |m: &Arc<Message>| m.expires_at == 0 || m.expires_at > now;
+        if !request.look_into_future {
+            let before = if request.include_last_known && request.last_known > 0 {
+                request.last_known + 1
+            } else {
+                request.last_known
+            };
+            let raw = self
+                .ctx
+                .store
+                .messages_before(member.room.id, before, limit)
+                .await?;
+            let Some(last_given) = raw.last().map(|m| m.id) else {
+                return Ok(None);
+            };
+            let messages = raw.into_iter().map(Arc::new).filter(visible).collect();
+            return self.received(member, messages, last_given).await.map(Some);
+        }
+        if request.set_read_marker && request.last_known > member.attendee.last_read_message {
+            self.ctx
+                .store
+                .mark_read(member.attendee.id, request.last_known, true)
+                .await?;
+        }
+        let cursor = if request.include_last_known {
+            request.last_known - 1
+        } else {
+            request.last_known
+        };
+        let _slot = self.polls.take(format!(
+            "{}/{}",
+            member.attendee.actor_type.as_str(),
+            member.attendee.actor_id
+        ))?;
+        let feed = self.ctx.feed.room(member.room.id);
+        // Subscribe before reading: a message posted between the read and the wait still wakes us.
+        let mut subscription = feed.subscribe();
+        let deadline = tokio::time::Instant::now() + request.timeout.min(MAX_POLL_TIMEOUT);
+        tokio::pin!(shutdown);
+        loop {
+            let raw = self
+                .read_after(&feed, member.room.id, cursor, limit)
+                .await?;
+            if let Some(last_given) = raw.last().map(|m| m.id) {
+                let messages = raw.into_iter().filter(visible).collect();
+                return self.received(member, messages, last_given).await.map(Some);
+            }
+            tokio::select! {
+                () = subscription.changed() => {}
+                () = tokio::time::sleep_until(deadline) => return Ok(None),
+                () = &mut shutdown => return Ok(None),
+            }
+        }
+    }
+
+    async fn received(
+        &self,
+        member: Member,
+        messages: Vec<Arc<Message>>,
+        last_given: i64,
+    ) -> Result<Received> {
+        let last_common_read = self.ctx.store.last_common_read(member.room.id).await?;
+        Ok(Received {
+            messages,
+            last_given,
+            last_common_read,
+            viewer: member.attendee,
+        })
+    }
+
+    /// Messages after `cursor`, from the window when it can answer, else from the store.
+    async fn read_after(
+        &self,
+        feed: &RoomFeed,
+        room_id: i64,
+        cursor: i64,
+        limit: i64,
+    ) -> Result<Vec<Arc<Message>>> {
+        if let Some(found) = feed.after(cursor, limit as usize) {
+            return Ok(found);
+        }
+        {
+            let _serial = feed.post_lock.lock().await;
+            if let Some(found) = feed.after(cursor, limit as usize) {
+                return Ok(found);
+            }
+            let epoch = feed.epoch();
+            let newest = self.ctx.store.messages_before(room_id, 0, REFILL).await?;
+            let complete = (newest.len() as i64) < REFILL;
+            feed.refill(epoch, newest, complete);
+            if let Some(found) = feed.after(cursor, limit as usize) {
+                return Ok(found);
+            }
+        }
+        let older = self
+            .ctx
+            .store
+            .messages_after(room_id, cursor, limit)
+            .await?;
+        Ok(older.into_iter().map(Arc::new).collect())
+    }
+
+    /// `POST /chat/{token}/read`: sets the read marker (default: the newest message).
+    pub async fn set_read_marker(
+        &self,
+        actor: &Actor,
+        token: &str,
+        last_read: Option<i64>,
+    ) -> Result<Member> {
+        let mut member = self.ctx.member(actor, token).await?;
+        let target = last_read
+            .filter(|id| *id > 0)
+            .unwrap_or(member.room.last_message_id);
+        self.ctx
+            .store
+            .mark_read(member.attendee.id, target, false)
+            .await?;
+        member.attendee.last_read_message = target;
+        Ok(member)
+    }
+
+    /// `DELETE /chat/{token}/read`: marks the newest comment unread.
+    pub async fn mark_unread(&self, actor: &Actor, token: &str) -> Result<Member> {
+        let mut member = self.ctx.member(actor, token).await?;
+        let recent = self
+            .ctx
+            .store
+            .messages_before(member.room.id, 0, 200)
+            .await?;
+        let newest_comment = recent
+            .iter()
+            .position(|m| m.message_type == MessageType::Comment);
+        let target = match newest_comment {
+            Some(i) => match recent.get(i + 1) {
+                Some(previous) => previous.id,
+                None => self
+                    .ctx
+                    .store
+                    .messages_before(member.room.id, recent[i].id, 1)
+                    .await?
+                    .first()
+                    .map_or(0, |m| m.id),
+            },
+            None => member.attendee.last_read_message,
+        };
+        self.ctx
+            .store
+            .mark_read(member.attendee.id, target, false)
+            .await?;
+        member.attendee.last_read_message = target;
+        Ok(member)
+    }
+
+    /// The lowest read marker among the room's users (`X-Chat-Last-Common-Read`).
+    pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
+        Ok(self.ctx.store.last_common_read(room_id).await?)
+    }
+
+    /// The message a reply points at, for rendering `parent`.
+    pub async fn parents(&self, messages: &[Arc<Message>]) -> Result<HashMap<i64, Message>> {
+        let ids: Vec<i64> = messages
+            .iter()
+            .map(|m| m.parent_id)
+            .filter(|id| *id > 0)
+            .collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        Ok(self
+            .ctx
+            .store
+            .messages_by_ids(&ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect())
+    }
+}
+
+/// A message must have visible text and at most [`MAX_MESSAGE_CHARS`] characters.
+pub(crate) fn check_text(text: &str) -> Result<()> {
+    if text.trim().is_empty() {
+        return Err(Error::Invalid("message"));
+    }
+    if text.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(Error::TooLarge("message"));
+    }
+    Ok(())
+}

@@ -77,7 +77,10 @@ impl Context {
         } else {
             None
         };
-        Ok(attendee.map(|attendee| {
+        Ok(attendee.map(|mut attendee| {
+            if let Some(pending) = self.read_markers.pending(attendee.id) {
+                attendee.last_read_message = attendee.last_read_message.max(pending);
+            }
             let session = session.filter(|s| s.attendee_id == attendee.id);
             Member {
                 room: room.clone(),

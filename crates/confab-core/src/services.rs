@@ -4,7 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::account::AccountService;
 use crate::app_config::AppConfig;
-use crate::chat::{ChatFeed, ChatService};
+use crate::chat::{ChatFeed, ChatService, ReadMarkers};
 use crate::clock::Clock;
 use crate::participant::ParticipantService;
 use crate::room::RoomService;
@@ -18,6 +18,8 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     /// Per-room signals and message windows of this node.
     pub feed: ChatFeed,
+    /// Read markers moved by polls, waiting to be written.
+    pub read_markers: ReadMarkers,
     config: RwLock<AppConfig>,
 }
 
@@ -32,6 +34,11 @@ impl Context {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// Writes the read markers polls moved, so unread counts computed next are exact.
+    pub async fn flush_read_markers(&self) -> Result<()> {
+        self.read_markers.flush(self.store.as_ref()).await
     }
 
     /// Re-reads the app settings from the store after a change.
@@ -63,6 +70,7 @@ impl Services {
             store,
             clock,
             feed: ChatFeed::default(),
+            read_markers: ReadMarkers::default(),
             config: RwLock::new(AppConfig::default()),
         });
         context.reload_config().await?;

@@ -174,6 +174,8 @@ pub trait ChatStore: Send + Sync {
         mentions: &[Mention],
     ) -> StoreResult<Posted>;
     async fn message(&self, room_id: i64, id: i64) -> StoreResult<Option<Message>>;
+    /// Moves many read markers forward (never back) in one transaction.
+    async fn advance_read_markers(&self, markers: &[(i64, i64)]) -> StoreResult<()>;
     /// Moves an attendee's read marker; with `forward_only` it never moves back.
     async fn mark_read(
         &self,

@@ -64,3 +64,21 @@ pub async fn run_message_expiry(services: Services, shutdown: CancellationToken)
         }
     }
 }
+
+/// Writes buffered read markers every second, and once more at shutdown.
+pub async fn run_read_marker_flush(services: Services, shutdown: CancellationToken) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let stop = tokio::select! {
+            _ = tick.tick() => false,
+            () = shutdown.cancelled() => true,
+        };
+        if let Err(err) = services.context.flush_read_markers().await {
+            tracing::error!(error = %err, "writing read markers failed");
+        }
+        if stop {
+            return;
+        }
+    }
+}

@@ -100,6 +100,10 @@ impl App {
             state.services.clone(),
             shutdown.clone(),
         ));
+        let markers = tokio::spawn(scheduler::run_read_marker_flush(
+            state.services.clone(),
+            shutdown.clone(),
+        ));
         tracing::info!(address = %listener.local_addr()?, "confab listening");
         let router = http::router(state);
         axum::serve(
@@ -112,6 +116,7 @@ impl App {
         shutdown.cancel();
         let _ = timers.await;
         let _ = expiry.await;
+        let _ = markers.await;
         store.close().await;
         tracing::info!("confab stopped");
         Ok(())

@@ -255,6 +255,22 @@ impl ChatStore for SqlStore {
         row.as_ref().map(rows::message).transpose().or_store()
     }
 
+    async fn advance_read_markers(&self, markers: &[(i64, i64)]) -> StoreResult<()> {
+        const SQL: &str =
+            "UPDATE attendees SET last_read_message = $2 WHERE id = $1 AND last_read_message < $2";
+        let mut tx = self.writer.begin().await.or_store()?;
+        for (attendee_id, message_id) in markers {
+            sqlx::query(SQL)
+                .bind(attendee_id)
+                .bind(message_id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
+        }
+        tx.commit().await.or_store()?;
+        Ok(())
+    }
+
     async fn mark_read(
         &self,
         attendee_id: i64,

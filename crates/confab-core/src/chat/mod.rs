@@ -6,6 +6,7 @@ mod feed;
 mod mention;
 mod model;
 mod reaction;
+mod read_marker;
 mod service;
 mod system;
 
@@ -13,6 +14,7 @@ pub use edit::MentionSuggestion;
 pub use feed::{ChatFeed, RoomFeed};
 pub use model::{Edit, Mention, Message, MessageType, NewMessage, Posted, Reaction};
 pub use reaction::is_single_emoji;
+pub use read_marker::ReadMarkers;
 pub use service::{
     ChatService, Receive, Received, SendMessage, MAX_MESSAGE_CHARS, MAX_POLL_TIMEOUT,
 };

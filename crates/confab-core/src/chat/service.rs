@@ -343,9 +343,8 @@ impl ChatService {
         }
         if request.set_read_marker && request.last_known > member.attendee.last_read_message {
             self.ctx
-                .store
-                .mark_read(member.attendee.id, request.last_known, true)
-                .await?;
+                .read_markers
+                .advance(member.attendee.id, request.last_known);
         }
         let cursor = if request.include_last_known {
             request.last_known - 1
@@ -436,6 +435,7 @@ impl ChatService {
         let target = last_read
             .filter(|id| *id > 0)
             .unwrap_or(member.room.last_message_id);
+        self.ctx.read_markers.discard(member.attendee.id);
         self.ctx
             .store
             .mark_read(member.attendee.id, target, false)
@@ -468,6 +468,7 @@ impl ChatService {
             },
             None => member.attendee.last_read_message,
         };
+        self.ctx.read_markers.discard(member.attendee.id);
         self.ctx
             .store
             .mark_read(member.attendee.id, target, false)

@@ -80,6 +80,7 @@ impl RoomService {
 
     /// The view of a member, with chat state and the other side of a one-to-one room.
     pub(crate) async fn view(&self, member: Member) -> Result<RoomView> {
+        self.ctx.flush_read_markers().await?;
         let store = &self.ctx.store;
         let other = self.one_to_one_partner(&member).await?;
         let unread = if member.attendee.last_read_message < member.room.last_message_id {
@@ -133,6 +134,7 @@ impl RoomService {
     /// `GET /room`: the caller's conversations.
     pub async fn list(&self, actor: &Actor, options: ListOptions) -> Result<Vec<RoomView>> {
         let user = actor.require_user()?;
+        self.ctx.flush_read_markers().await?;
         let store = &self.ctx.store;
         let rooms = store.rooms_of_actor(ActorType::Users, &user.id).await?;
         let unread: HashMap<i64, i64> = store

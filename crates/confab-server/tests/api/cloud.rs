@@ -51,3 +51,71 @@ async fn current_user_reports_id_and_display_name() {
     assert_eq!(answer.data()["id"], "alice");
     assert_eq!(answer.data()["display-name"], "alice display");
 }
+
+#[tokio::test]
+async fn v2_capabilities_describe_talk_for_users_and_guests() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    for client in [&alice, &app.guest()] {
+        let answer = client.get("/ocs/v2.php/cloud/capabilities").await;
+        answer.expect(200);
+        assert_eq!(answer.body["ocs"]["meta"]["status"], "ok");
+        let spreed = &answer.data()["capabilities"]["spreed"];
+        let features = spreed["features"].as_array().unwrap();
+        for feature in [
+            "conversation-v4",
+            "favorites",
+            "listable-rooms",
+            "webinary-lobby",
+            "conversation-permissions",
+            "note-to-self",
+            "conversation-creation-all",
+        ] {
+            assert!(features.contains(&json!(feature)), "missing {feature}");
+        }
+        // Only what confab serves is advertised: chat is answered with 501.
+        assert!(!features.contains(&json!("chat-v2")));
+        for local in spreed["features-local"].as_array().unwrap() {
+            assert!(features.contains(local), "{local} is local but not a feature");
+        }
+        assert_eq!(spreed["config"]["call"]["breakout-rooms"], true);
+        assert_eq!(spreed["config"]["call"]["enabled"], true);
+        assert_eq!(
+            spreed["config"]["conversations"]["description-length"],
+            2000
+        );
+        assert!(spreed["version"].is_string());
+        let version = &answer.data()["version"];
+        assert_eq!(
+            version["string"],
+            format!(
+                "{}.{}.{}",
+                version["major"], version["minor"], version["micro"]
+            )
+        );
+    }
+}
+
+#[tokio::test]
+async fn talk_hash_is_the_same_for_every_caller() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let mine = alice.get("/ocs/v2.php/cloud/capabilities").await;
+    let theirs = app.guest().get("/ocs/v1.php/cloud/capabilities").await;
+    let hash = mine.header("x-nextcloud-talk-hash").unwrap();
+    assert_eq!(hash.len(), 40);
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(theirs.header("x-nextcloud-talk-hash"), Some(hash));
+}
+
+#[tokio::test]
+async fn current_user_lists_their_groups() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    app.group("staff", &["alice"]).await;
+    let answer = alice.get("/ocs/v1.php/cloud/user").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.statuscode(), 100);
+    assert_eq!(answer.data()["id"], "alice");
+    assert_eq!(answer.data()["groups"], json!(["staff"]));
+}

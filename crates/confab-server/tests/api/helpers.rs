@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use confab_core::chat::Message;
+use confab_core::room::Room;
 use confab_core::Services;
 use confab_server::config::Config;
 use confab_server::startup::App;
@@ -80,6 +82,43 @@ impl TestApp {
             .await
             .unwrap();
         client
+    }
+
+    /// Creates a group with the given members.
+    pub async fn group(&self, id: &str, members: &[&str]) {
+        self.services
+            .accounts
+            .create_group(id, Some(&format!("{id} group")))
+            .await
+            .expect("group");
+        for member in members {
+            self.services
+                .accounts
+                .add_group_member(id, member)
+                .await
+                .expect("group member");
+        }
+    }
+
+    /// The stored room, read past the API (`None` once deleted).
+    pub async fn stored_room(&self, token: &str) -> Option<Room> {
+        self.services
+            .context
+            .store
+            .room_by_token(token)
+            .await
+            .unwrap()
+    }
+
+    /// The messages of a conversation, oldest first, read from the store.
+    pub async fn messages(&self, token: &str) -> Vec<Message> {
+        let room = self.stored_room(token).await.expect("room");
+        self.services
+            .context
+            .store
+            .messages_after(room.id, 0, 1000)
+            .await
+            .unwrap()
     }
 
     pub fn login(&self, id: &str, password: &str) -> Client {
@@ -358,22 +397,45 @@ impl Client {
             .expect("attendee present")
     }
 
+    /// The conversation as this client sees it (`GET /room/{token}`, which must answer 200).
+    pub async fn room(&self, token: &str) -> Value {
+        let answer = self.get(&format!("/room/{token}")).await;
+        answer.expect(200);
+        answer.data().clone()
+    }
+
+    /// The tokens of the caller's conversations (`GET /room`).
+    pub async fn room_tokens(&self) -> Vec<String> {
+        let answer = self.get("/room").await;
+        answer.expect(200);
+        answer
+            .data()
+            .as_array()
+            .expect("room list")
+            .iter()
+            .map(|r| r["token"].as_str().expect("token").to_owned())
+            .collect()
+    }
+
+    /// Joins a conversation (`POST /room/{token}/participants/active`).
+    pub async fn join(&self, token: &str, body: Value) -> Answer {
+        self.post(&format!("/room/{token}/participants/active"), body)
+            .await
+    }
+
+    /// The participant entry of `actor_id`.
+    pub async fn participant(&self, token: &str, actor_id: &str) -> Value {
+        self.participants(token)
+            .await
+            .into_iter()
+            .find(|p| p["actorId"] == actor_id)
+            .expect("participant present")
+    }
+
     /// The system messages of a conversation, oldest first, read from the store.
     pub async fn system_messages(app: &TestApp, token: &str) -> Vec<String> {
-        let room = app
-            .services
-            .context
-            .store
-            .room_by_token(token)
+        app.messages(token)
             .await
-            .unwrap()
-            .expect("room");
-        app.services
-            .context
-            .store
-            .messages_after(room.id, 0, 1000)
-            .await
-            .unwrap()
             .into_iter()
             .map(|m| m.system_message)
             .collect()

@@ -2,6 +2,11 @@
 
 mod helpers;
 
+mod auth;
 mod cli;
 mod cloud;
+mod participant;
+mod provisioning;
 mod room;
+mod room_settings;
+mod transport;

@@ -1,0 +1,175 @@
+//! Authentication: Basic with account or app password, Bearer with an app password, anonymous
+//! callers, and brute-force throttling of failed logins.
+
+use serde_json::json;
+
+use crate::helpers::{TestApp, PASSWORD};
+
+const CURRENT_USER: &str = "/ocs/v2.php/cloud/user";
+const THROTTLED: &str = "x-nextcloud-bruteforce-throttled";
+
+#[tokio::test]
+async fn bearer_app_password_authenticates_the_user() {
+    let app = TestApp::spawn().await;
+    app.user("alice").await;
+    let app_password = app
+        .services
+        .accounts
+        .create_app_password("alice")
+        .await
+        .unwrap();
+    let client = app.bearer(&app_password);
+    let me = client.get(CURRENT_USER).await;
+    me.expect(200);
+    assert_eq!(me.data()["id"], "alice");
+    let created = client
+        .post("/room", json!({"roomType": 2, "roomName": "Via token"}))
+        .await;
+    created.expect(201);
+    assert_eq!(created.data()["actorId"], "alice");
+}
+
+#[tokio::test]
+async fn basic_with_an_app_password_authenticates_the_user() {
+    let app = TestApp::spawn().await;
+    app.user("alice").await;
+    let app_password = app
+        .services
+        .accounts
+        .create_app_password("alice")
+        .await
+        .unwrap();
+    let me = app.login("alice", &app_password).get(CURRENT_USER).await;
+    me.expect(200);
+    assert_eq!(me.data()["id"], "alice");
+}
+
+#[tokio::test]
+async fn an_app_password_only_works_for_its_own_user() {
+    let app = TestApp::spawn().await;
+    app.user("alice").await;
+    app.user("bob").await;
+    let alices = app
+        .services
+        .accounts
+        .create_app_password("alice")
+        .await
+        .unwrap();
+    app.login("bob", &alices)
+        .get(CURRENT_USER)
+        .await
+        .expect(401);
+}
+
+#[tokio::test]
+async fn unknown_bearer_token_is_401() {
+    let app = TestApp::spawn().await;
+    app.user("alice").await;
+    let answer = app.bearer("not-a-real-app-password").get(CURRENT_USER).await;
+    answer.expect(401);
+    assert_eq!(answer.body["ocs"]["meta"]["status"], "failure");
+}
+
+#[tokio::test]
+async fn unknown_user_is_401() {
+    let app = TestApp::spawn().await;
+    app.login("nobody", PASSWORD)
+        .get(CURRENT_USER)
+        .await
+        .expect(401);
+}
+
+#[tokio::test]
+async fn unsupported_authorization_scheme_is_401() {
+    let app = TestApp::spawn().await;
+    app.user("alice").await;
+    let answer = reqwest::Client::new()
+        .get(format!("{}{CURRENT_USER}", app.base))
+        .header("OCS-APIRequest", "true")
+        .header("Accept", "application/json")
+        .header("Authorization", "Digest username=\"alice\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let body: serde_json::Value = answer.json().await.unwrap();
+    assert_eq!(body["ocs"]["meta"]["statuscode"], 997);
+}
+
+#[tokio::test]
+async fn wrong_password_is_401_and_later_requests_carry_the_throttle_header() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+
+    let wrong = app.login("alice", "wrong password").get(CURRENT_USER).await;
+    wrong.expect(401);
+    assert_eq!(
+        wrong.body["ocs"]["meta"]["message"],
+        "Current user is not logged in"
+    );
+    assert!(wrong.header(THROTTLED).is_none());
+
+    // The next attempt from the same address waits and says so, even when it succeeds.
+    let next = alice.get(CURRENT_USER).await;
+    next.expect(200);
+    assert!(next.header(THROTTLED).is_some(), "{:?}", next.headers);
+
+    // A success forgets the failures.
+    let after = alice.get(CURRENT_USER).await;
+    after.expect(200);
+    assert!(after.header(THROTTLED).is_none());
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_refused_even_on_public_endpoints() {
+    let app = TestApp::spawn().await;
+    app.user("alice").await;
+    app.login("alice", "wrong password")
+        .get("/ocs/v2.php/cloud/capabilities")
+        .await
+        .expect(401);
+}
+
+#[tokio::test]
+async fn anonymous_callers_get_401_on_user_endpoints() {
+    let app = TestApp::spawn().await;
+    let guest = app.guest();
+    for (method, path) in [
+        (reqwest::Method::GET, "/room"),
+        (reqwest::Method::POST, "/room"),
+        (reqwest::Method::GET, "/listed-room"),
+        (reqwest::Method::GET, CURRENT_USER),
+    ] {
+        guest.send(method, path, None).await.expect(401);
+    }
+}
+
+#[tokio::test]
+async fn the_first_answer_sets_a_session_cookie_that_is_then_kept() {
+    let app = TestApp::spawn().await;
+    let guest = app.guest();
+    let first = guest.get("/ocs/v2.php/cloud/capabilities").await;
+    first.expect(200);
+    let cookie = first.header("set-cookie").expect("session cookie");
+    assert!(cookie.starts_with("confab_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    let second = guest.get("/ocs/v2.php/cloud/capabilities").await;
+    assert!(second.header("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn a_password_change_invalidates_the_old_password() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    alice.get(CURRENT_USER).await.expect(200);
+    app.services
+        .accounts
+        .set_password("alice", "a brand new password")
+        .await
+        .unwrap();
+    alice.get(CURRENT_USER).await.expect(401);
+    app.login("alice", "a brand new password")
+        .get(CURRENT_USER)
+        .await
+        .expect(200);
+}

@@ -77,25 +77,29 @@ impl Context {
         } else {
             None
         };
-        Ok(attendee.map(|mut attendee| {
-            if let Some(pending) = self.read_markers.pending(attendee.id) {
-                attendee.last_read_message = attendee.last_read_message.max(pending);
-            }
-            let session = session.filter(|s| s.attendee_id == attendee.id);
-            Member {
-                room: room.clone(),
-                attendee,
-                session,
-            }
-        }))
+        Ok(attendee.map(|attendee| self.as_member(room.clone(), attendee, session)))
     }
 
-    /// The caller as a member of the room `token`, or [`Error::RoomNotFound`].
+    /// The caller as a member of the room `token`, or [`Error::RoomNotFound`]. One store read:
+    /// this runs for every chat request, long polls included.
     pub async fn member(&self, actor: &Actor, token: &str) -> Result<Member> {
-        let room = self.room(token).await?;
-        self.member_of(actor, &room)
-            .await?
-            .ok_or(Error::RoomNotFound)
+        let found = self
+            .store
+            .room_membership(token, actor.user_id(), actor.client_session.as_deref())
+            .await?;
+        let Some((room, Some(attendee), session)) = found else {
+            return Err(Error::RoomNotFound);
+        };
+        Ok(self.as_member(room, attendee, session))
+    }
+
+    /// Assembles a member, overlaying a read marker that still waits to be written.
+    fn as_member(&self, room: Room, mut attendee: Attendee, session: Option<Session>) -> Member {
+        if let Some(pending) = self.read_markers.pending(attendee.id) {
+            attendee.last_read_message = attendee.last_read_message.max(pending);
+        }
+        let session = session.filter(|s| s.attendee_id == attendee.id);
+        Member { room, attendee, session }
     }
 
     /// Like [`Context::member`] but the member must be a moderator (403 otherwise).

@@ -13,6 +13,9 @@ use crate::room::{NewRoom, Room};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A room with the caller's attendee and session, as [`RoomStore::room_membership`] finds them.
+pub type Membership = (Room, Option<Attendee>, Option<Session>);
+
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     /// Creates a user; `Conflict` when the id exists.
@@ -56,6 +59,15 @@ pub trait RoomStore: Send + Sync {
         messages: &[NewMessage],
     ) -> StoreResult<Room>;
     async fn room_by_token(&self, token: &str) -> StoreResult<Option<Room>>;
+    /// The room `token` with, in one read, the caller's attendee and current session: the
+    /// user's attendee when `user_id` is set, else the guest attendee holding the session of
+    /// `client_session`.
+    async fn room_membership(
+        &self,
+        token: &str,
+        user_id: Option<&str>,
+        client_session: Option<&str>,
+    ) -> StoreResult<Option<Membership>>;
     /// The rooms the actor is an attendee of, with the attendee.
     async fn rooms_of_actor(
         &self,

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use confab_core::chat::NewMessage;
 use confab_core::participant::{ActorType, Attendee, NewAttendee};
 use confab_core::room::{NewRoom, Room};
-use confab_core::store::{RoomStore, StoreResult};
+use confab_core::store::{Membership, RoomStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::account::like_pattern;
@@ -98,6 +98,37 @@ impl RoomStore for SqlStore {
             .await
             .or_store()?;
         row.as_ref().map(rows::room).transpose().or_store()
+    }
+
+    async fn room_membership(
+        &self,
+        token: &str,
+        user_id: Option<&str>,
+        client_session: Option<&str>,
+    ) -> StoreResult<Option<Membership>> {
+        let sql = format!(
+            "SELECT {}, {}, {} FROM rooms r \
+             LEFT JOIN sessions s ON s.room_id = r.id AND s.client_session = $4 \
+             LEFT JOIN attendees a ON a.room_id = r.id AND ( \
+                 ($2 <> '' AND a.actor_type = 'users' AND a.actor_id = $3) \
+                 OR ($2 = '' AND a.id = s.attendee_id AND a.actor_type IN ('guests', 'emails'))) \
+             WHERE r.token = $1",
+            rows::ROOM_COLUMNS,
+            rows::ATTENDEE_COLUMNS,
+            rows::PREFIXED_SESSION_COLUMNS
+        );
+        let user = user_id.unwrap_or("");
+        let row = sqlx::query(&sql)
+            .bind(token)
+            .bind(user)
+            .bind(user)
+            .bind(client_session.unwrap_or(""))
+            .fetch_optional(&self.reader)
+            .await
+            .or_store()?;
+        let Some(row) = row else { return Ok(None) };
+        let found = (|| Ok::<_, sqlx::Error>((rows::room(&row)?, rows::optional_attendee(&row)?, rows::optional_prefixed_session(&row)?)))();
+        found.map(Some).or_store()
     }
 
     async fn rooms_of_actor(

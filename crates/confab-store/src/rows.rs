@@ -116,6 +116,31 @@ pub(crate) fn attendee(row: &AnyRow) -> Result<Attendee, sqlx::Error> {
     })
 }
 
+/// The session columns of a membership read, prefixed `s_` (NULL when there is none).
+pub(crate) const PREFIXED_SESSION_COLUMNS: &str = "s.id AS s_id, s.attendee_id AS s_attendee_id, \
+    s.client_session AS s_client_session, s.in_call AS s_in_call, s.last_ping AS s_last_ping, s.state AS s_state";
+
+pub(crate) fn optional_attendee(row: &AnyRow) -> Result<Option<Attendee>, sqlx::Error> {
+    match row.try_get::<Option<i64>, _>("a_id")? {
+        Some(_) => attendee(row).map(Some),
+        None => Ok(None),
+    }
+}
+
+pub(crate) fn optional_prefixed_session(row: &AnyRow) -> Result<Option<Session>, sqlx::Error> {
+    let Some(id) = row.try_get::<Option<String>, _>("s_id")? else {
+        return Ok(None);
+    };
+    Ok(Some(Session {
+        id,
+        attendee_id: row.try_get("s_attendee_id")?,
+        client_session: row.try_get("s_client_session")?,
+        in_call: row.try_get("s_in_call")?,
+        last_ping: row.try_get("s_last_ping")?,
+        state: row.try_get("s_state")?,
+    }))
+}
+
 pub(crate) fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {
     Ok(Session {
         id: row.try_get("id")?,

@@ -25,6 +25,9 @@ type VerifiedCache = HashMap<[u8; 32], (UserRef, i64)>;
 #[derive(Clone)]
 pub struct AccountService {
     ctx: Arc<Context>,
+    /// Bounds concurrent password hashing: each argon2 run holds 19 MiB, and a burst of
+    /// first logins must not hold hundreds at once.
+    hashing: Arc<tokio::sync::Semaphore>,
     /// Cleared on every account change.
     verified: Arc<Mutex<VerifiedCache>>,
 }
@@ -34,6 +37,7 @@ impl AccountService {
         Self {
             ctx,
             verified: Arc::default(),
+            hashing: Arc::new(tokio::sync::Semaphore::new(2)),
         }
     }
 
@@ -53,6 +57,19 @@ impl AccountService {
         })
     }
 
+    /// A still valid verification of the credentials behind `key`.
+    fn cached(&self, key: &[u8; 32], now: i64) -> Option<UserRef> {
+        let verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        verified.get(key).filter(|(_, expiry)| *expiry > now).map(|(user, _)| user.clone())
+    }
+
+    fn remember(&self, key: [u8; 32], user: &UserRef, now: i64) {
+        self.verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key, (user.clone(), now + VERIFIED_TTL_SECONDS));
+    }
+
     /// HTTP Basic: the login name with the account password or one of the user's app passwords.
     pub async fn authenticate_basic(&self, login: &str, password: &str) -> Result<UserRef> {
         let now = self.ctx.now();
@@ -62,56 +79,47 @@ impl AccountService {
             .chain_update(password.as_bytes())
             .finalize()
             .into();
-        if let Some((user, expiry)) = self
-            .verified
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(&key)
-        {
-            if *expiry > now {
-                return Ok(user.clone());
-            }
+        if let Some(user) = self.cached(&key, now) {
+            return Ok(user);
         }
-        if let Some(user) = self
-            .ctx
-            .store
-            .user_by_app_password(&hash_app_password(password))
-            .await?
-        {
+        let store = &self.ctx.store;
+        if let Some(user) = store.user_by_app_password(&hash_app_password(password)).await? {
             if user.id == login {
-                return self.user_ref(user).await;
+                let user = self.user_ref(user).await?;
+                self.remember(key, &user, now);
+                return Ok(user);
             }
         }
-        let user = self
-            .ctx
-            .store
-            .user(login)
-            .await?
-            .ok_or(Error::InvalidCredentials)?;
-        let (pw, hash) = (password.to_owned(), user.password_hash.clone());
-        let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-            .await
-            .unwrap_or(false);
-        if !ok {
+        let _permit = self.hashing.acquire().await.map_err(|_| Error::InvalidCredentials)?;
+        // Another request may have verified the same credentials while this one waited.
+        if let Some(user) = self.cached(&key, now) {
+            return Ok(user);
+        }
+        let user = store.user(login).await?.ok_or(Error::InvalidCredentials)?;
+        if !verify_blocking(password, &user.password_hash).await {
             return Err(Error::InvalidCredentials);
         }
         let user = self.user_ref(user).await?;
-        self.verified
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(key, (user.clone(), now + VERIFIED_TTL_SECONDS));
+        self.remember(key, &user, now);
         Ok(user)
     }
 
     /// `Authorization: Bearer <app password>`.
     pub async fn authenticate_bearer(&self, app_password: &str) -> Result<UserRef> {
+        let now = self.ctx.now();
+        let key: [u8; 32] = Sha256::new().chain_update([1]).chain_update(app_password.as_bytes()).finalize().into();
+        if let Some(user) = self.cached(&key, now) {
+            return Ok(user);
+        }
         let user = self
             .ctx
             .store
             .user_by_app_password(&hash_app_password(app_password))
             .await?
             .ok_or(Error::InvalidCredentials)?;
-        self.user_ref(user).await
+        let user = self.user_ref(user).await?;
+        self.remember(key, &user, now);
+        Ok(user)
     }
 
     pub async fn user(&self, id: &str) -> Result<Option<User>> {

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
@@ -37,7 +38,13 @@ pub struct RoomFeed {
     window: RwLock<Window>,
     /// Serialises chat posts of the room with window updates and refills.
     pub(crate) post_lock: tokio::sync::Mutex<()>,
+    /// The room's lowest read marker and when it was read; markers from polls reach the store
+    /// about once a second, so re-reading it more often would not be more exact.
+    common_read: Mutex<Option<(i64, Instant)>>,
 }
+
+/// How long a cached common read marker is used.
+const COMMON_READ_TTL: Duration = Duration::from_secs(1);
 
 /// A subscription taken before reading, so a message posted after the read wakes the waiter.
 pub struct Subscription(watch::Receiver<u64>);
@@ -57,6 +64,7 @@ impl RoomFeed {
             signal: watch::channel(0).0,
             window: RwLock::default(),
             post_lock: tokio::sync::Mutex::new(()),
+            common_read: Mutex::new(None),
         }
     }
 
@@ -140,6 +148,17 @@ impl RoomFeed {
             }
         }
         self.wake();
+    }
+
+    /// The cached lowest read marker, if fresh.
+    pub(crate) fn common_read(&self) -> Option<i64> {
+        let cached = *self.common_read.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cached.filter(|(_, at)| at.elapsed() < COMMON_READ_TTL).map(|(value, _)| value)
+    }
+
+    pub(crate) fn set_common_read(&self, value: Option<i64>) {
+        *self.common_read.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            value.map(|v| (v, Instant::now()));
     }
 
     /// History changed in a way the window cannot follow: drop it and wake every waiter.

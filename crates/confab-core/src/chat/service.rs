@@ -24,6 +24,8 @@ const MAX_REFERENCE_ID_CHARS: usize = 64;
 pub const MAX_POLL_TIMEOUT: Duration = Duration::from_secs(30);
 /// Long polls one user may hold at the same time.
 const MAX_POLLS_PER_USER: usize = 32;
+/// How long a woken poll waits for more messages before answering.
+const COALESCE: Duration = Duration::from_millis(3);
 /// Messages a store read returns when refilling a room's window.
 const REFILL: i64 = 256;
 
@@ -370,26 +372,20 @@ impl ChatService {
                 return self.received(member, messages, last_given).await.map(Some);
             }
             tokio::select! {
-                () = subscription.changed() => {}
+                () = subscription.changed() => {
+                    // Let a burst of posts land so one answer carries them all: under load this
+                    // turns one poll cycle per message into one per burst.
+                    tokio::time::sleep(COALESCE).await;
+                }
                 () = tokio::time::sleep_until(deadline) => return Ok(None),
                 () = &mut shutdown => return Ok(None),
             }
         }
     }
 
-    async fn received(
-        &self,
-        member: Member,
-        messages: Vec<Arc<Message>>,
-        last_given: i64,
-    ) -> Result<Received> {
-        let last_common_read = self.ctx.store.last_common_read(member.room.id).await?;
-        Ok(Received {
-            messages,
-            last_given,
-            last_common_read,
-            viewer: member.attendee,
-        })
+    async fn received(&self, member: Member, messages: Vec<Arc<Message>>, last_given: i64) -> Result<Received> {
+        let last_common_read = self.last_common_read(member.room.id).await?;
+        Ok(Received { messages, last_given, last_common_read, viewer: member.attendee })
     }
 
     /// Messages after `cursor`, from the window when it can answer, else from the store.
@@ -436,6 +432,7 @@ impl ChatService {
             .filter(|id| *id > 0)
             .unwrap_or(member.room.last_message_id);
         self.ctx.read_markers.discard(member.attendee.id);
+        self.ctx.feed.room(member.room.id).set_common_read(None);
         self.ctx
             .store
             .mark_read(member.attendee.id, target, false)
@@ -469,6 +466,7 @@ impl ChatService {
             None => member.attendee.last_read_message,
         };
         self.ctx.read_markers.discard(member.attendee.id);
+        self.ctx.feed.room(member.room.id).set_common_read(None);
         self.ctx
             .store
             .mark_read(member.attendee.id, target, false)
@@ -477,9 +475,16 @@ impl ChatService {
         Ok(member)
     }
 
-    /// The lowest read marker among the room's users (`X-Chat-Last-Common-Read`).
+    /// The lowest read marker among the room's users (`X-Chat-Last-Common-Read`), cached for
+    /// a second per room so a wave of poll answers costs one store read.
     pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
-        Ok(self.ctx.store.last_common_read(room_id).await?)
+        let feed = self.ctx.feed.room(room_id);
+        if let Some(value) = feed.common_read() {
+            return Ok(value);
+        }
+        let value = self.ctx.store.last_common_read(room_id).await?;
+        feed.set_common_read(Some(value));
+        Ok(value)
     }
 
     /// The message a reply points at, for rendering `parent`.

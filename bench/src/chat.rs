@@ -50,7 +50,12 @@ fn confab(data_dir: &std::path::Path, database_url: Option<&str>) -> Command {
 /// Server CPU seconds so far (user + system), from /proc.
 fn cpu_seconds(pid: u32) -> Result<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    let fields: Vec<&str> = stat.rsplit_once(')').context("stat format")?.1.split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .context("stat format")?
+        .1
+        .split_whitespace()
+        .collect();
     let ticks: f64 = fields[11].parse::<f64>()? + fields[12].parse::<f64>()?;
     Ok(ticks / 100.0)
 }
@@ -58,8 +63,15 @@ fn cpu_seconds(pid: u32) -> Result<f64> {
 /// Peak resident memory of the server in MiB.
 fn peak_memory_mib(pid: u32) -> Result<f64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).context("VmHWM")?;
-    let kib: f64 = line.split_whitespace().nth(1).context("VmHWM value")?.parse()?;
+    let line = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .context("VmHWM")?;
+    let kib: f64 = line
+        .split_whitespace()
+        .nth(1)
+        .context("VmHWM value")?
+        .parse()?;
     Ok(kib / 1024.0)
 }
 
@@ -78,16 +90,24 @@ async fn start(database_url: Option<&str>, data_dir: &std::path::Path) -> Result
             bail!("creating user bench{i} failed");
         }
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let child = confab(data_dir, database_url)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
         .context("starting confab")?;
-    let server = Server { child, base: format!("http://127.0.0.1:{port}") };
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
-    while reqwest::get(format!("{}/status.php", server.base)).await.is_err() {
+    while reqwest::get(format!("{}/status.php", server.base))
+        .await
+        .is_err()
+    {
         if Instant::now() > deadline {
             bail!("confab did not start");
         }
@@ -97,10 +117,19 @@ async fn start(database_url: Option<&str>, data_dir: &std::path::Path) -> Result
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client")
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()
+        .expect("client")
 }
 
-async fn ocs(client: &reqwest::Client, method: reqwest::Method, url: String, user: usize, body: Option<Value>) -> Result<(u16, Value)> {
+async fn ocs(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    user: usize,
+    body: Option<Value>,
+) -> Result<(u16, Value)> {
     let mut request = client
         .request(method, url)
         .basic_auth(format!("bench{user}"), Some(PASSWORD))
@@ -112,11 +141,23 @@ async fn ocs(client: &reqwest::Client, method: reqwest::Method, url: String, use
     let response = request.send().await?;
     let status = response.status().as_u16();
     let text = response.text().await?;
-    Ok((status, if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? }))
+    Ok((
+        status,
+        if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text)?
+        },
+    ))
 }
 
 /// Long-polls until every benchmark message arrived; returns arrival time per message number.
-async fn listen(base: String, token: String, user: usize, start_after: i64) -> Result<HashMap<usize, Instant>> {
+async fn listen(
+    base: String,
+    token: String,
+    user: usize,
+    start_after: i64,
+) -> Result<HashMap<usize, Instant>> {
     let client = client();
     let mut arrived = HashMap::with_capacity(MESSAGES);
     let mut cursor = start_after;
@@ -133,7 +174,11 @@ async fn listen(base: String, token: String, user: usize, start_after: i64) -> R
         }
         for message in body["ocs"]["data"].as_array().context("message list")? {
             cursor = cursor.max(message["id"].as_i64().unwrap_or(0));
-            if let Some(n) = message["message"].as_str().and_then(|m| m.strip_prefix("bench ")).and_then(|n| n.parse().ok()) {
+            if let Some(n) = message["message"]
+                .as_str()
+                .and_then(|m| m.strip_prefix("bench "))
+                .and_then(|n| n.parse().ok())
+            {
                 arrived.entry(n).or_insert(now);
             }
         }
@@ -148,16 +193,42 @@ async fn run(database_url: Option<&str>) -> Result<()> {
     let base = server.base.clone();
     let talk = format!("{base}/ocs/v2.php/apps/spreed/api");
     let setup = client();
-    let (_, room) = ocs(&setup, reqwest::Method::POST, format!("{talk}/v4/room"), 0, Some(json!({"roomType": 2, "roomName": "bench"}))).await?;
-    let token = room["ocs"]["data"]["token"].as_str().context("token")?.to_owned();
+    let (_, room) = ocs(
+        &setup,
+        reqwest::Method::POST,
+        format!("{talk}/v4/room"),
+        0,
+        Some(json!({"roomType": 2, "roomName": "bench"})),
+    )
+    .await?;
+    let token = room["ocs"]["data"]["token"]
+        .as_str()
+        .context("token")?
+        .to_owned();
     for i in 1..USERS {
         let body = json!({"newParticipant": format!("bench{i}"), "source": "users"});
-        ocs(&setup, reqwest::Method::POST, format!("{talk}/v4/room/{token}/participants"), 0, Some(body)).await?;
+        ocs(
+            &setup,
+            reqwest::Method::POST,
+            format!("{talk}/v4/room/{token}/participants"),
+            0,
+            Some(body),
+        )
+        .await?;
     }
-    let (_, history) = ocs(&setup, reqwest::Method::GET, format!("{talk}/v1/chat/{token}?lookIntoFuture=0&limit=1"), 0, None).await?;
+    let (_, history) = ocs(
+        &setup,
+        reqwest::Method::GET,
+        format!("{talk}/v1/chat/{token}?lookIntoFuture=0&limit=1"),
+        0,
+        None,
+    )
+    .await?;
     let last = history["ocs"]["data"][0]["id"].as_i64().unwrap_or(0);
 
-    let listeners: Vec<_> = (0..USERS).map(|u| tokio::spawn(listen(base.clone(), token.clone(), u, last))).collect();
+    let listeners: Vec<_> = (0..USERS)
+        .map(|u| tokio::spawn(listen(base.clone(), token.clone(), u, last)))
+        .collect();
     // Let every listener reach its wait before the first message.
     tokio::time::sleep(Duration::from_millis(300)).await;
 
@@ -172,7 +243,14 @@ async fn run(database_url: Option<&str>) -> Result<()> {
                 for n in (s..MESSAGES).step_by(SENDERS) {
                     let at = Instant::now();
                     let body = json!({"message": format!("bench {n}")});
-                    let (status, _) = ocs(&client, reqwest::Method::POST, format!("{talk}/v1/chat/{token}"), s, Some(body)).await?;
+                    let (status, _) = ocs(
+                        &client,
+                        reqwest::Method::POST,
+                        format!("{talk}/v1/chat/{token}"),
+                        s,
+                        Some(body),
+                    )
+                    .await?;
                     if status != 201 {
                         bail!("send {n} answered {status}");
                     }
@@ -199,12 +277,32 @@ async fn run(database_url: Option<&str>) -> Result<()> {
     let delivered = started.elapsed();
     let cpu = cpu_seconds(pid)? - cpu_before;
     latencies.sort_by(f64::total_cmp);
-    let backend = if database_url.is_some() { "postgresql" } else { "sqlite" };
+    let backend = if database_url.is_some() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
     println!("chat benchmark ({backend}): {USERS} users listening, {SENDERS} senders, {MESSAGES} messages");
-    println!("  sent (all 201):        {:.0} messages/s ({:.2} s)", MESSAGES as f64 / sending.as_secs_f64(), sending.as_secs_f64());
-    println!("  delivered to all:      {:.0} messages/s ({:.2} s)", MESSAGES as f64 / delivered.as_secs_f64(), delivered.as_secs_f64());
-    println!("  delivery latency:      p50 {:.1} ms, p99 {:.1} ms ({} deliveries)", percentile(&latencies, 0.5), percentile(&latencies, 0.99), latencies.len());
-    println!("  server CPU:            {:.3} s per 1000 messages", cpu / (MESSAGES as f64 / 1000.0));
+    println!(
+        "  sent (all 201):        {:.0} messages/s ({:.2} s)",
+        MESSAGES as f64 / sending.as_secs_f64(),
+        sending.as_secs_f64()
+    );
+    println!(
+        "  delivered to all:      {:.0} messages/s ({:.2} s)",
+        MESSAGES as f64 / delivered.as_secs_f64(),
+        delivered.as_secs_f64()
+    );
+    println!(
+        "  delivery latency:      p50 {:.1} ms, p99 {:.1} ms ({} deliveries)",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        latencies.len()
+    );
+    println!(
+        "  server CPU:            {:.3} s per 1000 messages",
+        cpu / (MESSAGES as f64 / 1000.0)
+    );
     println!("  server peak memory:    {:.1} MiB", peak_memory_mib(pid)?);
     Ok(())
 }
@@ -212,6 +310,10 @@ async fn run(database_url: Option<&str>) -> Result<()> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let database_url = args.iter().position(|a| a == "--database-url").and_then(|i| args.get(i + 1)).cloned();
+    let database_url = args
+        .iter()
+        .position(|a| a == "--database-url")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     run(database_url.as_deref()).await
 }

@@ -99,7 +99,11 @@ impl Context {
             attendee.last_read_message = attendee.last_read_message.max(pending);
         }
         let session = session.filter(|s| s.attendee_id == attendee.id);
-        Member { room, attendee, session }
+        Member {
+            room,
+            attendee,
+            session,
+        }
     }
 
     /// Like [`Context::member`] but the member must be a moderator (403 otherwise).

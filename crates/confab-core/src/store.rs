@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use crate::account::{Group, User};
-use crate::chat::{Mention, Message, NewMessage, Posted, Reaction};
+use crate::chat::{ChatPost, Message, NewMessage, Posted, Reaction};
 use crate::error::StoreError;
 use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
 use crate::room::{NewRoom, Room};
@@ -178,13 +178,9 @@ pub trait ChatStore: Send + Sync {
         actor_type: ActorType,
         actor_id: &str,
     ) -> StoreResult<Vec<(i64, i64)>>;
-    /// Appends a chat message, moves the sender's read marker to it and records mentions.
-    async fn post_chat_message(
-        &self,
-        message: &NewMessage,
-        sender: i64,
-        mentions: &[Mention],
-    ) -> StoreResult<Posted>;
+    /// Appends chat messages in one transaction, in order: each moves its sender's read marker
+    /// to it and records its mentions.
+    async fn post_chat_messages(&self, posts: &[ChatPost]) -> StoreResult<Vec<Posted>>;
     async fn message(&self, room_id: i64, id: i64) -> StoreResult<Option<Message>>;
     /// Moves many read markers forward (never back) in one transaction.
     async fn advance_read_markers(&self, markers: &[(i64, i64)]) -> StoreResult<()>;

@@ -4,7 +4,7 @@
 //! order per room: a reader that has seen id N never later finds a smaller id appear.
 
 use async_trait::async_trait;
-use confab_core::chat::{Mention, Message, NewMessage, Posted, Reaction};
+use confab_core::chat::{ChatPost, Message, NewMessage, Posted, Reaction};
 use confab_core::participant::ActorType;
 use confab_core::store::{ChatStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
@@ -94,6 +94,47 @@ async fn recount_reactions(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// One chat post inside `tx`: the message, the sender's read marker and the mentions.
+async fn post_one(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    post: &ChatPost,
+) -> Result<Posted, sqlx::Error> {
+    let room_id = post.message.room_id;
+    if let Some(lock) = backend.lock_room() {
+        sqlx::query(lock).bind(room_id).execute(&mut **tx).await?;
+    }
+    let previous_last_id: i64 = sqlx::query("SELECT last_message_id FROM rooms WHERE id = $1")
+        .bind(room_id)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("last_message_id")?;
+    let message = append(tx, backend, std::slice::from_ref(&post.message))
+        .await?
+        .remove(0);
+    sqlx::query("UPDATE attendees SET last_read_message = $2 WHERE id = $1")
+        .bind(post.sender)
+        .bind(message.id)
+        .execute(&mut **tx)
+        .await?;
+    for mention in &post.mentions {
+        let sql = if mention.direct {
+            "UPDATE attendees SET last_mention_message = $2, last_mention_direct = $2 WHERE id = $1"
+        } else {
+            "UPDATE attendees SET last_mention_message = $2 WHERE id = $1"
+        };
+        sqlx::query(sql)
+            .bind(mention.attendee_id)
+            .bind(message.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(Posted {
+        message,
+        previous_last_id,
+    })
 }
 
 #[async_trait]
@@ -190,55 +231,14 @@ impl ChatStore for SqlStore {
             .or_store()
     }
 
-    async fn post_chat_message(
-        &self,
-        message: &NewMessage,
-        sender: i64,
-        mentions: &[Mention],
-    ) -> StoreResult<Posted> {
+    async fn post_chat_messages(&self, posts: &[ChatPost]) -> StoreResult<Vec<Posted>> {
         let mut tx = self.writer.begin().await.or_store()?;
-        if let Some(lock) = self.backend.lock_room() {
-            sqlx::query(lock)
-                .bind(message.room_id)
-                .execute(&mut *tx)
-                .await
-                .or_store()?;
-        }
-        let previous_last_id: i64 = sqlx::query("SELECT last_message_id FROM rooms WHERE id = $1")
-            .bind(message.room_id)
-            .fetch_one(&mut *tx)
-            .await
-            .or_store()?
-            .try_get("last_message_id")
-            .or_store()?;
-        let stored = append(&mut tx, self.backend, std::slice::from_ref(message))
-            .await
-            .or_store()?
-            .remove(0);
-        sqlx::query("UPDATE attendees SET last_read_message = $2 WHERE id = $1")
-            .bind(sender)
-            .bind(stored.id)
-            .execute(&mut *tx)
-            .await
-            .or_store()?;
-        for mention in mentions {
-            let sql = if mention.direct {
-                "UPDATE attendees SET last_mention_message = $2, last_mention_direct = $2 WHERE id = $1"
-            } else {
-                "UPDATE attendees SET last_mention_message = $2 WHERE id = $1"
-            };
-            sqlx::query(sql)
-                .bind(mention.attendee_id)
-                .bind(stored.id)
-                .execute(&mut *tx)
-                .await
-                .or_store()?;
+        let mut posted = Vec::with_capacity(posts.len());
+        for post in posts {
+            posted.push(post_one(&mut tx, self.backend, post).await.or_store()?);
         }
         tx.commit().await.or_store()?;
-        Ok(Posted {
-            message: stored,
-            previous_last_id,
-        })
+        Ok(posted)
     }
 
     async fn message(&self, room_id: i64, id: i64) -> StoreResult<Option<Message>> {

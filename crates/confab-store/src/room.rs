@@ -127,7 +127,13 @@ impl RoomStore for SqlStore {
             .await
             .or_store()?;
         let Some(row) = row else { return Ok(None) };
-        let found = (|| Ok::<_, sqlx::Error>((rows::room(&row)?, rows::optional_attendee(&row)?, rows::optional_prefixed_session(&row)?)))();
+        let found = (|| {
+            Ok::<_, sqlx::Error>((
+                rows::room(&row)?,
+                rows::optional_attendee(&row)?,
+                rows::optional_prefixed_session(&row)?,
+            ))
+        })();
         found.map(Some).or_store()
     }
 

@@ -59,8 +59,14 @@ impl AccountService {
 
     /// A still valid verification of the credentials behind `key`.
     fn cached(&self, key: &[u8; 32], now: i64) -> Option<UserRef> {
-        let verified = self.verified.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        verified.get(key).filter(|(_, expiry)| *expiry > now).map(|(user, _)| user.clone())
+        let verified = self
+            .verified
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        verified
+            .get(key)
+            .filter(|(_, expiry)| *expiry > now)
+            .map(|(user, _)| user.clone())
     }
 
     fn remember(&self, key: [u8; 32], user: &UserRef, now: i64) {
@@ -83,14 +89,21 @@ impl AccountService {
             return Ok(user);
         }
         let store = &self.ctx.store;
-        if let Some(user) = store.user_by_app_password(&hash_app_password(password)).await? {
+        if let Some(user) = store
+            .user_by_app_password(&hash_app_password(password))
+            .await?
+        {
             if user.id == login {
                 let user = self.user_ref(user).await?;
                 self.remember(key, &user, now);
                 return Ok(user);
             }
         }
-        let _permit = self.hashing.acquire().await.map_err(|_| Error::InvalidCredentials)?;
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|_| Error::InvalidCredentials)?;
         // Another request may have verified the same credentials while this one waited.
         if let Some(user) = self.cached(&key, now) {
             return Ok(user);
@@ -107,7 +120,11 @@ impl AccountService {
     /// `Authorization: Bearer <app password>`.
     pub async fn authenticate_bearer(&self, app_password: &str) -> Result<UserRef> {
         let now = self.ctx.now();
-        let key: [u8; 32] = Sha256::new().chain_update([1]).chain_update(app_password.as_bytes()).finalize().into();
+        let key: [u8; 32] = Sha256::new()
+            .chain_update([1])
+            .chain_update(app_password.as_bytes())
+            .finalize()
+            .into();
         if let Some(user) = self.cached(&key, now) {
             return Ok(user);
         }

@@ -152,12 +152,20 @@ impl RoomFeed {
 
     /// The cached lowest read marker, if fresh.
     pub(crate) fn common_read(&self) -> Option<i64> {
-        let cached = *self.common_read.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        cached.filter(|(_, at)| at.elapsed() < COMMON_READ_TTL).map(|(value, _)| value)
+        let cached = *self
+            .common_read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        cached
+            .filter(|(_, at)| at.elapsed() < COMMON_READ_TTL)
+            .map(|(value, _)| value)
     }
 
     pub(crate) fn set_common_read(&self, value: Option<i64>) {
-        *self.common_read.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+        *self
+            .common_read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
             value.map(|v| (v, Instant::now()));
     }
 

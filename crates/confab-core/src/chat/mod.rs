@@ -1,6 +1,7 @@
 //! Messages: the conversation history, including the system messages state changes leave,
 //! and the chat service with its long polling.
 
+mod committer;
 mod edit;
 mod feed;
 mod mention;
@@ -12,7 +13,7 @@ mod system;
 
 pub use edit::MentionSuggestion;
 pub use feed::{ChatFeed, RoomFeed};
-pub use model::{Edit, Mention, Message, MessageType, NewMessage, Posted, Reaction};
+pub use model::{ChatPost, Edit, Mention, Message, MessageType, NewMessage, Posted, Reaction};
 pub use reaction::is_single_emoji;
 pub use read_marker::ReadMarkers;
 pub use service::{

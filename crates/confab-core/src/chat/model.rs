@@ -110,6 +110,14 @@ pub struct Mention {
     pub direct: bool,
 }
 
+/// A chat message to post: the message, its sender's attendee id and whom it mentions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatPost {
+    pub message: NewMessage,
+    pub sender: i64,
+    pub mentions: Vec<Mention>,
+}
+
 /// A stored chat message and the room's last message id before it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Posted {

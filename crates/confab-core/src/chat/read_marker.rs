@@ -20,25 +20,38 @@ pub struct ReadMarkers {
 impl ReadMarkers {
     /// Moves the attendee's marker forward to `message_id` (never back).
     pub fn advance(&self, attendee_id: i64, message_id: i64) {
-        let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut pending = self
+            .pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let marker = pending.entry(attendee_id).or_insert(message_id);
         *marker = (*marker).max(message_id);
     }
 
     /// The pending marker of an attendee, if one waits to be written.
     pub fn pending(&self, attendee_id: i64) -> Option<i64> {
-        self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&attendee_id).copied()
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&attendee_id)
+            .copied()
     }
 
     /// Forgets a pending marker that an explicit marker change replaces.
     pub fn discard(&self, attendee_id: i64) {
-        self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&attendee_id);
+        self.pending
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&attendee_id);
     }
 
     /// Writes every pending marker in one transaction.
     pub async fn flush(&self, store: &dyn Store) -> Result<()> {
         let batch: Vec<(i64, i64)> = {
-            let mut pending = self.pending.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut pending = self
+                .pending
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             pending.drain().collect()
         };
         if batch.is_empty() {

@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use serde_json::{json, Map, Value};
 
+use super::committer::Committer;
 use super::feed::RoomFeed;
 use super::mention::candidates;
-use super::model::{Mention, Message, MessageType, NewMessage};
+use super::model::{ChatPost, Mention, Message, MessageType, NewMessage};
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -108,6 +109,7 @@ impl PollSlots {
 pub struct ChatService {
     pub(crate) ctx: Arc<Context>,
     polls: Arc<PollSlots>,
+    committer: Committer,
 }
 
 /// The attendee as the author of a message.
@@ -122,6 +124,7 @@ pub(crate) fn author(attendee: &Attendee) -> (String, String, String) {
 impl ChatService {
     pub(crate) fn new(ctx: Arc<Context>) -> Self {
         Self {
+            committer: Committer::start(ctx.clone()),
             ctx,
             polls: Arc::default(),
         }
@@ -198,17 +201,12 @@ impl ChatService {
             },
             silent: request.silent,
         };
-        let feed = self.ctx.feed.room(member.room.id);
-        let posted = {
-            let _serial = feed.post_lock.lock().await;
-            let posted = self
-                .ctx
-                .store
-                .post_chat_message(&new, member.attendee.id, &mentions)
-                .await?;
-            feed.posted(posted.message.clone(), posted.previous_last_id);
-            posted
+        let post = ChatPost {
+            message: new,
+            sender: member.attendee.id,
+            mentions,
         };
+        let posted = self.committer.post(post).await?;
         Ok((posted.message, parent))
     }
 
@@ -383,9 +381,19 @@ impl ChatService {
         }
     }
 
-    async fn received(&self, member: Member, messages: Vec<Arc<Message>>, last_given: i64) -> Result<Received> {
+    async fn received(
+        &self,
+        member: Member,
+        messages: Vec<Arc<Message>>,
+        last_given: i64,
+    ) -> Result<Received> {
         let last_common_read = self.last_common_read(member.room.id).await?;
-        Ok(Received { messages, last_given, last_common_read, viewer: member.attendee })
+        Ok(Received {
+            messages,
+            last_given,
+            last_common_read,
+            viewer: member.attendee,
+        })
     }
 
     /// Messages after `cursor`, from the window when it can answer, else from the store.

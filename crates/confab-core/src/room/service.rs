@@ -180,18 +180,15 @@ impl RoomService {
     }
 
     /// `GET /room/{token}`: members see their view; anyone may see a public room, users a
-    /// listable one; everyone else gets 404.
+    /// listable one; everyone else gets 404. Both listable scopes name kinds of accounts
+    /// ("all" adds guest-app accounts), so anonymous guests never see a room through them.
     pub async fn get(&self, actor: &Actor, token: &str) -> Result<RoomView> {
         let room = self.ctx.room(token).await?;
         if let Some(member) = self.ctx.member_of(actor, &room).await? {
             return self.view(member).await;
         }
         let visible = room.room_type == RoomType::Public
-            || match room.listable {
-                Listable::All => true,
-                Listable::Users => actor.user.is_some(),
-                Listable::None => false,
-            };
+            || (actor.user.is_some() && room.listable != Listable::None);
         if visible {
             Ok(RoomView::for_non_member(room))
         } else {

@@ -46,11 +46,16 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Provisioning failures in Nextcloud's numbering.
-fn provisioning_ocs(err: &ApiError) -> Ocs {
+/// Provisioning failures in Nextcloud's numbering. `missing` numbers what an endpoint reports
+/// for a group or user that does not exist (`addToGroup`: group 102, user 103).
+fn provisioning_ocs(err: &ApiError, missing: &[(&str, u16)]) -> Ocs {
     let code = match &err.0 {
         Error::AlreadyExists(_) => Some(102),
         Error::Invalid(_) => Some(101),
+        Error::NotFound(key) => missing
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, code)| *code),
         _ => None,
     };
     let mut ocs = err.to_ocs();
@@ -63,8 +68,21 @@ fn provisioning_ocs(err: &ApiError) -> Ocs {
 
 /// Runs a provisioning action and renders its failure in Nextcloud's numbering.
 async fn provision(action: impl std::future::Future<Output = ApiResult>) -> Ocs {
-    action.await.unwrap_or_else(|err| provisioning_ocs(&err))
+    provision_reporting(&[], action).await
 }
+
+/// Like [`provision`], with the endpoint's own codes for missing groups or users.
+async fn provision_reporting(
+    missing: &[(&str, u16)],
+    action: impl std::future::Future<Output = ApiResult>,
+) -> Ocs {
+    action
+        .await
+        .unwrap_or_else(|err| provisioning_ocs(&err, missing))
+}
+
+/// `addToGroup` and `removeFromGroup` number a missing group 102 and a missing user 103.
+const MEMBERSHIP_CODES: &[(&str, u16)] = &[("group", 102), ("user", 103)];
 
 fn require_admin(caller: &Caller) -> Result<&UserRef, ApiError> {
     let user = caller.0.require_user()?;
@@ -148,8 +166,10 @@ async fn list_users(State(state): State<AppState>, caller: Caller, params: Param
 }
 
 /// `POST /ocs/v{1,2}.php/cloud/users` (`userid`, `password`, `displayName`, `email`, `groups[]`)
+///
+/// An existing user is 102 and an unknown group 104, checked in that order as upstream does.
 async fn add_user(State(state): State<AppState>, caller: Caller, params: Params) -> Ocs {
-    provision(async {
+    provision_reporting(&[("group", 104)], async {
         require_admin(&caller)?;
         let userid = params.str("userid")?.ok_or(ApiError::bad_param("userid"))?;
         let password = params
@@ -157,22 +177,16 @@ async fn add_user(State(state): State<AppState>, caller: Caller, params: Params)
             .ok_or(ApiError::bad_param("password"))?;
         let display_name = params.str("displayName")?;
         let email = params.str_or("email", "")?;
-        let groups = params.string_lists("groups").ok().unwrap_or_default();
-        for (_, ids) in &groups {
-            for group in ids {
-                if state
-                    .services
-                    .accounts
-                    .groups(group)
-                    .await?
-                    .iter()
-                    .all(|g| &g.id != group)
-                {
-                    return Err(ApiError::bad_param("groups"));
-                }
+        let groups = params.string_list("groups")?;
+        let accounts = &state.services.accounts;
+        if accounts.user(userid.trim()).await?.is_some() {
+            return Err(ApiError(Error::AlreadyExists("user")));
+        }
+        for group in &groups {
+            if accounts.groups(group).await?.iter().all(|g| &g.id != group) {
+                return Err(ApiError(Error::NotFound("group")));
             }
         }
-        let accounts = &state.services.accounts;
         let user = accounts
             .create_user(
                 userid.trim(),
@@ -181,7 +195,7 @@ async fn add_user(State(state): State<AppState>, caller: Caller, params: Params)
                 email.trim(),
             )
             .await?;
-        for group in groups.into_iter().flat_map(|(_, ids)| ids) {
+        for group in groups {
             accounts.add_group_member(&group, &user.id).await?;
         }
         Ok(Ocs::ok(json!({"id": user.id})))
@@ -275,7 +289,7 @@ async fn add_to_group(
     Path(userid): Path<String>,
     params: Params,
 ) -> Ocs {
-    provision(async {
+    provision_reporting(MEMBERSHIP_CODES, async {
         require_admin(&caller)?;
         let group = params
             .str("groupid")?
@@ -298,7 +312,7 @@ async fn remove_from_group(
     Path(userid): Path<String>,
     params: Params,
 ) -> Ocs {
-    provision(async {
+    provision_reporting(MEMBERSHIP_CODES, async {
         require_admin(&caller)?;
         let group = params
             .str("groupid")?

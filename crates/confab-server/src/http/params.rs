@@ -173,6 +173,25 @@ impl Params {
         Ok(self.bool(name)?.unwrap_or(default))
     }
 
+    /// A list of strings: `groups[]=a&groups[]=b`, `{"groups": ["a", "b"]}`, or PHP's indexed
+    /// `groups[0]=a` (a map whose values are taken in order).
+    pub fn string_list(&self, name: &'static str) -> Result<Vec<String>, ApiError> {
+        let items: Vec<&Value> = match self.raw(name) {
+            None => return Ok(Vec::new()),
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(Value::Object(items)) => items.values().collect(),
+            Some(_) => return Err(ApiError::bad_param(name)),
+        };
+        items
+            .into_iter()
+            .map(|item| match item {
+                Value::String(s) => Ok(s.clone()),
+                Value::Number(n) => Ok(n.to_string()),
+                _ => Err(ApiError::bad_param(name)),
+            })
+            .collect()
+    }
+
     /// A map of lists (`participants[users][]=…` or `{"users": [...]}`): key → strings.
     pub fn string_lists(&self, name: &'static str) -> Result<Vec<(String, Vec<String>)>, ApiError> {
         let Some(value) = self.raw(name) else {
@@ -231,6 +250,22 @@ mod tests {
         let lists = p.string_lists("participants").unwrap();
         assert!(lists.contains(&("users".into(), vec!["alice".into(), "bob".into()])));
         assert!(lists.contains(&("emails".into(), vec!["x@y.z".into()])));
+    }
+
+    #[test]
+    fn string_lists_come_from_brackets_json_lists_and_indexed_maps() {
+        assert_eq!(
+            form("groups[]=a&groups[]=b").string_list("groups").unwrap(),
+            vec!["a", "b"]
+        );
+        assert_eq!(
+            form("groups[0]=a&groups[1]=b")
+                .string_list("groups")
+                .unwrap(),
+            vec!["a", "b"]
+        );
+        assert!(form("other=1").string_list("groups").unwrap().is_empty());
+        assert!(form("groups=a").string_list("groups").is_err());
     }
 
     #[test]

@@ -65,7 +65,10 @@ async fn an_app_password_only_works_for_its_own_user() {
 async fn unknown_bearer_token_is_401() {
     let app = TestApp::spawn().await;
     app.user("alice").await;
-    let answer = app.bearer("not-a-real-app-password").get(CURRENT_USER).await;
+    let answer = app
+        .bearer("not-a-real-app-password")
+        .get(CURRENT_USER)
+        .await;
     answer.expect(401);
     assert_eq!(answer.body["ocs"]["meta"]["status"], "failure");
 }

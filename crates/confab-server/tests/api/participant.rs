@@ -95,7 +95,10 @@ async fn joined_sessions_show_in_the_participant_list() {
     let entry = alice.participant(&token, "bob").await;
     assert_eq!(entry["sessionIds"], json!([session]));
     assert!(entry["lastPing"].as_i64().unwrap() > 0);
-    assert_eq!(alice.participant(&token, "alice").await["sessionIds"], json!([]));
+    assert_eq!(
+        alice.participant(&token, "alice").await["sessionIds"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -206,7 +209,10 @@ async fn re_adding_a_member_changes_nothing() {
     alice.add(&token, "bob").await;
     alice.add(&token, "alice").await;
     assert_eq!(actor_ids(&alice, &token).await, vec!["alice", "bob"]);
-    assert_eq!(alice.participant(&token, "alice").await["participantType"], 1);
+    assert_eq!(
+        alice.participant(&token, "alice").await["participantType"],
+        1
+    );
     assert_eq!(Client::system_messages(&app, &token).await, before);
 }
 
@@ -673,10 +679,7 @@ async fn guests_cannot_join_group_rooms() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let token = alice.create_room("Team").await;
-    app.guest()
-        .join(&token, json!({}))
-        .await
-        .expect_empty(404);
+    app.guest().join(&token, json!({})).await.expect_empty(404);
     assert_eq!(actor_ids(&alice, &token).await, vec!["alice"]);
 }
 
@@ -820,7 +823,10 @@ async fn leaving_the_session_keeps_the_membership() {
     let room = bob.room(&token).await;
     assert_eq!(room["sessionId"], "0");
     assert_eq!(room["participantType"], 3);
-    assert_eq!(alice.participant(&token, "bob").await["sessionIds"], json!([]));
+    assert_eq!(
+        alice.participant(&token, "bob").await["sessionIds"],
+        json!([])
+    );
 }
 
 #[tokio::test]
@@ -921,7 +927,10 @@ async fn promoting_yourself_is_403() {
         )
         .await
         .expect(403);
-    assert_eq!(alice.participant(&token, "alice").await["participantType"], 1);
+    assert_eq!(
+        alice.participant(&token, "alice").await["participantType"],
+        1
+    );
 }
 
 #[tokio::test]
@@ -1099,7 +1108,10 @@ async fn unknown_permission_method_is_400_method() {
         )
         .await
         .expect_error(400, "method");
-    assert_eq!(alice.participant(&token, "bob").await["attendeePermissions"], 0);
+    assert_eq!(
+        alice.participant(&token, "bob").await["attendeePermissions"],
+        0
+    );
 }
 
 #[tokio::test]
@@ -1121,7 +1133,10 @@ async fn attendee_permissions_need_a_moderator_and_a_known_attendee() {
         )
         .await
         .expect_error(404, "participant");
-    assert_eq!(alice.participant(&token, "bob").await["attendeePermissions"], 0);
+    assert_eq!(
+        alice.participant(&token, "bob").await["attendeePermissions"],
+        0
+    );
 }
 
 // ---------------------------------------------------------------- guest names

@@ -75,7 +75,10 @@ async fn admin_creates_a_user_who_can_then_log_in() {
     expect_v1(&answer, 100);
     assert_eq!(answer.data(), &json!({"id": "carol"}));
 
-    let me = app.login("carol", "carol's password").get(&format!("{USERS}/carol")).await;
+    let me = app
+        .login("carol", "carol's password")
+        .get(&format!("{USERS}/carol"))
+        .await;
     expect_v1(&me, 100);
     assert_eq!(me.data()["id"], "carol");
     assert_eq!(me.data()["displayname"], "Carol C.");
@@ -133,7 +136,11 @@ async fn creating_a_user_in_an_unknown_group_is_statuscode_104() {
         .send_form(
             Method::POST,
             USERS,
-            &[("userid", "dave"), ("password", "pw"), ("groups[]", "nogroup")],
+            &[
+                ("userid", "dave"),
+                ("password", "pw"),
+                ("groups[]", "nogroup"),
+            ],
         )
         .await;
     expect_v1(&answer, 104);
@@ -147,13 +154,14 @@ async fn non_admins_cannot_list_or_create_users() {
     let alice = app.user("alice").await;
     expect_v1(&alice.get(USERS).await, 403);
     let created = alice
-        .send_form(Method::POST, USERS, &[("userid", "eve"), ("password", "pw")])
+        .send_form(
+            Method::POST,
+            USERS,
+            &[("userid", "eve"), ("password", "pw")],
+        )
         .await;
     expect_v1(&created, 403);
-    alice
-        .get("/ocs/v2.php/cloud/users")
-        .await
-        .expect(403);
+    alice.get("/ocs/v2.php/cloud/users").await.expect(403);
     let anonymous = app.guest().get(USERS).await;
     assert_eq!(anonymous.status, 401);
     assert_eq!(user_ids(&root).await, vec!["alice", "root"]);
@@ -243,7 +251,12 @@ async fn admin_deletes_a_user_who_can_then_no_longer_log_in() {
     let token = alice.create_room("Team").await;
     alice.add(&token, "bob").await;
 
-    expect_v1(&root.send(Method::DELETE, &format!("{USERS}/bob"), None).await, 100);
+    expect_v1(
+        &root
+            .send(Method::DELETE, &format!("{USERS}/bob"), None)
+            .await,
+        100,
+    );
     bob.get("/ocs/v2.php/cloud/user").await.expect(401);
     root.get("/ocs/v2.php/cloud/users/bob").await.expect(404);
     assert_eq!(user_ids(&root).await, vec!["alice", "root"]);
@@ -251,7 +264,12 @@ async fn admin_deletes_a_user_who_can_then_no_longer_log_in() {
     assert_eq!(remaining.len(), 1);
     assert_eq!(remaining[0]["actorId"], "alice");
 
-    expect_v1(&root.send(Method::DELETE, &format!("{USERS}/bob"), None).await, 404);
+    expect_v1(
+        &root
+            .send(Method::DELETE, &format!("{USERS}/bob"), None)
+            .await,
+        404,
+    );
 }
 
 #[tokio::test]
@@ -259,8 +277,18 @@ async fn admins_cannot_delete_themselves_and_users_cannot_delete_anyone() {
     let app = TestApp::spawn().await;
     let root = app.admin("root").await;
     let alice = app.user("alice").await;
-    expect_v1(&root.send(Method::DELETE, &format!("{USERS}/root"), None).await, 101);
-    expect_v1(&alice.send(Method::DELETE, &format!("{USERS}/alice"), None).await, 403);
+    expect_v1(
+        &root
+            .send(Method::DELETE, &format!("{USERS}/root"), None)
+            .await,
+        101,
+    );
+    expect_v1(
+        &alice
+            .send(Method::DELETE, &format!("{USERS}/alice"), None)
+            .await,
+        403,
+    );
     assert_eq!(user_ids(&root).await, vec!["alice", "root"]);
 }
 
@@ -288,7 +316,10 @@ async fn admin_creates_and_lists_groups() {
         .send_form(Method::POST, GROUPS, &[("groupid", "")])
         .await;
     expect_v1(&invalid, 101);
-    assert_eq!(strings(&root.get(GROUPS).await.data()["groups"]), vec!["admin", "staff"]);
+    assert_eq!(
+        strings(&root.get(GROUPS).await.data()["groups"]),
+        vec!["admin", "staff"]
+    );
 }
 
 #[tokio::test]
@@ -314,7 +345,10 @@ async fn non_admins_cannot_manage_groups() {
             .await,
         403,
     );
-    assert_eq!(strings(&root.get(GROUPS).await.data()["groups"]), vec!["admin", "staff"]);
+    assert_eq!(
+        strings(&root.get(GROUPS).await.data()["groups"]),
+        vec!["admin", "staff"]
+    );
     assert!(groups_of(&root, "alice").await.is_empty());
 }
 
@@ -327,7 +361,9 @@ async fn admin_adds_and_removes_group_members() {
     let path = format!("{USERS}/alice/groups");
 
     expect_v1(
-        &root.send_form(Method::POST, &path, &[("groupid", "staff")]).await,
+        &root
+            .send_form(Method::POST, &path, &[("groupid", "staff")])
+            .await,
         100,
     );
     assert_eq!(groups_of(&root, "alice").await, vec!["staff"]);
@@ -335,7 +371,9 @@ async fn admin_adds_and_removes_group_members() {
     assert_eq!(members.data()["users"], json!(["alice"]));
 
     expect_v1(
-        &root.send_form(Method::DELETE, &path, &[("groupid", "staff")]).await,
+        &root
+            .send_form(Method::DELETE, &path, &[("groupid", "staff")])
+            .await,
         100,
     );
     assert!(groups_of(&root, "alice").await.is_empty());
@@ -385,12 +423,18 @@ async fn group_members_added_by_provisioning_are_invited_with_the_group() {
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
     expect_v1(
-        &root.send_form(Method::POST, GROUPS, &[("groupid", "staff")]).await,
+        &root
+            .send_form(Method::POST, GROUPS, &[("groupid", "staff")])
+            .await,
         100,
     );
     expect_v1(
         &root
-            .send_form(Method::POST, &format!("{USERS}/bob/groups"), &[("groupid", "staff")])
+            .send_form(
+                Method::POST,
+                &format!("{USERS}/bob/groups"),
+                &[("groupid", "staff")],
+            )
             .await,
         100,
     );
@@ -414,7 +458,10 @@ async fn capabilities(client: &Client) -> (Value, String) {
         .header("x-nextcloud-talk-hash")
         .expect("talk hash")
         .to_owned();
-    (answer.data()["capabilities"]["spreed"]["config"].clone(), hash)
+    (
+        answer.data()["capabilities"]["spreed"]["config"].clone(),
+        hash,
+    )
 }
 
 #[tokio::test]
@@ -426,7 +473,11 @@ async fn turning_breakout_rooms_off_shows_in_capabilities_and_changes_the_hash()
     assert_eq!(config["call"]["breakout-rooms"], true);
 
     let set = root
-        .send_form(Method::POST, &format!("{CONFIG}/breakout_rooms"), &[("value", "no")])
+        .send_form(
+            Method::POST,
+            &format!("{CONFIG}/breakout_rooms"),
+            &[("value", "no")],
+        )
         .await;
     set.expect(200);
     assert_eq!(set.data(), &json!([]));
@@ -435,7 +486,10 @@ async fn turning_breakout_rooms_off_shows_in_capabilities_and_changes_the_hash()
     assert_eq!(config["call"]["breakout-rooms"], false);
     assert_ne!(hash_after, hash_before);
     let rooms = alice.get("/ocs/v2.php/apps/spreed/api/v4/room").await;
-    assert_eq!(rooms.header("x-nextcloud-talk-hash"), Some(hash_after.as_str()));
+    assert_eq!(
+        rooms.header("x-nextcloud-talk-hash"),
+        Some(hash_after.as_str())
+    );
 
     root.send(Method::DELETE, &format!("{CONFIG}/breakout_rooms"), None)
         .await
@@ -449,9 +503,13 @@ async fn turning_breakout_rooms_off_shows_in_capabilities_and_changes_the_hash()
 async fn start_calls_3_disables_calls_in_capabilities() {
     let app = TestApp::spawn().await;
     let root = app.admin("root").await;
-    root.send_form(Method::POST, &format!("{CONFIG}/start_calls"), &[("value", "3")])
-        .await
-        .expect(200);
+    root.send_form(
+        Method::POST,
+        &format!("{CONFIG}/start_calls"),
+        &[("value", "3")],
+    )
+    .await
+    .expect(200);
     let (config, _) = capabilities(&root).await;
     assert_eq!(config["call"]["enabled"], false);
 }
@@ -480,9 +538,13 @@ async fn out_of_range_setting_is_400_and_changes_nothing() {
     let app = TestApp::spawn().await;
     let root = app.admin("root").await;
     let (config_before, hash_before) = capabilities(&root).await;
-    root.send_form(Method::POST, &format!("{CONFIG}/start_calls"), &[("value", "9")])
-        .await
-        .expect_error(400, "value");
+    root.send_form(
+        Method::POST,
+        &format!("{CONFIG}/start_calls"),
+        &[("value", "9")],
+    )
+    .await
+    .expect_error(400, "value");
     root.send_form(
         Method::POST,
         &format!("{CONFIG}/breakout_rooms"),
@@ -500,9 +562,13 @@ async fn out_of_range_setting_is_400_and_changes_nothing() {
 async fn unknown_setting_is_400_key() {
     let app = TestApp::spawn().await;
     let root = app.admin("root").await;
-    root.send_form(Method::POST, &format!("{CONFIG}/not_a_setting"), &[("value", "1")])
-        .await
-        .expect_error(400, "key");
+    root.send_form(
+        Method::POST,
+        &format!("{CONFIG}/not_a_setting"),
+        &[("value", "1")],
+    )
+    .await
+    .expect_error(400, "key");
     root.send(Method::DELETE, &format!("{CONFIG}/not_a_setting"), None)
         .await
         .expect_error(400, "key");
@@ -514,7 +580,11 @@ async fn non_admins_cannot_change_settings() {
     let alice = app.user("alice").await;
     let (_, hash_before) = capabilities(&alice).await;
     alice
-        .send_form(Method::POST, &format!("{CONFIG}/breakout_rooms"), &[("value", "no")])
+        .send_form(
+            Method::POST,
+            &format!("{CONFIG}/breakout_rooms"),
+            &[("value", "no")],
+        )
         .await
         .expect(403);
     alice
@@ -522,7 +592,11 @@ async fn non_admins_cannot_change_settings() {
         .await
         .expect(403);
     app.guest()
-        .send_form(Method::POST, &format!("{CONFIG}/breakout_rooms"), &[("value", "no")])
+        .send_form(
+            Method::POST,
+            &format!("{CONFIG}/breakout_rooms"),
+            &[("value", "no")],
+        )
         .await
         .expect(401);
     let (config, hash_after) = capabilities(&alice).await;

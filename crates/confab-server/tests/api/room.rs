@@ -707,7 +707,9 @@ async fn modified_since_lists_only_rooms_changed_since() {
         .expect(200);
 
     // Act and assert.
-    let since = alice.get(&format!("/room?modifiedSince={}", cursor + 1)).await;
+    let since = alice
+        .get(&format!("/room?modifiedSince={}", cursor + 1))
+        .await;
     since.expect(200);
     let tokens: Vec<&str> = since
         .data()
@@ -740,7 +742,10 @@ async fn member_reads_a_single_room_with_the_talk_hash() {
     assert_talk_room(answer.data());
     assert_eq!(answer.data()["token"], token.as_str());
     assert_eq!(answer.data()["participantType"], 1);
-    assert_eq!(answer.data()["lastMessage"]["systemMessage"], "conversation_created");
+    assert_eq!(
+        answer.data()["lastMessage"]["systemMessage"],
+        "conversation_created"
+    );
     assert_eq!(
         answer.header("x-nextcloud-talk-hash").map(str::len),
         Some(40)
@@ -939,7 +944,10 @@ async fn listed_rooms_are_listable_rooms_the_user_is_not_in() {
     let answer = bob.get("/listed-room").await;
     answer.expect(200);
     let listed = answer.data().as_array().unwrap();
-    let mut found: Vec<&str> = listed.iter().map(|r| r["token"].as_str().unwrap()).collect();
+    let mut found: Vec<&str> = listed
+        .iter()
+        .map(|r| r["token"].as_str().unwrap())
+        .collect();
     found.sort_unstable();
     let mut expected = vec![tokens[0].as_str(), tokens[2].as_str()];
     expected.sort_unstable();

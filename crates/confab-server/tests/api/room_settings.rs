@@ -25,9 +25,7 @@ async fn one_to_one(alice: &Client, other: &str) -> String {
 
 /// The system messages after the ones that set the room up.
 async fn new_messages(app: &TestApp, token: &str, setup: usize) -> Vec<String> {
-    Client::system_messages(app, token)
-        .await
-        .split_off(setup)
+    Client::system_messages(app, token).await.split_off(setup)
 }
 
 // ---------------------------------------------------------------- rename
@@ -37,7 +35,10 @@ async fn moderator_renames_a_room_and_it_is_recorded() {
     let app = TestApp::spawn().await;
     let (alice, bob, token) = shared_room(&app).await;
     let answer = alice
-        .put(&format!("/room/{token}"), json!({"roomName": "  Renamed  "}))
+        .put(
+            &format!("/room/{token}"),
+            json!({"roomName": "  Renamed  "}),
+        )
         .await;
     answer.expect(200);
     assert_eq!(alice.room(&token).await["name"], "Renamed");
@@ -82,7 +83,10 @@ async fn rename_with_blank_name_is_400_value_and_changes_nothing() {
         .await
         .expect_error(400, "value");
     alice
-        .put(&format!("/room/{token}"), json!({"roomName": "n".repeat(256)}))
+        .put(
+            &format!("/room/{token}"),
+            json!({"roomName": "n".repeat(256)}),
+        )
         .await
         .expect_error(400, "value");
     let room = alice.get(&format!("/room/{token}")).await;
@@ -146,7 +150,10 @@ async fn description_is_set_and_removed_with_system_messages() {
         .await
         .expect(200);
     assert_eq!(bob.room(&token).await["description"], "What we do");
-    alice.put(&path, json!({"description": ""})).await.expect(200);
+    alice
+        .put(&path, json!({"description": ""}))
+        .await
+        .expect(200);
     assert_eq!(bob.room(&token).await["description"], "");
     assert_eq!(
         new_messages(&app, &token, setup).await,
@@ -516,15 +523,16 @@ async fn call_notifications_are_switched_per_participant() {
     let app = TestApp::spawn().await;
     let (alice, bob, token) = shared_room(&app).await;
     let path = format!("/room/{token}/notify-calls");
-    bob.post(&path, json!({"level": 1})).await.expect(200);
-    assert_eq!(bob.room(&token).await["notificationCalls"], 1);
-    assert_eq!(alice.room(&token).await["notificationCalls"], 0);
-    bob.post(&path, json!({"level": 2}))
-        .await
-        .expect_error(400, "level");
     assert_eq!(bob.room(&token).await["notificationCalls"], 1);
     bob.post(&path, json!({"level": 0})).await.expect(200);
     assert_eq!(bob.room(&token).await["notificationCalls"], 0);
+    assert_eq!(alice.room(&token).await["notificationCalls"], 1);
+    bob.post(&path, json!({"level": 2}))
+        .await
+        .expect_error(400, "level");
+    assert_eq!(bob.room(&token).await["notificationCalls"], 0);
+    bob.post(&path, json!({"level": 1})).await.expect(200);
+    assert_eq!(bob.room(&token).await["notificationCalls"], 1);
 }
 
 // ---------------------------------------------------------------- lobby
@@ -543,7 +551,10 @@ async fn lobby_is_switched_with_system_messages_and_answers_the_room() {
     assert_eq!(on.data()["lobbyTimer"], 0);
     let seen = bob.room(&token).await;
     assert_eq!(seen["lobbyState"], 1);
-    assert!(seen.get("lastMessage").is_none(), "lobby hides chat: {seen}");
+    assert!(
+        seen.get("lastMessage").is_none(),
+        "lobby hides chat: {seen}"
+    );
 
     let off = alice.put(&path, json!({"state": 0})).await;
     off.expect(200);
@@ -685,7 +696,10 @@ async fn message_expiration_is_enabled_and_disabled_with_system_messages() {
     let app = TestApp::spawn().await;
     let (alice, bob, token) = shared_room(&app).await;
     let path = format!("/room/{token}/message-expiration");
-    alice.post(&path, json!({"seconds": 3600})).await.expect(200);
+    alice
+        .post(&path, json!({"seconds": 3600}))
+        .await
+        .expect(200);
     assert_eq!(bob.room(&token).await["messageExpiration"], 3600);
     alice.post(&path, json!({"seconds": 0})).await.expect(200);
     assert_eq!(bob.room(&token).await["messageExpiration"], 0);
@@ -737,12 +751,20 @@ async fn settings_accept_form_bodies() {
         .await
         .expect(200);
     alice
-        .send_form(Method::PUT, &format!("/room/{token}/read-only"), &[("state", "1")])
+        .send_form(
+            Method::PUT,
+            &format!("/room/{token}/read-only"),
+            &[("state", "1")],
+        )
         .await
         .expect(200);
-    bob.send_form(Method::POST, &format!("/room/{token}/notify"), &[("level", "3")])
-        .await
-        .expect(200);
+    bob.send_form(
+        Method::POST,
+        &format!("/room/{token}/notify"),
+        &[("level", "3")],
+    )
+    .await
+    .expect(200);
     let room = bob.room(&token).await;
     assert_eq!(room["description"], "Formed description");
     assert_eq!(room["readOnly"], 1);

@@ -89,7 +89,11 @@ async fn query_string_parameters_work_on_put() {
         .await
         .expect(200);
     alice
-        .send(Method::PUT, &format!("/room/{token}/read-only?state=1"), None)
+        .send(
+            Method::PUT,
+            &format!("/room/{token}/read-only?state=1"),
+            None,
+        )
         .await
         .expect(200);
     let room = alice.room(&token).await;
@@ -137,7 +141,10 @@ async fn json_scalars_sent_as_strings_are_understood() {
         .await
         .expect(200);
     alice
-        .put(&format!("/room/{token}/webinar/lobby"), json!({"state": true}))
+        .put(
+            &format!("/room/{token}/webinar/lobby"),
+            json!({"state": true}),
+        )
         .await
         .expect(200);
     alice
@@ -164,7 +171,10 @@ async fn unparsable_scalars_are_400_with_the_parameter_name() {
     let alice = app.user("alice").await;
     let token = alice.create_room("Team").await;
     alice
-        .put(&format!("/room/{token}/read-only"), json!({"state": "yes please"}))
+        .put(
+            &format!("/room/{token}/read-only"),
+            json!({"state": "yes please"}),
+        )
         .await
         .expect_error(400, "state");
     alice
@@ -216,12 +226,7 @@ async fn body_over_1_mib_is_413_with_an_envelope() {
     let alice = app.user("alice").await;
     let body = json!({"roomType": 2, "roomName": "Big", "description": "x".repeat(1024 * 1024)});
     let answer = alice
-        .send_raw(
-            Method::POST,
-            "/room",
-            "application/json",
-            body.to_string(),
-        )
+        .send_raw(Method::POST, "/room", "application/json", body.to_string())
         .await;
     answer.expect(413);
     answer.expect_failure_envelope(413);
@@ -288,7 +293,10 @@ async fn v1_errors_are_http_200_with_their_statuscode() {
     assert_eq!(missing.data(), &json!([]));
 
     let forbidden = bob
-        .put(&format!("{V1_TALK}/room/{token}"), json!({"roomName": "Mine"}))
+        .put(
+            &format!("{V1_TALK}/room/{token}"),
+            json!({"roomName": "Mine"}),
+        )
         .await;
     expect_v1(&forbidden, 403);
 
@@ -316,7 +324,14 @@ async fn tokens_outside_the_route_pattern_are_404() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let long = "a".repeat(31);
-    for token in ["ABCDEFGH", "abc", long.as_str(), "ab-cdefg", "abc_defg", "%C3%A4bcdefg"] {
+    for token in [
+        "ABCDEFGH",
+        "abc",
+        long.as_str(),
+        "ab-cdefg",
+        "abc_defg",
+        "%C3%A4bcdefg",
+    ] {
         alice
             .get(&format!("/room/{token}"))
             .await
@@ -326,10 +341,7 @@ async fn tokens_outside_the_route_pattern_are_404() {
             .get(&format!("/room/{token}/participants"))
             .await
             .expect(404);
-        alice
-            .join(token, json!({}))
-            .await
-            .expect(404);
+        alice.join(token, json!({})).await.expect(404);
     }
 }
 
@@ -338,34 +350,34 @@ async fn tokens_of_4_and_30_characters_reach_the_room_lookup() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     for token in ["abcd".to_owned(), "a".repeat(30), "1234".to_owned()] {
-        alice
-            .get(&format!("/room/{token}"))
-            .await
-            .expect_empty(404);
+        alice.get(&format!("/room/{token}")).await.expect_empty(404);
     }
 }
 
 #[tokio::test]
-async fn unimplemented_talk_endpoints_are_501_with_an_envelope() {
+async fn unimplemented_talk_endpoints_are_501_with_an_envelope_and_not_advertised() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let token = alice.create_room("Team").await;
-    let path = format!("/ocs/v2.php/apps/spreed/api/v1/chat/{token}");
+    let path = format!("/ocs/v2.php/apps/spreed/api/v1/poll/{token}");
     let answer = alice.get(&path).await;
     answer.expect_error(501, "not-implemented");
     answer.expect_failure_envelope(501);
     alice
-        .post(&path, json!({"message": "hello"}))
+        .post(&path, json!({"question": "?", "options": ["a", "b"]}))
         .await
         .expect(501);
     let v1 = alice
-        .get(&format!("/ocs/v1.php/apps/spreed/api/v1/chat/{token}"))
+        .get(&format!("/ocs/v1.php/apps/spreed/api/v1/poll/{token}"))
         .await;
     expect_v1(&v1, 501);
     assert_eq!(
         Client::system_messages(&app, &token).await,
         vec!["conversation_created"]
     );
+    let capabilities = alice.get("/ocs/v2.php/cloud/capabilities").await;
+    let features = &capabilities.data()["capabilities"]["spreed"]["features"];
+    assert!(!features.as_array().unwrap().contains(&json!("talk-polls")));
 }
 
 #[tokio::test]

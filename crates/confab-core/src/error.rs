@@ -30,6 +30,9 @@ pub enum Error {
     /// A parameter or state is invalid for the action (the key names which).
     #[error("invalid {0}")]
     Invalid(&'static str),
+    /// The request is refused without a reason upstream names (a vote on a closed poll).
+    #[error("request refused")]
+    Rejected,
     /// A value is longer than allowed (the key names which).
     #[error("{0} too long")]
     TooLarge(&'static str),
@@ -79,6 +82,7 @@ impl Error {
             | Error::NotAdmin
             | Error::AlreadyExists(_)
             | Error::NotAllowed
+            | Error::Rejected
             | Error::Store(_) => None,
         }
     }

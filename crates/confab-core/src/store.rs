@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use crate::account::{Group, User};
-use crate::chat::{ChatPost, Message, NewMessage, Posted, Reaction};
+use crate::chat::{ChatPost, Message, NewMessage, Poll, PollVote, Posted, Reaction};
 use crate::error::StoreError;
 use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
 use crate::room::{NewRoom, Room};
@@ -213,7 +213,33 @@ pub trait ChatStore: Send + Sync {
     async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
 }
 
-/// Every storage port; what the services are built on.
-pub trait Store: AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore {}
+#[async_trait]
+pub trait PollStore: Send + Sync {
+    /// Stores a new poll (its `id` is ignored) and returns it with its id.
+    async fn create_poll(&self, poll: &Poll) -> StoreResult<Poll>;
+    async fn poll(&self, room_id: i64, poll_id: i64) -> StoreResult<Option<Poll>>;
+    async fn poll_drafts(&self, room_id: i64) -> StoreResult<Vec<Poll>>;
+    /// Writes question, options, result mode, vote limit and status, and appends `notes`.
+    async fn update_poll(&self, poll: &Poll, notes: &[NewMessage]) -> StoreResult<()>;
+    async fn delete_poll(&self, poll_id: i64) -> StoreResult<bool>;
+    /// Replaces the voter's votes (actor type, id, display name) and appends `notes`.
+    async fn vote_poll(
+        &self,
+        poll_id: i64,
+        voter: (&str, &str, &str),
+        option_ids: &[i64],
+        notes: &[NewMessage],
+    ) -> StoreResult<()>;
+    async fn poll_votes(&self, poll_id: i64) -> StoreResult<Vec<PollVote>>;
+}
 
-impl<T: AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore> Store for T {}
+/// Every storage port; what the services are built on.
+pub trait Store:
+    AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore
+{
+}
+
+impl<T: AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore> Store
+    for T
+{
+}

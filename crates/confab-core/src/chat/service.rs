@@ -109,7 +109,7 @@ impl PollSlots {
 pub struct ChatService {
     pub(crate) ctx: Arc<Context>,
     polls: Arc<PollSlots>,
-    committer: Committer,
+    pub(crate) committer: Committer,
 }
 
 /// The attendee as the author of a message.

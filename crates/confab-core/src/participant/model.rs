@@ -1,5 +1,7 @@
 //! The attendee and session records and their enumerations.
 
+use sha2::{Digest, Sha256};
+
 pub const NOTIFY_DEFAULT: i64 = 0;
 pub const NOTIFY_ALWAYS: i64 = 1;
 pub const NOTIFY_MENTION: i64 = 2;
@@ -129,6 +131,25 @@ impl NewAttendee {
             participant_type,
             invited_cloud_id: String::new(),
         }
+    }
+
+    /// A guest invited by email, or `None` when `address` is not one. The actor id is the
+    /// SHA-256 of the lowercased address, as upstream names email guests.
+    pub fn email(address: &str) -> Option<Self> {
+        let address = address.trim();
+        let valid = address.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !address.contains(char::is_whitespace)
+        });
+        valid.then(|| Self {
+            actor_type: ActorType::Emails,
+            actor_id: hex::encode(Sha256::digest(address.to_lowercase().as_bytes())),
+            display_name: String::new(),
+            participant_type: ParticipantType::Guest,
+            invited_cloud_id: address.to_owned(),
+        })
     }
 }
 

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use sha1::{Digest, Sha1};
-use sha2::Sha256;
 
 use super::model::{ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session};
 use super::permissions::{
@@ -15,7 +14,7 @@ use crate::account::verify_password_blocking;
 use crate::actor::Actor;
 use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
-use crate::room::{Listable, RoomType};
+use crate::room::{Listable, Room, RoomType};
 use crate::services::Context;
 
 /// A session that has not pinged for this long no longer counts as connected.
@@ -70,34 +69,35 @@ impl ParticipantService {
         if member.attendee.participant_type == ParticipantType::Guest {
             return Err(Error::Forbidden("participant"));
         }
-        let now = self.ctx.now();
-        let server_default = self.ctx.config().default_permissions();
         let attendees = self.ctx.store.attendees(member.room.id).await?;
         let sessions = self.ctx.store.sessions_of_room(member.room.id).await?;
-        let mut entries = Vec::with_capacity(attendees.len());
-        for attendee in attendees {
-            let mine: Vec<&Session> = sessions
-                .iter()
-                .filter(|s| {
-                    s.attendee_id == attendee.id && now - s.last_ping <= SESSION_STALE_SECONDS
-                })
-                .collect();
-            if attendee.actor_type.is_guest()
-                && attendee.actor_type == ActorType::Guests
-                && mine.is_empty()
-            {
-                continue;
-            }
-            entries.push(ParticipantEntry {
-                permissions: effective_permissions(&attendee, &member.room, server_default),
-                room_token: member.room.token.clone(),
-                in_call: mine.iter().fold(0, |acc, s| acc | s.in_call),
-                last_ping: mine.iter().map(|s| s.last_ping).max().unwrap_or(0),
-                session_ids: mine.iter().map(|s| s.id.clone()).collect(),
-                attendee,
-            });
+        Ok(attendees
+            .into_iter()
+            .map(|attendee| self.entry(&member.room, attendee, &sessions))
+            // Guests are listed only while connected.
+            .filter(|e| e.attendee.actor_type != ActorType::Guests || !e.session_ids.is_empty())
+            .collect())
+    }
+
+    /// The attendee's line of the participant list, merging their fresh sessions.
+    fn entry(&self, room: &Room, attendee: Attendee, sessions: &[Session]) -> ParticipantEntry {
+        let now = self.ctx.now();
+        let mine: Vec<&Session> = sessions
+            .iter()
+            .filter(|s| s.attendee_id == attendee.id && now - s.last_ping <= SESSION_STALE_SECONDS)
+            .collect();
+        ParticipantEntry {
+            permissions: effective_permissions(
+                &attendee,
+                room,
+                self.ctx.config().default_permissions(),
+            ),
+            room_token: room.token.clone(),
+            in_call: mine.iter().fold(0, |acc, s| acc | s.in_call),
+            last_ping: mine.iter().map(|s| s.last_ping).max().unwrap_or(0),
+            session_ids: mine.iter().map(|s| s.id.clone()).collect(),
+            attendee,
         }
-        Ok(entries)
     }
 
     /// `POST /room/{token}/participants` (`newParticipant`, `source`).
@@ -196,21 +196,11 @@ impl ParticipantService {
     }
 
     async fn add_email(&self, member: &Member, email: &str) -> Result<AddOutcome> {
-        let email = email.trim();
-        let valid = email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !email.contains(char::is_whitespace)
-        });
-        if !valid {
-            return Err(Error::Invalid("email"));
-        }
-        let actor_id = hex::encode(Sha256::digest(email.to_lowercase().as_bytes()));
+        let guest = NewAttendee::email(email).ok_or(Error::Invalid("email"))?;
         if self
             .ctx
             .store
-            .attendee_by_actor(member.room.id, ActorType::Emails, &actor_id)
+            .attendee_by_actor(member.room.id, ActorType::Emails, &guest.actor_id)
             .await?
             .is_some()
         {
@@ -227,13 +217,6 @@ impl ParticipantService {
             self.ctx.feed.changed(room.id);
             outcome = AddOutcome::RoomTypeChanged(RoomType::Public);
         }
-        let guest = NewAttendee {
-            actor_type: ActorType::Emails,
-            actor_id,
-            display_name: String::new(),
-            participant_type: ParticipantType::Guest,
-            invited_cloud_id: email.to_owned(),
-        };
         self.ctx
             .store
             .add_attendees(member.room.id, &[guest], &[])
@@ -249,18 +232,19 @@ impl ParticipantService {
         attendee_id: i64,
     ) -> Result<()> {
         let member = self.ctx.moderator(actor, token).await?;
-        if member.attendee.id == attendee_id {
-            return self.leave_room(member).await;
-        }
-        if member.room.room_type.has_fixed_members() {
-            return Err(Error::Invalid("room-type"));
-        }
+        // Upstream's order: unknown attendee, then room type, then yourself, then the owner.
         let target = self
             .ctx
             .store
             .attendee_by_id(member.room.id, attendee_id)
             .await?
             .ok_or(Error::NotFound("participant"))?;
+        if member.room.room_type.has_fixed_members() {
+            return Err(Error::Invalid("room-type"));
+        }
+        if target.id == member.attendee.id {
+            return self.leave_room(member).await;
+        }
         if target.participant_type == ParticipantType::Owner {
             return Err(Error::Forbidden("owner"));
         }
@@ -288,29 +272,41 @@ impl ParticipantService {
     }
 
     /// Removes the member; the last moderator cannot leave while other users stay, and the last
-    /// user leaving deletes the conversation.
+    /// user leaving deletes the conversation. As upstream, only invited users count (owners,
+    /// moderators, users): self-joined users and guests neither hold the room nor block leaving.
     async fn leave_room(&self, member: Member) -> Result<()> {
         let attendees = self.ctx.store.attendees(member.room.id).await?;
-        let other_users: Vec<&Attendee> = attendees
+        let invited = |t: ParticipantType| {
+            matches!(
+                t,
+                ParticipantType::Owner | ParticipantType::Moderator | ParticipantType::User
+            )
+        };
+        let users = attendees
             .iter()
-            .filter(|a| a.actor_type == ActorType::Users && a.id != member.attendee.id)
-            .collect();
-        if member.attendee.actor_type == ActorType::Users && other_users.is_empty() {
+            .filter(|a| invited(a.participant_type))
+            .count();
+        let moderators = attendees
+            .iter()
+            .filter(|a| member_is_user_moderator(a.participant_type))
+            .count();
+        let is_one_to_one = matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::FormerOneToOne
+        );
+        if !is_one_to_one
+            && member_is_user_moderator(member.attendee.participant_type)
+            && users > 1
+            && moderators == 1
+        {
+            return Err(Error::Invalid("last-moderator"));
+        }
+        if member.room.room_type != RoomType::Changelog
+            && users == 1
+            && invited(member.attendee.participant_type)
+        {
             self.ctx.store.delete_room(member.room.id).await?;
             return Ok(());
-        }
-        let is_user_moderator = matches!(
-            member.attendee.participant_type,
-            ParticipantType::Owner | ParticipantType::Moderator
-        );
-        let other_moderator = other_users.iter().any(|a| {
-            matches!(
-                a.participant_type,
-                ParticipantType::Owner | ParticipantType::Moderator
-            )
-        });
-        if is_user_moderator && !other_moderator && !member.room.room_type.has_fixed_members() {
-            return Err(Error::Invalid("last-moderator"));
         }
         let mut messages = Vec::new();
         if member.attendee.actor_type == ActorType::Users
@@ -363,10 +359,8 @@ impl ParticipantService {
                     });
                 }
             }
-            if member.is_guest() && room.has_password() {
-                self.check_room_password(&room.password_hash, password)
-                    .await?;
-            }
+            // Members join without the password; a guest is a member here only through the
+            // client session that passed the password before (upstream skips it for them too).
             let session = self
                 .ctx
                 .store
@@ -379,16 +373,18 @@ impl ParticipantService {
             });
         }
         if let Some(user) = &actor.user {
-            let participant_type = if room.room_type == RoomType::Public {
-                ParticipantType::UserSelfJoined
-            } else if matches!(room.listable, Listable::Users | Listable::All)
-                && !room.room_type.has_fixed_members()
-            {
+            // A room listed for the user is joined as a regular user without its password, even
+            // when it is public; other public rooms are visited (self-joined) with the password.
+            let listed = matches!(room.listable, Listable::Users | Listable::All)
+                && matches!(room.room_type, RoomType::Group | RoomType::Public);
+            let participant_type = if listed {
                 ParticipantType::User
+            } else if room.room_type == RoomType::Public {
+                ParticipantType::UserSelfJoined
             } else {
                 return Err(Error::RoomNotFound);
             };
-            if room.room_type == RoomType::Public && room.has_password() {
+            if !listed && room.has_password() {
                 self.check_room_password(&room.password_hash, password)
                     .await?;
             }
@@ -458,9 +454,30 @@ impl ParticipantService {
         let Some(room) = self.ctx.store.room_by_token(token).await? else {
             return Ok(());
         };
-        if let Some(client) = &actor.client_session {
-            if let Some(session) = self.ctx.store.session_of_client(room.id, client).await? {
-                self.ctx.store.close_session(&session.id).await?;
+        let Some(client) = &actor.client_session else {
+            return Ok(());
+        };
+        let Some(session) = self.ctx.store.session_of_client(room.id, client).await? else {
+            return Ok(());
+        };
+        self.ctx.store.close_session(&session.id).await?;
+        // A self-joined user closing their last session leaves the room, silently (upstream's
+        // leaveRoomAsSession); they are visitors, not members.
+        let attendee = self
+            .ctx
+            .store
+            .attendee_by_id(room.id, session.attendee_id)
+            .await?;
+        if let Some(attendee) =
+            attendee.filter(|a| a.participant_type == ParticipantType::UserSelfJoined)
+        {
+            let sessions = self.ctx.store.sessions_of_room(room.id).await?;
+            if sessions.iter().all(|s| s.attendee_id != attendee.id) {
+                self.ctx
+                    .store
+                    .remove_attendees(room.id, &[attendee.id], &[])
+                    .await?;
+                self.ctx.feed.changed(room.id);
             }
         }
         Ok(())
@@ -474,10 +491,10 @@ impl ParticipantService {
         state: i64,
     ) -> Result<Member> {
         let mut member = self.ctx.member(actor, token).await?;
+        let session = member.session.as_mut().ok_or(Error::NotFound("session"))?;
         if !(0..=1).contains(&state) {
             return Err(Error::Invalid("state"));
         }
-        let session = member.session.as_mut().ok_or(Error::NotFound("session"))?;
         session.state = state;
         session.last_ping = self.ctx.now();
         self.ctx.store.update_session(session).await?;
@@ -525,7 +542,8 @@ impl ParticipantService {
         Ok(())
     }
 
-    /// `PUT /room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`).
+    /// `PUT /room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`); returns
+    /// the target's updated participant list entry.
     pub async fn set_permissions(
         &self,
         actor: &Actor,
@@ -533,7 +551,7 @@ impl ParticipantService {
         attendee_id: i64,
         method: &str,
         permissions: i64,
-    ) -> Result<()> {
+    ) -> Result<ParticipantEntry> {
         let member = self.ctx.moderator(actor, token).await?;
         if !matches!(member.room.room_type, RoomType::Group | RoomType::Public) {
             return Err(Error::Invalid("type"));
@@ -558,7 +576,8 @@ impl ParticipantService {
         );
         target.permissions = apply_permission_change(method, current, permissions);
         self.ctx.store.update_attendee(&target, &[]).await?;
-        Ok(())
+        let sessions = self.ctx.store.sessions_of_room(member.room.id).await?;
+        Ok(self.entry(&member.room, target, &sessions))
     }
 
     /// `POST /guest/{token}/name` (`displayName`): guests name themselves.
@@ -583,6 +602,11 @@ impl ParticipantService {
             .await?;
         Ok(())
     }
+}
+
+/// Owners and moderators; guest moderators excluded, as for user-only moderator rules.
+fn member_is_user_moderator(t: ParticipantType) -> bool {
+    matches!(t, ParticipantType::Owner | ParticipantType::Moderator)
 }
 
 fn user_added_message(

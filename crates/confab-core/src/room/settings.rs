@@ -11,7 +11,7 @@ use crate::account::hash_password_blocking;
 use crate::actor::Actor;
 use crate::chat::{NewMessage, SystemMessage};
 use crate::error::{Error, Result};
-use crate::participant::{Attendee, Permissions};
+use crate::participant::{Attendee, ParticipantType, Permissions};
 
 /// Per-attendee flags a participant sets for themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +150,7 @@ impl RoomService {
         member.room.room_type = target;
         if !public {
             member.room.password_hash.clear();
+            self.remove_uninvited(&member.room).await?;
         }
         let name = if public {
             "guests_allowed"
@@ -158,6 +159,34 @@ impl RoomService {
         };
         let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
+    }
+
+    /// A room that stops being public loses everyone who was not invited: guests, guest
+    /// moderators and self-joined users (upstream `RoomService::setType`), without messages.
+    async fn remove_uninvited(&self, room: &Room) -> Result<()> {
+        let uninvited: Vec<i64> = self
+            .ctx
+            .store
+            .attendees(room.id)
+            .await?
+            .into_iter()
+            .filter(|a| {
+                matches!(
+                    a.participant_type,
+                    ParticipantType::Guest
+                        | ParticipantType::GuestModerator
+                        | ParticipantType::UserSelfJoined
+                )
+            })
+            .map(|a| a.id)
+            .collect();
+        if !uninvited.is_empty() {
+            self.ctx
+                .store
+                .remove_attendees(room.id, &uninvited, &[])
+                .await?;
+        }
+        Ok(())
     }
 
     /// `PUT /room/{token}/password`: only public conversations have passwords; empty removes it.

@@ -59,6 +59,9 @@ const FEATURES: &[&str] = &[
     "markdown-messages",
     "reactions",
     "message-expiration",
+    "talk-polls",
+    "talk-polls-drafts",
+    "edit-draft-poll",
 ];
 
 /// Features that only concern this server (not relevant across federation).

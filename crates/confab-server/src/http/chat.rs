@@ -112,6 +112,16 @@ fn templates(name: &str) -> Option<(&'static str, &'static str)> {
             "You set the message expiration to {seconds} seconds",
         ),
         "message_expiration_disabled" => ("{actor} disabled the message expiration", "You disabled the message expiration"),
+        "message_deleted" => ("{actor} deleted a message", "You deleted a message"),
+        "message_edited" => ("{actor} edited a message", "You edited a message"),
+        "history_cleared" => (
+            "{actor} cleared the history of the conversation",
+            "You cleared the history of the conversation",
+        ),
+        "reaction" => ("{reaction}", "{reaction}"),
+        "reaction_revoked" => ("{actor} deleted a reaction", "You deleted a reaction"),
+        "poll_voted" => ("{actor} voted on the poll {poll}", "You voted on the poll {poll}"),
+        "poll_closed" => ("{actor} ended the poll {poll}", "You ended the poll {poll}"),
         _ => return None,
     })
 }
@@ -160,7 +170,7 @@ fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
         _ => others.to_owned(),
     };
     // Plain values (names, seconds) are written into the text; rich objects stay placeholders.
-    for key in ["oldName", "newName", "seconds"] {
+    for key in ["oldName", "newName", "seconds", "reaction"] {
         if let Some(value) = params.get(key) {
             let plain = value
                 .as_str()

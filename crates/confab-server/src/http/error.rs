@@ -34,7 +34,7 @@ fn status_of(err: &Error) -> StatusCode {
             StatusCode::FORBIDDEN
         }
         Error::LobbyActive => StatusCode::PRECONDITION_FAILED,
-        Error::Invalid(_) => StatusCode::BAD_REQUEST,
+        Error::Invalid(_) | Error::Rejected => StatusCode::BAD_REQUEST,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::SessionConflict { .. } | Error::AlreadyExists(_) => StatusCode::CONFLICT,
         Error::Throttled => StatusCode::TOO_MANY_REQUESTS,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod ocs;
 pub mod params;
 pub mod participant;
+pub mod poll;
 pub mod room;
 pub mod status;
 
@@ -81,6 +82,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(room::routes())
         .merge(participant::routes())
         .merge(chat::routes())
+        .merge(poll::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))
         .fallback(not_found)
 }

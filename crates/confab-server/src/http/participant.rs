@@ -162,6 +162,8 @@ pub async fn remove_self_from_room(
 }
 
 /// `PUT /ocs/v2.php/apps/spreed/api/v4/room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`)
+///
+/// Answers the target's updated participant list entry, as a one-element list.
 async fn set_attendee_permissions(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -173,12 +175,13 @@ async fn set_attendee_permissions(
         .int("permissions")?
         .ok_or(ApiError::bad_param("permissions"))?;
     let id = attendee_id(&params)?;
-    state
+    let entry = state
         .services
         .participants
         .set_permissions(&actor, &token, id, &method, permissions)
         .await?;
-    Ok(Ocs::null())
+    // Only moderators get here, and moderators see an email guest's address.
+    Ok(Ocs::ok([Participant::new(entry, true)]))
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants/active` (`password`, `force`)
@@ -208,10 +211,14 @@ async fn join_room(
     }
     .await;
     let response = match result {
-        Ok(member) => match state.services.rooms.view_of(member).await {
-            Ok(view) => Ocs::ok(TalkRoom::new(&view)).into_response(),
-            Err(err) => ApiError(err).into_response(),
-        },
+        Ok(member) => {
+            // A successful join forgets earlier wrong passwords from this address, as upstream.
+            state.services.throttler.reset(ip.0, ROOM_PASSWORD);
+            match state.services.rooms.view_of(member).await {
+                Ok(view) => Ocs::ok(TalkRoom::new(&view)).into_response(),
+                Err(err) => ApiError(err).into_response(),
+            }
+        }
         Err(ApiError(Error::Forbidden("password"))) => {
             state.services.throttler.record_failure(
                 ip.0,

@@ -1,5 +1,6 @@
 //! Conversations ("rooms" on the wire): types, settings and the service that changes them.
 
+mod invitation;
 mod model;
 mod service;
 mod settings;

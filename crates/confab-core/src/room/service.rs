@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde_json::{json, Map};
+use serde_json::Map;
 
+use super::invitation::legacy_invitation;
 use super::model::{Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
 use super::view::{ChatState, ListOptions, RoomView};
 use crate::access::Member;
@@ -333,103 +334,32 @@ impl RoomService {
         room_type: RoomType,
         request: CreateRoom,
     ) -> Result<CreatedRoom> {
-        let settings = self.validate_settings(room_type, &request)?;
-        let invited_group = if request.source == "groups" && !request.invite.is_empty() {
-            Some(
-                self.ctx
-                    .store
-                    .group(&request.invite)
-                    .await?
-                    .ok_or(Error::NotFound("invite"))?,
-            )
-        } else {
-            None
-        };
-        let name = match (&invited_group, request.room_name.trim().is_empty()) {
-            (Some(group), true) => group.display_name.clone(),
-            _ => parse_name(&request.room_name)?,
-        };
-        let mut new = settings;
-        new.name = name;
+        let mut new = self.validate_settings(room_type, &request)?;
+        let now = self.ctx.now();
+        let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
+        let owner = NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner);
+        let mut invitees = request.participants.clone();
+        invitees.extend(legacy_invitation(&request));
+        let invited = self.resolve_invitations(&owner, &by, invitees, now).await?;
+        // Upstream creates nothing when every invitation names nobody.
+        if !invited.invalid.is_empty() && !invited.any_valid {
+            return Err(Error::NotFound("invite"));
+        }
+        new.name = self.conversation_name(&request).await?;
+        if invited.has_emails {
+            new.room_type = RoomType::Public;
+        }
         if !request.password.is_empty() {
             new.password_hash = hash_password_blocking(&request.password).await;
         }
-        let now = self.ctx.now();
-        let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
-        let mut attendees = vec![NewAttendee::user(
-            &user.id,
-            &user.display_name,
-            ParticipantType::Owner,
-        )];
-        let mut invalid = Vec::new();
-        let mut invitees: Vec<(String, Vec<String>)> = request.participants.clone();
-        if let Some(group) = &invited_group {
-            invitees.push(("groups".into(), vec![group.id.clone()]));
-        } else if !request.invite.is_empty() && matches!(request.source.as_str(), "" | "users") {
-            invitees.push(("users".into(), vec![request.invite.clone()]));
-        }
-        let mut tail_messages = Vec::new();
-        for (kind, ids) in invitees {
-            for id in ids.into_iter().filter(|id| !id.is_empty()) {
-                match self.resolve_invitee(&kind, &id).await? {
-                    Some((users, group_name)) => {
-                        if let Some(group_name) = group_name {
-                            let mut extra = Map::new();
-                            extra.insert(
-                                "group".into(),
-                                json!({"type": "user-group", "id": id, "name": group_name}),
-                            );
-                            tail_messages.push(by.message(0, "group_added", extra, now));
-                        }
-                        for (uid, display) in users {
-                            if attendees.iter().any(|a| a.actor_id == uid) {
-                                continue;
-                            }
-                            let attendee = NewAttendee::user(&uid, &display, ParticipantType::User);
-                            tail_messages.push(user_added(&by, &attendee, now));
-                            attendees.push(attendee);
-                        }
-                    }
-                    None => invalid.push((kind.clone(), id)),
-                }
-            }
-        }
+        let mut attendees = vec![owner];
+        attendees.extend(invited.attendees);
         let mut messages = vec![by.simple(0, "conversation_created", now)];
-        messages.extend(tail_messages);
+        messages.extend(invited.messages);
         let room = self.insert_room(new, &attendees, messages).await?;
         let mut created = self.created(actor, &room, true).await?;
-        created.invalid_participants = invalid;
+        created.invalid_participants = invited.invalid;
         Ok(created)
-    }
-
-    /// The users an invitation names, and the group's display name for group invitations.
-    async fn resolve_invitee(
-        &self,
-        kind: &str,
-        id: &str,
-    ) -> Result<Option<(Vec<(String, String)>, Option<String>)>> {
-        Ok(match kind {
-            "users" => self
-                .ctx
-                .store
-                .user(id)
-                .await?
-                .map(|u| (vec![(u.id, u.display_name)], None)),
-            "groups" => match self.ctx.store.group(id).await? {
-                Some(group) => {
-                    let members = self.ctx.store.group_members(id).await?;
-                    Some((
-                        members
-                            .into_iter()
-                            .map(|u| (u.id, u.display_name))
-                            .collect(),
-                        Some(group.display_name),
-                    ))
-                }
-                None => None,
-            },
-            _ => None,
-        })
     }
 
     /// Checks every `conversation-creation-all` setting before anything is written.
@@ -532,10 +462,6 @@ impl RoomService {
         }
         Ok(self.ctx.store.next_lobby_timer().await?)
     }
-}
-
-fn user_added(by: &SystemMessage, attendee: &NewAttendee, now: i64) -> NewMessage {
-    user_added_by(by, attendee, 0, now)
 }
 
 /// `user_added` for a new attendee of room `room_id`.

@@ -6,6 +6,7 @@ mod auth;
 mod cli;
 mod cloud;
 mod participant;
+mod poll;
 mod provisioning;
 mod room;
 mod room_settings;

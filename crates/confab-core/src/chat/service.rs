@@ -26,7 +26,7 @@ pub const MAX_POLL_TIMEOUT: Duration = Duration::from_secs(30);
 /// Long polls one user may hold at the same time.
 const MAX_POLLS_PER_USER: usize = 32;
 /// How long a woken poll waits for more messages before answering.
-const COALESCE: Duration = Duration::from_millis(3);
+const COALESCE: Duration = Duration::from_millis(5);
 /// Messages a store read returns when refilling a room's window.
 const REFILL: i64 = 256;
 

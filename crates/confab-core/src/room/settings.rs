@@ -13,6 +13,9 @@ use crate::chat::{NewMessage, SystemMessage};
 use crate::error::{Error, Result};
 use crate::participant::{Attendee, ParticipantType, Permissions};
 
+/// Longest room password accepted, in bytes.
+const MAX_ROOM_PASSWORD_LEN: usize = 200;
+
 /// Per-attendee flags a participant sets for themselves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AttendeeFlag {
@@ -161,6 +164,37 @@ impl RoomService {
         self.save(actor, member, vec![message]).await
     }
 
+    /// `POST /room/{token}/public` with `password` (capability `conversation-creation-password`):
+    /// a group room becomes public with that password in one step; a public room stays as it
+    /// is (upstream `makePublicWithPassword`).
+    pub async fn make_public_with_password(
+        &self,
+        actor: &Actor,
+        token: &str,
+        password: &str,
+    ) -> Result<RoomView> {
+        let mut member = self.ctx.user_moderator(actor, token).await?;
+        refuse_breakout_room(&member.room)?;
+        require_group_like(&member.room)?;
+        if member.room.breakout_room_mode != 0 {
+            return Err(Error::Invalid("breakout-room"));
+        }
+        if member.room.room_type == RoomType::Public {
+            return self.view(member).await;
+        }
+        if password.is_empty() || password.len() > MAX_ROOM_PASSWORD_LEN {
+            return Err(Error::Invalid("password"));
+        }
+        member.room.room_type = RoomType::Public;
+        member.room.password_hash = hash_password_blocking(password).await;
+        let (by, now) = (actor_of(&member), self.ctx.now());
+        let messages = vec![
+            by.simple(member.room.id, "guests_allowed", now),
+            by.simple(member.room.id, "password_set", now),
+        ];
+        self.save(actor, member, messages).await
+    }
+
     /// A room that stops being public loses everyone who was not invited: guests, guest
     /// moderators and self-joined users (upstream `RoomService::setType`), without messages.
     async fn remove_uninvited(&self, room: &Room) -> Result<()> {
@@ -201,7 +235,7 @@ impl RoomService {
         if member.room.room_type != RoomType::Public {
             return Err(Error::Invalid("type"));
         }
-        if password.len() > 200 {
+        if password.len() > MAX_ROOM_PASSWORD_LEN {
             return Err(Error::Invalid("value"));
         }
         if password.is_empty() && !member.room.has_password() {

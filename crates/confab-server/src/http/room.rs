@@ -4,7 +4,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
-use confab_core::room::{AttendeeFlag, CreateRoom, ListOptions, RoomView};
+use confab_core::participant::Permissions;
+use confab_core::room::{AttendeeFlag, CreateRoom, ListOptions, Listable, RoomView};
 use serde::Serialize;
 use serde_json::json;
 use sha1::{Digest, Sha1};
@@ -147,17 +148,13 @@ impl TalkRoom {
         let avatar_version = hex::encode(
             &Sha1::digest(format!("{}{}", room.room_type.as_i64(), view.name).as_bytes())[..4],
         );
-        Self {
+        let mut talk_room = Self {
             id: room.id,
             token: room.token.clone(),
             room_type: room.room_type.as_i64(),
             name: view.name.clone(),
             display_name: view.display_name.clone(),
-            description: if view.listing && room.listable as i64 == 0 {
-                String::new()
-            } else {
-                room.description.clone()
-            },
+            description: room.description.clone(),
             object_type: room.object_type.clone(),
             object_id: room.object_id.clone(),
             participant_type: attendee.map_or(4, |a| a.participant_type.as_i64()),
@@ -212,7 +209,45 @@ impl TalkRoom {
                 .last_message
                 .as_ref()
                 .map(|m| ChatMessage::new(m, &room.token, viewer)),
+        };
+        if attendee.is_none() {
+            talk_room.reduce_for_non_member(room.listable);
         }
+        talk_room
+    }
+
+    /// What upstream's formatter shows someone who is not a participant: a listable room its
+    /// listing (name, description, state), any other room only that it exists; every
+    /// participant-derived value keeps its default (TALK-BEHAVIOR 3.4).
+    fn reduce_for_non_member(&mut self, listable: Listable) {
+        self.permissions = Permissions::CUSTOM;
+        self.attendee_permissions = Permissions::CUSTOM;
+        self.call_permissions = Permissions::CUSTOM;
+        self.default_permissions = Permissions::CUSTOM;
+        self.message_expiration = 0;
+        self.mention_permissions = 0;
+        self.can_start_call = false;
+        self.last_message = None;
+        if listable != Listable::None {
+            return;
+        }
+        self.name.clear();
+        self.display_name.clear();
+        self.description.clear();
+        self.object_type.clear();
+        self.object_id.clear();
+        self.read_only = 0;
+        self.has_call = false;
+        self.call_start_time = 0;
+        self.call_recording = 0;
+        self.last_activity = 0;
+        self.call_flag = 0;
+        self.lobby_state = 0;
+        self.lobby_timer = 0;
+        self.sip_enabled = 0;
+        self.listable = 0;
+        self.breakout_room_mode = 0;
+        self.breakout_room_status = 0;
     }
 }
 
@@ -366,17 +401,22 @@ async fn set_description(
     Ok(Ocs::null())
 }
 
-/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/public`
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/public` (`password`, capability `conversation-creation-password`)
 async fn make_public(
     State(state): State<AppState>,
     Caller(actor): Caller,
     RoomToken(token): RoomToken,
+    params: Params,
 ) -> ApiResult {
-    state
-        .services
-        .rooms
-        .set_public(&actor, &token, true)
-        .await?;
+    let password = params.str_or("password", "")?;
+    let rooms = &state.services.rooms;
+    if password.is_empty() {
+        rooms.set_public(&actor, &token, true).await?;
+    } else {
+        rooms
+            .make_public_with_password(&actor, &token, &password)
+            .await?;
+    }
     Ok(Ocs::null())
 }
 

@@ -39,9 +39,10 @@ async fn basic_with_an_app_password_authenticates_the_user() {
         .create_app_password("alice")
         .await
         .unwrap();
-    let me = app.login("alice", &app_password).get(CURRENT_USER).await;
+    let client = app.login("alice", &app_password);
+    let me = client.get(CURRENT_USER).await;
     me.expect(200);
-    assert_eq!(me.data()["id"], "alice");
+    assert_eq!(me.data()["id"], client.id.as_str());
 }
 
 #[tokio::test]

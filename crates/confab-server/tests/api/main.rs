@@ -3,8 +3,10 @@
 mod helpers;
 
 mod auth;
+mod chat;
 mod cli;
 mod cloud;
+mod lobby_timer;
 mod participant;
 mod poll;
 mod provisioning;

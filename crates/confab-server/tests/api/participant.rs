@@ -474,6 +474,30 @@ async fn attendees_of_other_rooms_cannot_be_removed() {
 }
 
 #[tokio::test]
+async fn one_to_one_attendees_cannot_be_removed() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    app.user("bob").await;
+    let created = alice
+        .post("/room", json!({"roomType": 1, "invite": "bob"}))
+        .await;
+    let token = created.data()["token"].as_str().unwrap();
+    let path = format!("/room/{token}/attendees");
+    for actor in ["bob", "alice"] {
+        let id = alice.attendee_id(token, actor).await;
+        alice
+            .delete(&path, json!({"attendeeId": id}))
+            .await
+            .expect_error(400, "room-type");
+    }
+    alice
+        .delete(&path, json!({"attendeeId": 999_999}))
+        .await
+        .expect_error(404, "participant");
+    assert_eq!(actor_ids(&alice, token).await, vec!["alice", "bob"]);
+}
+
+#[tokio::test]
 async fn normal_member_cannot_remove_others() {
     let app = TestApp::spawn().await;
     let (alice, bob, token) = shared_room(&app).await;
@@ -558,6 +582,50 @@ async fn last_user_leaving_deletes_the_room() {
         .expect(200);
     assert!(app.stored_room(&token).await.is_none());
     alice.get(&format!("/room/{token}")).await.expect(404);
+}
+
+#[tokio::test]
+async fn last_invited_user_leaving_deletes_the_room_despite_visitors() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let token = alice.create_public_room("Open").await;
+    bob.join(&token, json!({})).await.expect(200);
+    app.guest().join(&token, json!({})).await.expect(200);
+    alice
+        .delete(&format!("/room/{token}/participants/self"), json!({}))
+        .await
+        .expect(200);
+    assert!(app.stored_room(&token).await.is_none());
+    bob.get(&format!("/room/{token}")).await.expect(404);
+}
+
+#[tokio::test]
+async fn visitors_do_not_keep_the_last_moderator_from_leaving_a_room_with_users() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let token = alice.create_public_room("Open").await;
+    alice.add(&token, "bob").await;
+    app.user("carol").await;
+    app.login("carol", crate::helpers::PASSWORD)
+        .join(&token, json!({}))
+        .await
+        .expect(200);
+    // alice is the last moderator and bob stays: refused, whatever visitors there are.
+    alice
+        .delete(&format!("/room/{token}/participants/self"), json!({}))
+        .await
+        .expect_error(400, "last-moderator");
+    // bob (a user) may leave; then alice is the only invited user and may go too.
+    bob.delete(&format!("/room/{token}/participants/self"), json!({}))
+        .await
+        .expect(200);
+    alice
+        .delete(&format!("/room/{token}/participants/self"), json!({}))
+        .await
+        .expect(200);
+    assert!(app.stored_room(&token).await.is_none());
 }
 
 #[tokio::test]
@@ -718,6 +786,38 @@ async fn wrong_room_password_is_403_and_throttles_the_next_attempt() {
     right.expect(200);
     assert!(right.header("x-nextcloud-bruteforce-throttled").is_some());
     assert_eq!(right.data()["participantType"], 4);
+
+    // A successful join forgets the failures.
+    let later = app
+        .guest()
+        .join(&token, json!({"password": "secret123"}))
+        .await;
+    later.expect(200);
+    assert!(later.header("x-nextcloud-bruteforce-throttled").is_none());
+}
+
+#[tokio::test]
+async fn guest_rejoins_a_password_room_from_the_same_browser_without_the_password() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let created = alice
+        .post(
+            "/room",
+            json!({"roomType": 3, "roomName": "Locked", "password": "secret123"}),
+        )
+        .await;
+    let token = created.data()["token"].as_str().unwrap();
+    let guest = app.guest();
+    let first = guest.join(token, json!({"password": "secret123"})).await;
+    first.expect(200);
+    let again = guest.join(token, json!({})).await;
+    again.expect(200);
+    assert_eq!(again.data()["attendeeId"], first.data()["attendeeId"]);
+    // Another browser still needs it.
+    app.guest()
+        .join(token, json!({}))
+        .await
+        .expect_error(403, "password");
 }
 
 #[tokio::test]
@@ -800,6 +900,28 @@ async fn users_self_join_listable_rooms_as_type_3_with_user_added() {
 }
 
 #[tokio::test]
+async fn users_join_a_listable_public_room_as_type_3_without_its_password() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let created = alice
+        .post(
+            "/room",
+            json!({"roomType": 3, "roomName": "Listed", "listable": 1, "password": "secret123"}),
+        )
+        .await;
+    let token = created.data()["token"].as_str().unwrap();
+    let answer = bob.join(token, json!({})).await;
+    answer.expect(200);
+    assert_eq!(answer.data()["participantType"], 3);
+    // Guests still need the password.
+    app.guest()
+        .join(token, json!({}))
+        .await
+        .expect_error(403, "password");
+}
+
+#[tokio::test]
 async fn users_cannot_join_unlisted_group_rooms() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
@@ -845,6 +967,26 @@ async fn leaving_a_session_always_answers_200() {
 }
 
 #[tokio::test]
+async fn self_joined_user_leaves_the_room_with_their_last_session() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let token = alice.create_public_room("Open").await;
+    bob.join(&token, json!({})).await.expect(200);
+    assert_eq!(bob.room_tokens().await, vec![token.clone()]);
+    let before = Client::system_messages(&app, &token).await;
+
+    bob.delete(&format!("/room/{token}/participants/active"), json!({}))
+        .await
+        .expect(200);
+    assert!(bob.room_tokens().await.is_empty());
+    assert_eq!(actor_ids(&alice, &token).await, vec!["alice"]);
+    assert_eq!(Client::system_messages(&app, &token).await, before);
+    // They can still look at the public room, as any visitor.
+    assert_eq!(bob.room(&token).await["participantType"], 4);
+}
+
+#[tokio::test]
 async fn guest_without_a_session_disappears_from_the_list() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
@@ -877,12 +1019,14 @@ async fn session_state_is_set_and_answered_with_the_room() {
 async fn session_state_without_a_session_is_404() {
     let app = TestApp::spawn().await;
     let (_alice, bob, token) = shared_room(&app).await;
-    bob.put(
-        &format!("/room/{token}/participants/state"),
-        json!({"state": 1}),
-    )
-    .await
-    .expect(404);
+    for state in [1, 5] {
+        bob.put(
+            &format!("/room/{token}/participants/state"),
+            json!({"state": state}),
+        )
+        .await
+        .expect(404);
+    }
 }
 
 // ---------------------------------------------------------------- moderators
@@ -1064,6 +1208,30 @@ async fn attendee_permissions_are_set_added_and_removed() {
         .await
         .expect(200);
     assert_eq!(alice.participant(&token, "bob").await["permissions"], 246);
+}
+
+#[tokio::test]
+async fn attendee_permissions_answer_the_updated_participant_entry() {
+    let app = TestApp::spawn().await;
+    let (alice, _bob, token) = shared_room(&app).await;
+    let bob_id = alice.attendee_id(&token, "bob").await;
+    let answer = alice
+        .put(
+            &format!("/room/{token}/attendees/permissions"),
+            json!({"attendeeId": bob_id, "method": "set", "permissions": 128}),
+        )
+        .await;
+    answer.expect(200);
+    let entries = answer.data().as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    let entry = &entries[0];
+    for field in PARTICIPANT_FIELDS {
+        assert!(entry.get(field).is_some(), "missing {field} in {entry}");
+    }
+    assert_eq!(entry["attendeeId"], bob_id);
+    assert_eq!(entry["actorId"], "bob");
+    assert_eq!(entry["permissions"], 129);
+    assert_eq!(entry["attendeePermissions"], 129);
 }
 
 #[tokio::test]

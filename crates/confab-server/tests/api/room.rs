@@ -481,6 +481,69 @@ async fn participants_map_in_form_brackets_is_understood() {
 }
 
 #[tokio::test]
+async fn create_with_only_unknown_invitees_is_404_invite_and_creates_nothing() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    alice
+        .post(
+            "/room",
+            json!({"roomType": 2, "roomName": "Nobody", "participants": {"users": ["ghost"], "emails": ["not an address"]}}),
+        )
+        .await
+        .expect_error(404, "invite");
+    assert!(alice.room_tokens().await.is_empty());
+}
+
+#[tokio::test]
+async fn emails_in_the_participants_map_make_a_public_room_with_email_guests() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let answer = alice
+        .post(
+            "/room",
+            json!({"roomType": 2, "roomName": "Mailed", "participants": {"emails": ["Guest@Example.com"]}}),
+        )
+        .await;
+    answer.expect(201);
+    assert_eq!(answer.data()["type"], 3);
+    let token = answer.data()["token"].as_str().unwrap();
+    let participants = alice.participants(token).await;
+    let guest = participants
+        .iter()
+        .find(|p| p["actorType"] == "emails")
+        .expect("email guest");
+    assert_eq!(guest["participantType"], 4);
+    assert_eq!(guest["invitedActorId"], "Guest@Example.com");
+    assert_eq!(
+        Client::system_messages(&app, token).await,
+        vec!["conversation_created"]
+    );
+}
+
+#[tokio::test]
+async fn legacy_invite_without_a_source_names_a_group() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    app.group("team", &["bob"]).await;
+    let answer = alice
+        .post("/room", json!({"roomType": 2, "invite": "team"}))
+        .await;
+    answer.expect(201);
+    assert_eq!(answer.data()["name"], "team group");
+    let token = answer.data()["token"].as_str().unwrap();
+    assert_eq!(bob.room(token).await["participantType"], 3);
+    // A user id is not a group.
+    alice
+        .post(
+            "/room",
+            json!({"roomType": 2, "roomName": "X", "invite": "bob"}),
+        )
+        .await
+        .expect_error(404, "invite");
+}
+
+#[tokio::test]
 async fn password_on_a_group_room_is_400_password_and_creates_nothing() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
@@ -777,11 +840,17 @@ async fn unknown_room_is_404_with_empty_data() {
 }
 
 #[tokio::test]
-async fn public_room_is_visible_to_non_members_and_anonymous_guests() {
+async fn public_room_shows_non_members_only_that_it_exists() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
-    let token = alice.create_public_room("Open").await;
+    let answer = alice
+        .post(
+            "/room",
+            json!({"roomType": 3, "roomName": "Open", "description": "About", "readOnly": 1, "permissions": 128}),
+        )
+        .await;
+    let token = answer.data()["token"].as_str().unwrap().to_owned();
 
     for viewer in [&bob, &app.guest()] {
         let answer = viewer.get(&format!("/room/{token}")).await;
@@ -790,10 +859,18 @@ async fn public_room_is_visible_to_non_members_and_anonymous_guests() {
         assert_talk_room(room);
         assert_eq!(room["token"], token.as_str());
         assert_eq!(room["type"], 3);
-        assert_eq!(room["name"], "Open");
+        assert_eq!(room["hasPassword"], false);
+        // Not listable: nothing beyond existence (upstream's formatter defaults).
+        assert_eq!(room["name"], "");
+        assert_eq!(room["displayName"], "");
+        assert_eq!(room["description"], "");
+        assert_eq!(room["readOnly"], 0);
         assert_eq!(room["participantType"], 4);
         assert_eq!(room["attendeeId"], 0);
         assert_eq!(room["sessionId"], "0");
+        assert_eq!(room["permissions"], 1);
+        assert_eq!(room["defaultPermissions"], 1);
+        assert_eq!(room["notificationLevel"], 3);
         assert_eq!(room["canDeleteConversation"], false);
         assert!(room.get("lastMessage").is_none());
     }
@@ -803,7 +880,7 @@ async fn public_room_is_visible_to_non_members_and_anonymous_guests() {
 }
 
 #[tokio::test]
-async fn listable_room_is_visible_to_users_but_not_to_anonymous_guests() {
+async fn listable_room_is_visible_to_users_with_its_listing_but_not_to_anonymous_guests() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let bob = app.user("bob").await;
@@ -811,7 +888,14 @@ async fn listable_room_is_visible_to_users_but_not_to_anonymous_guests() {
         let answer = alice
             .post(
                 "/room",
-                json!({"roomType": 2, "roomName": format!("Listed {scope}"), "listable": scope}),
+                json!({
+                    "roomType": 2,
+                    "roomName": format!("Listed {scope}"),
+                    "listable": scope,
+                    "description": "About",
+                    "lobbyState": 1,
+                    "messageExpiration": 60,
+                }),
             )
             .await;
         answer.expect(201);
@@ -819,8 +903,14 @@ async fn listable_room_is_visible_to_users_but_not_to_anonymous_guests() {
 
         let seen = bob.get(&format!("/room/{token}")).await;
         seen.expect(200);
-        assert_eq!(seen.data()["listable"], scope);
-        assert_eq!(seen.data()["participantType"], 4);
+        let room = seen.data();
+        assert_eq!(room["listable"], scope);
+        assert_eq!(room["name"], format!("Listed {scope}"));
+        assert_eq!(room["description"], "About");
+        assert_eq!(room["lobbyState"], 1);
+        assert_eq!(room["participantType"], 4);
+        assert_eq!(room["messageExpiration"], 0);
+        assert!(room.get("lastMessage").is_none());
         app.guest()
             .get(&format!("/room/{token}"))
             .await

@@ -218,6 +218,76 @@ async fn room_is_made_public_and_private_again_with_system_messages() {
 }
 
 #[tokio::test]
+async fn making_a_room_private_removes_guests_and_self_joined_users() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let carol = app.user("carol").await;
+    let token = alice.create_public_room("Open").await;
+    alice.add(&token, "bob").await;
+    carol.join(&token, json!({})).await.expect(200);
+    let guest = app.guest();
+    let joined = guest.join(&token, json!({})).await;
+    let guest_id = joined.data()["attendeeId"].as_i64().unwrap();
+    alice
+        .post(
+            &format!("/room/{token}/moderators"),
+            json!({"attendeeId": guest_id}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(alice.participants(&token).await.len(), 4);
+
+    alice
+        .delete(&format!("/room/{token}/public"), json!({}))
+        .await
+        .expect(200);
+    let mut left: Vec<String> = alice
+        .participants(&token)
+        .await
+        .iter()
+        .map(|p| p["actorId"].as_str().unwrap().to_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, vec!["alice", "bob"]);
+    carol.get(&format!("/room/{token}")).await.expect(404);
+    guest.get(&format!("/room/{token}")).await.expect(404);
+    assert_eq!(bob.room(&token).await["type"], 2);
+    let messages = Client::system_messages(&app, &token).await;
+    assert_eq!(messages.last().unwrap(), "guests_disallowed");
+}
+
+#[tokio::test]
+async fn room_is_made_public_with_a_password_in_one_step() {
+    let app = TestApp::spawn().await;
+    let (alice, _bob, token) = shared_room(&app).await;
+    let setup = Client::system_messages(&app, &token).await.len();
+    alice
+        .post(
+            &format!("/room/{token}/public"),
+            json!({"password": "secret123"}),
+        )
+        .await
+        .expect(200);
+    let room = alice.room(&token).await;
+    assert_eq!(room["type"], 3);
+    assert_eq!(room["hasPassword"], true);
+    assert_eq!(
+        new_messages(&app, &token, setup).await,
+        vec!["guests_allowed", "password_set"]
+    );
+    let guest = app.guest();
+    guest
+        .join(&token, json!({"password": "wrong"}))
+        .await
+        .expect_error(403, "password");
+    guest
+        .join(&token, json!({"password": "secret123"}))
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
 async fn one_to_one_room_cannot_be_made_public() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;

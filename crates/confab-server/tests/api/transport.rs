@@ -359,16 +359,16 @@ async fn unimplemented_talk_endpoints_are_501_with_an_envelope_and_not_advertise
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;
     let token = alice.create_room("Team").await;
-    let path = format!("/ocs/v2.php/apps/spreed/api/v1/poll/{token}");
+    let path = format!("/ocs/v2.php/apps/spreed/api/v1/bot/{token}");
     let answer = alice.get(&path).await;
     answer.expect_error(501, "not-implemented");
     answer.expect_failure_envelope(501);
     alice
-        .post(&path, json!({"question": "?", "options": ["a", "b"]}))
+        .post(&format!("{path}/1"), json!({}))
         .await
         .expect(501);
     let v1 = alice
-        .get(&format!("/ocs/v1.php/apps/spreed/api/v1/poll/{token}"))
+        .get(&format!("/ocs/v1.php/apps/spreed/api/v1/bot/{token}"))
         .await;
     expect_v1(&v1, 501);
     assert_eq!(
@@ -377,7 +377,7 @@ async fn unimplemented_talk_endpoints_are_501_with_an_envelope_and_not_advertise
     );
     let capabilities = alice.get("/ocs/v2.php/cloud/capabilities").await;
     let features = &capabilities.data()["capabilities"]["spreed"]["features"];
-    assert!(!features.as_array().unwrap().contains(&json!("talk-polls")));
+    assert!(!features.as_array().unwrap().contains(&json!("bots-v1")));
 }
 
 #[tokio::test]

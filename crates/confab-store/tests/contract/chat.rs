@@ -1,17 +1,22 @@
 //! `ChatStore`: appending messages, reading them by id, after and before a position, and unread
-//! counts; including ids becoming visible in order under concurrent writers.
+//! counts; including ids becoming visible in order under concurrent writers. Chat posts with
+//! read markers and mentions, edits, history clearing, reactions, expiry and common read.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::ensure;
-use confab_core::chat::{Message, MessageType, NewMessage};
-use confab_core::participant::ActorType;
+use confab_core::chat::{Edit, Message, MessageType, NewMessage, Reaction};
+use confab_core::participant::{ActorType, Attendee};
+use confab_core::room::RoomType;
 use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
 use confab_store::SqlStore;
 
-use crate::support::{comment, each_backend, guest, room_with, system, NOW};
+use crate::support::{
+    assert_not_found, attendee_of, chat_post, comment, each_backend, guest, new_room, reaction,
+    room_with, system, user_in, NOW,
+};
 
 fn ids(messages: &[Message]) -> Vec<i64> {
     messages.iter().map(|m| m.id).collect()
@@ -562,4 +567,611 @@ async fn poll_until_done(
         }
         tokio::task::yield_now().await;
     }
+}
+
+/// Read markers and mentions of an attendee: `(last_read, last_mention, last_mention_direct)`.
+fn markers(attendee: &Attendee) -> (i64, i64, i64) {
+    (
+        attendee.last_read_message,
+        attendee.last_mention_message,
+        attendee.last_mention_direct,
+    )
+}
+
+/// How many messages room `room_id` holds.
+async fn count(store: &SqlStore, room_id: i64) -> anyhow::Result<usize> {
+    Ok(store.messages_after(room_id, 0, 100_000).await?.len())
+}
+
+#[tokio::test]
+async fn post_chat_messages_posts_in_order_and_chains_previous_last_ids() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let alice = user_in(&store, r1.id, "alice").await;
+        let bob = user_in(&store, r1.id, "bob").await;
+        let alice2 = user_in(&store, r2.id, "alice").await;
+        assert!(store.post_chat_messages(&[]).await?.is_empty());
+        let before = post_each(&store, r1.id, &["before"]).await?.remove(0);
+
+        let batch = [
+            chat_post(comment(r1.id, "alice", "one", NOW + 1), alice.id, &[]),
+            chat_post(
+                comment(r2.id, "alice", "elsewhere", NOW + 2),
+                alice2.id,
+                &[],
+            ),
+            chat_post(comment(r1.id, "bob", "two", NOW + 3), bob.id, &[]),
+            chat_post(comment(r1.id, "alice", "three", NOW + 4), alice.id, &[]),
+        ];
+        let posted = store.post_chat_messages(&batch).await?;
+        assert_eq!(posted.len(), batch.len());
+        let messages: Vec<Message> = posted.iter().map(|p| p.message.clone()).collect();
+        assert!(
+            messages.windows(2).all(|w| w[0].id < w[1].id),
+            "ids grow in the order given: {:?}",
+            ids(&messages)
+        );
+        assert!(messages[0].id > before.id);
+        for (message, post) in messages.iter().zip(&batch) {
+            assert_stored_as(message, &post.message);
+        }
+        let previous: Vec<i64> = posted.iter().map(|p| p.previous_last_id).collect();
+        assert_eq!(
+            previous,
+            [before.id, 0, messages[0].id, messages[2].id],
+            "each post chains to its own room's previous last message"
+        );
+
+        assert_eq!(
+            store.messages_after(r1.id, 0, 100).await?,
+            [
+                before,
+                messages[0].clone(),
+                messages[2].clone(),
+                messages[3].clone()
+            ]
+        );
+        assert_eq!(
+            store.messages_after(r2.id, 0, 100).await?,
+            [messages[1].clone()]
+        );
+        let r1 = store.room_by_token("r1").await?.expect("r1 exists");
+        let r2 = store.room_by_token("r2").await?.expect("r2 exists");
+        assert_eq!(
+            (r1.last_message_id, r1.last_activity),
+            (messages[3].id, NOW + 4)
+        );
+        assert_eq!(
+            (r2.last_message_id, r2.last_activity),
+            (messages[1].id, NOW + 2)
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn post_chat_messages_moves_the_senders_read_marker_and_records_mentions() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob", "carol", "dave"]).await?;
+        let [alice, bob, carol, dave] = [
+            user_in(&store, room.id, "alice").await,
+            user_in(&store, room.id, "bob").await,
+            user_in(&store, room.id, "carol").await,
+            user_in(&store, room.id, "dave").await,
+        ];
+        // Carol was named before; a later @all mention keeps that direct mention.
+        let first = store
+            .post_chat_messages(&[chat_post(
+                comment(room.id, "bob", "hi @carol", NOW),
+                bob.id,
+                &[(carol.id, true)],
+            )])
+            .await?
+            .remove(0)
+            .message;
+        assert_eq!(
+            markers(&user_in(&store, room.id, "bob").await),
+            (first.id, 0, 0)
+        );
+        assert_eq!(
+            markers(&user_in(&store, room.id, "carol").await),
+            (0, first.id, first.id)
+        );
+
+        let posted = store
+            .post_chat_messages(&[
+                chat_post(
+                    comment(room.id, "alice", "@bob and @all", NOW + 1),
+                    alice.id,
+                    &[(bob.id, true), (carol.id, false)],
+                ),
+                chat_post(comment(room.id, "bob", "reply", NOW + 2), bob.id, &[]),
+            ])
+            .await?;
+        let (mention, reply) = (posted[0].message.id, posted[1].message.id);
+        assert_eq!(
+            markers(&user_in(&store, room.id, "alice").await),
+            (mention, 0, 0)
+        );
+        assert_eq!(
+            markers(&user_in(&store, room.id, "bob").await),
+            (reply, mention, mention),
+            "bob read up to his own reply and was named in alice's message"
+        );
+        assert_eq!(
+            markers(&user_in(&store, room.id, "carol").await),
+            (0, mention, first.id),
+            "an indirect mention leaves the direct one alone"
+        );
+        assert_eq!(user_in(&store, room.id, "dave").await, dave);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn post_chat_messages_stores_nothing_of_the_batch_when_a_post_fails() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let alice = user_in(&store, room.id, "alice").await;
+        let bob = user_in(&store, room.id, "bob").await;
+        let result = store
+            .post_chat_messages(&[
+                chat_post(
+                    comment(room.id, "alice", "@bob", NOW),
+                    alice.id,
+                    &[(bob.id, true)],
+                ),
+                chat_post(
+                    comment(room.id + 1000, "alice", "nowhere", NOW),
+                    alice.id,
+                    &[],
+                ),
+            ])
+            .await;
+        assert!(
+            result.is_err(),
+            "a post to a missing room fails: {result:?}"
+        );
+        assert!(store.messages_after(room.id, 0, 10).await?.is_empty());
+        assert_eq!(store.room_by_token("r1").await?, Some(room.clone()));
+        assert_eq!(user_in(&store, room.id, "alice").await, alice);
+        assert_eq!(user_in(&store, room.id, "bob").await, bob);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn message_finds_a_message_only_in_its_room() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let posted = post_each(&store, r1.id, &["a", "b"]).await?;
+        assert_eq!(
+            store.message(r1.id, posted[1].id).await?,
+            Some(posted[1].clone())
+        );
+        assert_eq!(store.message(r2.id, posted[1].id).await?, None);
+        assert_eq!(store.message(r1.id, posted[1].id + 1000).await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn advance_read_markers_moves_many_markers_forward_only() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob", "carol", "dave"]).await?;
+        let m = ids(&post_each(&store, room.id, &["m0", "m1", "m2", "m3"]).await?);
+        let [alice, bob, carol, dave] = [
+            user_in(&store, room.id, "alice").await,
+            user_in(&store, room.id, "bob").await,
+            user_in(&store, room.id, "carol").await,
+            user_in(&store, room.id, "dave").await,
+        ];
+        store.mark_read(bob.id, m[3], false).await?;
+        store.mark_read(carol.id, m[1], false).await?;
+        store.advance_read_markers(&[]).await?;
+
+        store
+            .advance_read_markers(&[
+                (alice.id, m[2]),
+                (bob.id, m[0]),
+                (carol.id, m[3]),
+                (alice.id, m[1]),
+            ])
+            .await?;
+        let read = |a: Attendee| a.last_read_message;
+        assert_eq!(read(user_in(&store, room.id, "alice").await), m[2]);
+        assert_eq!(
+            read(user_in(&store, room.id, "bob").await),
+            m[3],
+            "never back"
+        );
+        assert_eq!(read(user_in(&store, room.id, "carol").await), m[3]);
+        assert_eq!(user_in(&store, room.id, "dave").await, dave);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn mark_read_moves_back_only_when_not_forward_only() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let m = ids(&post_each(&store, room.id, &["m0", "m1", "m2"]).await?);
+        let alice = user_in(&store, room.id, "alice").await;
+        let bob = user_in(&store, room.id, "bob").await;
+        let read = || async { user_in(&store, room.id, "alice").await.last_read_message };
+
+        store.mark_read(alice.id, m[1], true).await?;
+        assert_eq!(read().await, m[1]);
+        store.mark_read(alice.id, m[0], true).await?;
+        assert_eq!(read().await, m[1], "forward only never moves back");
+        store.mark_read(alice.id, m[2], true).await?;
+        assert_eq!(read().await, m[2]);
+        store.mark_read(alice.id, m[0], false).await?;
+        assert_eq!(read().await, m[0], "without forward_only it moves back");
+        store.mark_read(alice.id, m[2], false).await?;
+        assert_eq!(read().await, m[2]);
+        assert_eq!(user_in(&store, room.id, "bob").await, bob);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rewrite_message_writes_text_type_parameters_and_edit_and_appends_notes() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let posted = post_each(&store, room.id, &["original", "other"]).await?;
+        store
+            .add_reaction(
+                &reaction(posted[0].id, "bob", "👍", NOW),
+                &system(room.id, "reaction", NOW),
+            )
+            .await?;
+        let stored = store.message(room.id, posted[0].id).await?.expect("exists");
+
+        // The caller's copy has stale reactions: the store keeps the stored counts.
+        let edited = Message {
+            message: "edited {mention-user1}".to_owned(),
+            message_type: MessageType::CommentDeleted,
+            parameters: serde_json::json!({"mention-user1": {"type": "user", "id": "bob"}}),
+            last_edit: Some(Edit {
+                actor_type: "users".to_owned(),
+                actor_id: "alice".to_owned(),
+                actor_display_name: "Älice".to_owned(),
+                at: NOW + 10,
+            }),
+            reactions: BTreeMap::new(),
+            ..posted[0].clone()
+        };
+        let notes = [
+            system(room.id, "message_edited", NOW + 10),
+            system(room.id, "message_deleted", NOW + 11),
+        ];
+        let appended = store.rewrite_message(&edited, &notes).await?;
+        assert_eq!(appended.len(), 2);
+        for (message, new) in appended.iter().zip(&notes) {
+            assert_stored_as(message, new);
+        }
+        assert!(appended[0].id > stored.id && appended[1].id > appended[0].id);
+
+        let expected = Message {
+            reactions: stored.reactions.clone(),
+            ..edited
+        };
+        assert_eq!(expected.reactions, BTreeMap::from([("👍".to_owned(), 1)]));
+        assert_eq!(store.message(room.id, posted[0].id).await?, Some(expected));
+        assert_eq!(
+            store.message(room.id, posted[1].id).await?,
+            Some(posted[1].clone())
+        );
+        let room = store.room_by_token("r1").await?.expect("room exists");
+        assert_eq!(room.last_message_id, appended[1].id);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rewrite_message_of_an_unknown_id_is_not_found_and_appends_nothing() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let posted = post_each(&store, room.id, &["only"]).await?.remove(0);
+        let missing = Message {
+            id: posted.id + 1000,
+            message: "edited".to_owned(),
+            ..posted.clone()
+        };
+        assert_not_found(
+            store
+                .rewrite_message(&missing, &[system(room.id, "message_edited", NOW)])
+                .await,
+        );
+        assert_eq!(store.messages_after(room.id, 0, 10).await?, [posted]);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn clear_history_leaves_only_the_note_and_resets_markers() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        store.add_attendees(r1.id, &[guest("g1")], &[]).await?;
+        let alice = user_in(&store, r1.id, "alice").await;
+        let bob = user_in(&store, r1.id, "bob").await;
+        let g1 = attendee_of(&store, r1.id, ActorType::Guests, "g1").await;
+        let old = store
+            .post_chat_messages(&[
+                chat_post(
+                    comment(r1.id, "alice", "@bob", NOW),
+                    alice.id,
+                    &[(bob.id, true)],
+                ),
+                chat_post(
+                    comment(r1.id, "alice", "@all", NOW),
+                    alice.id,
+                    &[(g1.id, false)],
+                ),
+            ])
+            .await?;
+        let old_id = old[0].message.id;
+        store
+            .add_reaction(
+                &reaction(old_id, "bob", "👍", NOW),
+                &system(r1.id, "reaction", NOW),
+            )
+            .await?;
+        let kept = post_each(&store, r2.id, &["kept"]).await?;
+        let alice2 = user_in(&store, r2.id, "alice").await;
+        store.mark_read(alice2.id, kept[0].id, false).await?;
+        let alice2 = user_in(&store, r2.id, "alice").await;
+
+        let new = system(r1.id, "history_cleared", NOW + 5);
+        let note = store.clear_history(r1.id, &new).await?;
+        assert_stored_as(&note, &new);
+        assert_eq!(store.messages_after(r1.id, 0, 100).await?, [note.clone()]);
+        assert!(note.id > old[1].message.id);
+        assert!(store.messages_by_ids(&[old_id]).await?.is_empty());
+        assert!(store.reactions(old_id).await?.is_empty());
+        let r1_now = store.room_by_token("r1").await?.expect("r1 exists");
+        assert_eq!(r1_now.last_message_id, note.id);
+        for attendee in store.attendees(r1.id).await? {
+            assert_eq!(markers(&attendee), (note.id, 0, 0), "{}", attendee.actor_id);
+        }
+
+        assert_eq!(store.messages_after(r2.id, 0, 100).await?, kept);
+        assert_eq!(user_in(&store, r2.id, "alice").await, alice2);
+        assert_eq!(
+            store.room_by_token("r2").await?.map(|r| r.last_message_id),
+            Some(kept[0].id)
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn add_and_remove_reaction_count_on_the_message_and_note_only_changes() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let posted = post_each(&store, room.id, &["react to me", "not me"]).await?;
+        let id = posted[0].id;
+        let note = || system(room.id, "reaction", NOW);
+        let counts = || async {
+            store
+                .message(room.id, id)
+                .await
+                .expect("read message")
+                .expect("message exists")
+                .reactions
+        };
+        let expect = |pairs: &[(&str, i64)]| -> BTreeMap<String, i64> {
+            pairs.iter().map(|&(e, n)| (e.to_owned(), n)).collect()
+        };
+        assert_eq!(counts().await, expect(&[]));
+
+        assert!(
+            store
+                .add_reaction(&reaction(id, "alice", "👍", NOW), &note())
+                .await?
+        );
+        assert_eq!(counts().await, expect(&[("👍", 1)]));
+        assert_eq!(count(&store, room.id).await?, 3, "a note was appended");
+        assert!(
+            !store
+                .add_reaction(&reaction(id, "alice", "👍", NOW + 1), &note())
+                .await?,
+            "the same reaction again is not added"
+        );
+        assert_eq!(counts().await, expect(&[("👍", 1)]));
+        assert_eq!(
+            count(&store, room.id).await?,
+            3,
+            "no note when nothing changed"
+        );
+
+        assert!(
+            store
+                .add_reaction(&reaction(id, "bob", "👍", NOW + 2), &note())
+                .await?
+        );
+        assert!(
+            store
+                .add_reaction(&reaction(id, "alice", "❤️", NOW + 3), &note())
+                .await?
+        );
+        let guest_alice = Reaction {
+            actor_type: "guests".to_owned(),
+            ..reaction(id, "alice", "👍", NOW + 4)
+        };
+        assert!(store.add_reaction(&guest_alice, &note()).await?);
+        assert_eq!(counts().await, expect(&[("👍", 3), ("❤️", 1)]));
+        assert_eq!(count(&store, room.id).await?, 6);
+
+        // Removal matches message, actor and emoji; display name and time do not matter.
+        let alice_thumb = Reaction {
+            actor_display_name: "someone else".to_owned(),
+            created_at: 0,
+            ..reaction(id, "alice", "👍", NOW)
+        };
+        assert!(store.remove_reaction(&alice_thumb, &note()).await?);
+        assert_eq!(counts().await, expect(&[("👍", 2), ("❤️", 1)]));
+        assert_eq!(count(&store, room.id).await?, 7);
+        assert!(!store.remove_reaction(&alice_thumb, &note()).await?);
+        assert!(
+            !store
+                .remove_reaction(&reaction(id, "carol", "❤️", NOW), &note())
+                .await?
+        );
+        assert_eq!(
+            count(&store, room.id).await?,
+            7,
+            "no note when nothing changed"
+        );
+
+        assert!(
+            store
+                .remove_reaction(&reaction(id, "alice", "❤️", NOW), &note())
+                .await?
+        );
+        assert_eq!(
+            counts().await,
+            expect(&[("👍", 2)]),
+            "a count of 0 is left out"
+        );
+        assert_eq!(
+            store.message(room.id, posted[1].id).await?,
+            Some(posted[1].clone()),
+            "other messages keep no reactions"
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reactions_lists_the_messages_reactions_oldest_first() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let posted = post_each(&store, room.id, &["a", "b"]).await?;
+        let (a, b) = (posted[0].id, posted[1].id);
+        assert!(store.reactions(a).await?.is_empty());
+        let added = [
+            reaction(a, "bob", "🎉", NOW + 1),
+            reaction(b, "bob", "🎉", NOW + 2),
+            reaction(a, "alice", "👍", NOW + 3),
+            reaction(a, "bob", "👍", NOW + 4),
+        ];
+        for r in &added {
+            assert!(
+                store
+                    .add_reaction(r, &system(room.id, "reaction", r.created_at))
+                    .await?
+            );
+        }
+        assert_eq!(
+            store.reactions(a).await?,
+            [added[0].clone(), added[2].clone(), added[3].clone()]
+        );
+        assert_eq!(store.reactions(b).await?, [added[1].clone()]);
+        assert!(store.reactions(b + 1000).await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn delete_expired_messages_deletes_those_due_and_next_expiry_follows() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        assert_eq!(store.next_message_expiry().await?, None);
+        let expiring = |room_id: i64, text: &str, expires_at: i64| NewMessage {
+            expires_at,
+            ..comment(room_id, "alice", text, NOW)
+        };
+        let posted = store
+            .post_messages(&[
+                expiring(r1.id, "forever", 0),
+                expiring(r1.id, "at 30", NOW + 30),
+                expiring(r1.id, "at 10", NOW + 10),
+                expiring(r2.id, "at 20", NOW + 20),
+                expiring(r1.id, "also at 20", NOW + 20),
+            ])
+            .await?;
+        assert_eq!(store.next_message_expiry().await?, Some(NOW + 10));
+
+        assert_eq!(store.delete_expired_messages(NOW + 9).await?, 0);
+        assert_eq!(
+            store.delete_expired_messages(NOW + 20).await?,
+            3,
+            "at or before now"
+        );
+        assert_eq!(
+            texts(&store.messages_after(r1.id, 0, 100).await?),
+            ["forever", "at 30"]
+        );
+        assert!(store.messages_after(r2.id, 0, 100).await?.is_empty());
+        assert_eq!(store.next_message_expiry().await?, Some(NOW + 30));
+
+        assert_eq!(store.delete_expired_messages(NOW + 1000).await?, 1);
+        assert_eq!(store.next_message_expiry().await?, None);
+        assert_eq!(
+            store.messages_after(r1.id, 0, 100).await?,
+            [posted[0].clone()]
+        );
+        assert_eq!(store.delete_expired_messages(NOW + 1000).await?, 0);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn last_common_read_is_the_lowest_marker_among_users() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let other = room_with(&store, "other", &["carol"]).await?;
+        let guests_only = store
+            .create_room(&new_room("guests", RoomType::Public), &[guest("g1")], &[])
+            .await?;
+        let empty = store
+            .create_room(&new_room("empty", RoomType::Group), &[], &[])
+            .await?;
+        store.add_attendees(room.id, &[guest("g1")], &[]).await?;
+        let m = ids(&post_each(&store, room.id, &["m0", "m1", "m2"]).await?);
+        let alice = user_in(&store, room.id, "alice").await;
+        let bob = user_in(&store, room.id, "bob").await;
+        let g1 = attendee_of(&store, room.id, ActorType::Guests, "g1").await;
+        let g1_alone = attendee_of(&store, guests_only.id, ActorType::Guests, "g1").await;
+
+        assert_eq!(store.last_common_read(room.id).await?, 0, "nobody read yet");
+        store.mark_read(alice.id, m[2], false).await?;
+        store.mark_read(bob.id, m[1], false).await?;
+        store.mark_read(g1.id, m[0], false).await?;
+        store
+            .mark_read(user_in(&store, other.id, "carol").await.id, 1, false)
+            .await?;
+        assert_eq!(
+            store.last_common_read(room.id).await?,
+            m[1],
+            "the guest's lower marker is ignored"
+        );
+        store.mark_read(bob.id, m[2], false).await?;
+        assert_eq!(store.last_common_read(room.id).await?, m[2]);
+
+        store.mark_read(g1_alone.id, m[2], false).await?;
+        assert_eq!(store.last_common_read(guests_only.id).await?, 0);
+        assert_eq!(store.last_common_read(empty.id).await?, 0);
+        assert_eq!(store.last_common_read(empty.id + 1000).await?, 0);
+        Ok(())
+    })
+    .await;
 }

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use confab_core::account::{Group, User};
-use confab_core::chat::{MessageType, NewMessage};
-use confab_core::participant::{ActorType, NewAttendee, NewSession, ParticipantType};
+use confab_core::chat::{ChatPost, Mention, MessageType, NewMessage, Poll, Reaction};
+use confab_core::participant::{ActorType, Attendee, NewAttendee, NewSession, ParticipantType};
 use confab_core::room::{NewRoom, Room, RoomType};
 use confab_core::store::StoreResult;
 use confab_core::StoreError;
@@ -242,6 +242,71 @@ pub fn system(room_id: i64, name: &str, created_at: i64) -> NewMessage {
         system_message: name.to_owned(),
         ..comment(room_id, "system", "", created_at)
     }
+}
+
+/// A chat post of `message` by attendee `sender`, mentioning `(attendee id, direct)` pairs.
+pub fn chat_post(message: NewMessage, sender: i64, mentions: &[(i64, bool)]) -> ChatPost {
+    ChatPost {
+        message,
+        sender,
+        mentions: mentions
+            .iter()
+            .map(|&(attendee_id, direct)| Mention {
+                attendee_id,
+                direct,
+            })
+            .collect(),
+    }
+}
+
+/// User `actor`'s reaction `emoji` to message `message_id`.
+pub fn reaction(message_id: i64, actor: &str, emoji: &str, created_at: i64) -> Reaction {
+    Reaction {
+        message_id,
+        actor_type: "users".to_owned(),
+        actor_id: actor.to_owned(),
+        actor_display_name: actor.to_uppercase(),
+        reaction: emoji.to_owned(),
+        created_at,
+    }
+}
+
+/// A poll by user alice in room `room_id` with three options and `status` (0 open, 1 closed,
+/// 2 draft); its id is left 0 for the store to assign.
+pub fn new_poll(room_id: i64, question: &str, status: i64) -> Poll {
+    Poll {
+        id: 0,
+        room_id,
+        question: question.to_owned(),
+        options: vec!["yes".to_owned(), "no".to_owned(), "maybe".to_owned()],
+        result_mode: 0,
+        max_votes: 0,
+        status,
+        actor_type: "users".to_owned(),
+        actor_id: "alice".to_owned(),
+        actor_display_name: "ALICE".to_owned(),
+        created_at: NOW,
+    }
+}
+
+/// The attendee `actor_type`/`actor_id` of `room_id`; panics when there is none.
+pub async fn attendee_of(
+    store: &SqlStore,
+    room_id: i64,
+    actor_type: ActorType,
+    actor_id: &str,
+) -> Attendee {
+    use confab_core::store::ParticipantStore;
+    store
+        .attendee_by_actor(room_id, actor_type, actor_id)
+        .await
+        .expect("read attendee")
+        .unwrap_or_else(|| panic!("{actor_id} attends room {room_id}"))
+}
+
+/// The attendee of user `id` in `room_id`; panics when there is none.
+pub async fn user_in(store: &SqlStore, room_id: i64, id: &str) -> Attendee {
+    attendee_of(store, room_id, ActorType::Users, id).await
 }
 
 /// Creates a group room `token` whose attendees are the users `members` (the first one owns it).

@@ -112,3 +112,109 @@ def test_errors_surface_as_exceptions(server):
     with pytest.raises(NextcloudException) as err:
         wrong.talk.get_user_conversations()
     assert err.value.status_code == 401
+
+
+def _add(nc: Nextcloud, token: str, user: str) -> None:
+    nc.ocs("POST", f"/ocs/v2.php/apps/spreed/api/v4/room/{token}/participants",
+           json={"newParticipant": user, "source": "users"})
+
+
+def test_chat_send_receive_reply_and_delete(server):
+    alice = client(server, "alice")
+    bob = client(server, "bob")
+    conv = alice.talk.create_conversation(ConversationType.GROUP, room_name="chat")
+    _add(alice, conv.token, "bob")
+
+    sent = alice.talk.send_message("hello bob", conv)
+    assert sent.message == "hello bob"
+    assert sent.actor_type == "users"
+    assert sent.actor_id == "alice"
+    assert sent.actor_display_name == "Alice"
+    assert sent.message_type == "comment"
+    assert sent.system_message == ""
+    assert sent.is_replyable
+    assert len(sent.reference_id) == 64  # the library sends a sha256 hex reference id
+    assert sent.message_parameters == []
+    assert sent.expiration_timestamp == 0
+    assert sent.reactions == {}
+    assert sent.markdown
+
+    # History (newest first) as bob sees it; the room is never empty, so no 304.
+    history = bob.talk.receive_messages(conv, limit=10)
+    assert history[0].message_id == sent.message_id
+    assert history[0].message == "hello bob"
+    assert history[-1].system_message == "conversation_created"
+    assert [m.message_id for m in history] == sorted((m.message_id for m in history), reverse=True)
+
+    # Bob replies; the reply carries its parent.
+    reply = bob.talk.send_message("hello alice", conv, reply_to_message=sent)
+    assert reply.parent["id"] == sent.message_id
+    assert reply.parent["message"] == "hello bob"
+
+    # Looking into the future without lastKnownMessageId lists from the oldest, ascending.
+    future = alice.talk.receive_messages(conv, look_in_future=True, limit=200, timeout=1)
+    assert [m.message_id for m in future] == sorted(m.message_id for m in future)
+    assert future[0].system_message == "conversation_created"
+    assert future[-1].message_id == reply.message_id
+    assert future[-1].actor_id == "bob"
+    assert future[-1].parent["id"] == sent.message_id
+
+    deleted = bob.talk.delete_message(reply)
+    assert deleted.system_message == "message_deleted"
+    assert deleted.parent["id"] == reply.message_id
+    assert deleted.parent["messageType"] == "comment_deleted"
+    newest = alice.talk.receive_messages(conv, limit=2)
+    assert newest[0].system_message == "message_deleted"
+    assert newest[1].message_id == reply.message_id
+    assert newest[1].message_type == "comment_deleted"
+
+
+def test_chat_errors_surface_as_exceptions(server):
+    alice = client(server, "alice")
+    carol = client(server, "carol")
+    conv = alice.talk.create_conversation(ConversationType.GROUP, room_name="no carol")
+    with pytest.raises(NextcloudException) as err:
+        carol.talk.send_message("let me in", conv)
+    assert err.value.status_code == 404
+    with pytest.raises(NextcloudException) as err:
+        alice.talk.send_message("   ", conv)
+    assert err.value.status_code == 400
+    system = alice.talk.receive_messages(conv, limit=1)[0]
+    with pytest.raises(NextcloudException) as err:
+        alice.talk.delete_message(system)
+    assert err.value.status_code == 405
+
+
+def test_reactions_add_list_and_delete(server):
+    alice = client(server, "alice")
+    bob = client(server, "bob")
+    conv = alice.talk.create_conversation(ConversationType.GROUP, room_name="reactions")
+    _add(alice, conv.token, "bob")
+    msg = alice.talk.send_message("react to this", conv)
+
+    added = bob.talk.react_to_message(msg, "👍")
+    assert list(added) == ["👍"]
+    assert added["👍"][0].actor_type == "users"
+    assert added["👍"][0].actor_id == "bob"
+    assert added["👍"][0].actor_display_name == "Bob"
+    assert added["👍"][0].timestamp > 0
+    # Reacting again is fine (200 instead of 201) and changes nothing.
+    assert [r.actor_id for r in bob.talk.react_to_message(msg, "👍")["👍"]] == ["bob"]
+    alice.talk.react_to_message(msg, "🎉")
+
+    everything = alice.talk.get_message_reactions(msg)
+    assert set(everything) == {"👍", "🎉"}
+    only = alice.talk.get_message_reactions(msg, reaction_filter="🎉")
+    assert list(only) == ["🎉"]
+    assert only["🎉"][0].actor_id == "alice"
+    seen = alice.talk.receive_messages(conv, limit=20)
+    counted = next(m for m in seen if m.message_id == msg.message_id)
+    assert counted.reactions == {"👍": 1, "🎉": 1}
+
+    left = bob.talk.delete_reaction(msg, "👍")
+    assert list(left) == ["🎉"]
+    assert alice.talk.delete_reaction(msg, "🎉") == {}
+    assert alice.talk.get_message_reactions(msg) == {}
+    with pytest.raises(NextcloudException) as err:
+        bob.talk.delete_reaction(msg, "👍")
+    assert err.value.status_code == 404

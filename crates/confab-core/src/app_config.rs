@@ -68,6 +68,15 @@ impl AppConfig {
         }
     }
 
+    /// The most breakout rooms one configure may create (`breakout_rooms_max`, default 20).
+    pub fn breakout_rooms_max(&self) -> i64 {
+        self.int(
+            "breakout_rooms_max",
+            crate::breakout_room::DEFAULT_MAX_ROOMS,
+        )
+        .clamp(1, crate::breakout_room::MAX_ROOMS_LIMIT)
+    }
+
     /// Length of newly generated conversation tokens (`token_entropy`, at least 8).
     pub fn token_length(&self) -> usize {
         self.int("token_entropy", 8).clamp(8, 30) as usize

@@ -24,6 +24,10 @@ pub enum Error {
     /// The conversation is read-only.
     #[error("conversation is read-only")]
     ReadOnly,
+    /// The caller's permissions lack the one the action needs (chat, …); Talk's permission
+    /// middleware answers 403 without an `error` key.
+    #[error("permission missing")]
+    MissingPermission,
     /// The lobby keeps the caller out.
     #[error("lobby is active")]
     LobbyActive,
@@ -76,6 +80,7 @@ impl Error {
             | Error::InvalidCredentials
             | Error::RoomNotFound
             | Error::ReadOnly
+            | Error::MissingPermission
             | Error::LobbyActive
             | Error::SessionConflict { .. }
             | Error::Throttled

@@ -4,6 +4,7 @@
 //! - [`room`]: conversations ("rooms" on the wire) and their settings.
 //! - [`participant`]: attendees, sessions, roles and permissions.
 //! - [`chat`]: messages, including the system messages every state change leaves.
+//! - [`breakout_room`]: splitting a conversation into breakout rooms and back.
 //! - [`app_config`]: the Talk app settings confab honours.
 //! - [`throttle`]: brute-force protection for logins and room passwords.
 //! - [`store`]: the ports the storage adapters implement.
@@ -15,6 +16,7 @@ pub mod access;
 pub mod account;
 pub mod actor;
 pub mod app_config;
+pub mod breakout_room;
 pub mod chat;
 pub mod clock;
 pub mod error;

@@ -4,6 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use crate::account::AccountService;
 use crate::app_config::AppConfig;
+use crate::breakout_room::BreakoutService;
 use crate::chat::{ChatFeed, ChatService, ReadMarkers};
 use crate::clock::Clock;
 use crate::participant::ParticipantService;
@@ -60,6 +61,7 @@ pub struct Services {
     pub rooms: RoomService,
     pub participants: ParticipantService,
     pub chat: ChatService,
+    pub breakout_rooms: BreakoutService,
     pub throttler: Arc<Throttler>,
 }
 
@@ -74,11 +76,14 @@ impl Services {
             config: RwLock::new(AppConfig::default()),
         });
         context.reload_config().await?;
+        let rooms = RoomService::new(context.clone());
+        let chat = ChatService::new(context.clone());
         Ok(Self {
             accounts: AccountService::new(context.clone()),
-            rooms: RoomService::new(context.clone()),
+            breakout_rooms: BreakoutService::new(context.clone(), rooms.clone(), chat.clone()),
+            rooms,
             participants: ParticipantService::new(context.clone()),
-            chat: ChatService::new(context.clone()),
+            chat,
             throttler: Arc::new(Throttler::default()),
             context,
         })

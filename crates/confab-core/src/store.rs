@@ -13,6 +13,14 @@ use crate::room::{NewRoom, Room};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// A room to create with its first attendees and messages (their `room_id` is filled in).
+#[derive(Debug, Clone)]
+pub struct RoomPlan {
+    pub room: NewRoom,
+    pub attendees: Vec<NewAttendee>,
+    pub messages: Vec<NewMessage>,
+}
+
 /// A room with the caller's attendee and session, as [`RoomStore::room_membership`] finds them.
 pub type Membership = (Room, Option<Attendee>, Option<Session>);
 
@@ -87,6 +95,14 @@ pub trait RoomStore: Send + Sync {
     async fn rooms_by_object(&self, object_type: &str, object_id: &str) -> StoreResult<Vec<Room>>;
     /// Writes every setting of `room` and appends `messages`; returns the stored room.
     async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room>;
+    /// Replaces the breakout rooms of `parent` (rooms with objectType `room` and objectId the
+    /// parent's token): deletes the current ones, creates `rooms` and writes `parent`, in one
+    /// transaction. Returns the new rooms in order.
+    async fn replace_breakout_rooms(
+        &self,
+        parent: &Room,
+        rooms: &[RoomPlan],
+    ) -> StoreResult<Vec<Room>>;
     /// Deletes the room with its attendees, sessions and messages.
     async fn delete_room(&self, room_id: i64) -> StoreResult<bool>;
     /// The earliest lobby timer set on a room with an active lobby.

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use confab_core::chat::NewMessage;
 use confab_core::participant::{ActorType, Attendee, NewAttendee};
 use confab_core::room::{NewRoom, Room};
-use confab_core::store::{Membership, RoomStore, StoreResult};
+use confab_core::store::{Membership, RoomPlan, RoomStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::account::like_pattern;
@@ -44,6 +44,84 @@ fn with_room_id(messages: &[NewMessage], room_id: i64) -> Vec<NewMessage> {
         .collect()
 }
 
+/// Deletes rooms with everything in them; returns how many rooms were deleted.
+async fn delete_rooms(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    for id in ids {
+        // Children first, so the intent is plain whatever the foreign-key settings.
+        for sql in [
+            "DELETE FROM sessions WHERE room_id = $1",
+            "DELETE FROM messages WHERE room_id = $1",
+            "DELETE FROM attendees WHERE room_id = $1",
+            "DELETE FROM polls WHERE room_id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+        }
+        deleted += sqlx::query("DELETE FROM rooms WHERE id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+    }
+    Ok(deleted)
+}
+
+async fn insert_room(tx: &mut Transaction<'_, Any>, room: &NewRoom) -> Result<i64, sqlx::Error> {
+    sqlx::query(INSERT_ROOM)
+        .bind(&room.token)
+        .bind(room.room_type.as_i64())
+        .bind(&room.name)
+        .bind(&room.description)
+        .bind(&room.password_hash)
+        .bind(i64::from(room.read_only))
+        .bind(room.listable as i64)
+        .bind(i64::from(room.lobby_state))
+        .bind(room.lobby_timer)
+        .bind(room.default_permissions)
+        .bind(room.message_expiration)
+        .bind(&room.object_type)
+        .bind(&room.object_id)
+        .bind(room.sip_enabled)
+        .bind(room.mention_permissions)
+        .bind(room.recording_consent)
+        .bind(room.created_at)
+        .bind(room.created_at)
+        .bind(room.created_at)
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("id")
+}
+
+/// Writes every setting of `room`; false when it does not exist.
+async fn write_room(tx: &mut Transaction<'_, Any>, room: &Room) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(UPDATE_ROOM)
+        .bind(room.id)
+        .bind(room.room_type.as_i64())
+        .bind(&room.name)
+        .bind(&room.description)
+        .bind(&room.password_hash)
+        .bind(i64::from(room.read_only))
+        .bind(room.listable as i64)
+        .bind(i64::from(room.lobby_state))
+        .bind(room.lobby_timer)
+        .bind(room.default_permissions)
+        .bind(room.call_permissions)
+        .bind(room.message_expiration)
+        .bind(&room.object_type)
+        .bind(&room.object_id)
+        .bind(room.breakout_room_mode)
+        .bind(room.breakout_room_status)
+        .bind(room.sip_enabled)
+        .bind(room.mention_permissions)
+        .bind(room.recording_consent)
+        .bind(room.call_flag)
+        .bind(room.call_start_time)
+        .bind(room.modified_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(updated.rows_affected() > 0)
+}
+
 #[async_trait]
 impl RoomStore for SqlStore {
     async fn create_room(
@@ -53,31 +131,7 @@ impl RoomStore for SqlStore {
         messages: &[NewMessage],
     ) -> StoreResult<Room> {
         let mut tx = self.writer.begin().await.or_store()?;
-        let id: i64 = sqlx::query(INSERT_ROOM)
-            .bind(&room.token)
-            .bind(room.room_type.as_i64())
-            .bind(&room.name)
-            .bind(&room.description)
-            .bind(&room.password_hash)
-            .bind(i64::from(room.read_only))
-            .bind(room.listable as i64)
-            .bind(i64::from(room.lobby_state))
-            .bind(room.lobby_timer)
-            .bind(room.default_permissions)
-            .bind(room.message_expiration)
-            .bind(&room.object_type)
-            .bind(&room.object_id)
-            .bind(room.sip_enabled)
-            .bind(room.mention_permissions)
-            .bind(room.recording_consent)
-            .bind(room.created_at)
-            .bind(room.created_at)
-            .bind(room.created_at)
-            .fetch_one(&mut *tx)
-            .await
-            .or_store()?
-            .try_get("id")
-            .or_store()?;
+        let id = insert_room(&mut tx, room).await.or_store()?;
         insert_attendees(&mut tx, id, attendees).await.or_store()?;
         append(&mut tx, self.backend, &with_room_id(messages, id))
             .await
@@ -128,11 +182,12 @@ impl RoomStore for SqlStore {
             .or_store()?;
         let Some(row) = row else { return Ok(None) };
         let found = (|| {
-            Ok::<_, sqlx::Error>((
-                rows::room(&row)?,
-                rows::optional_attendee(&row)?,
-                rows::optional_prefixed_session(&row)?,
-            ))
+            let attendee = rows::optional_attendee(&row)?;
+            // The client's session counts only when it is the found attendee's: a user must
+            // not be handed another attendee's session, nor a non-member any session.
+            let session = rows::optional_prefixed_session(&row)?
+                .filter(|s| attendee.as_ref().is_some_and(|a| a.id == s.attendee_id));
+            Ok::<_, sqlx::Error>((rows::room(&row)?, attendee, session))
         })();
         found.map(Some).or_store()
     }
@@ -217,33 +272,7 @@ impl RoomStore for SqlStore {
 
     async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room> {
         let mut tx = self.writer.begin().await.or_store()?;
-        let updated = sqlx::query(UPDATE_ROOM)
-            .bind(room.id)
-            .bind(room.room_type.as_i64())
-            .bind(&room.name)
-            .bind(&room.description)
-            .bind(&room.password_hash)
-            .bind(i64::from(room.read_only))
-            .bind(room.listable as i64)
-            .bind(i64::from(room.lobby_state))
-            .bind(room.lobby_timer)
-            .bind(room.default_permissions)
-            .bind(room.call_permissions)
-            .bind(room.message_expiration)
-            .bind(&room.object_type)
-            .bind(&room.object_id)
-            .bind(room.breakout_room_mode)
-            .bind(room.breakout_room_status)
-            .bind(room.sip_enabled)
-            .bind(room.mention_permissions)
-            .bind(room.recording_consent)
-            .bind(room.call_flag)
-            .bind(room.call_start_time)
-            .bind(room.modified_at)
-            .execute(&mut *tx)
-            .await
-            .or_store()?;
-        if updated.rows_affected() == 0 {
+        if !write_room(&mut tx, room).await.or_store()? {
             return Err(confab_core::StoreError::NotFound);
         }
         append(&mut tx, self.backend, &with_room_id(messages, room.id))
@@ -256,26 +285,46 @@ impl RoomStore for SqlStore {
 
     async fn delete_room(&self, room_id: i64) -> StoreResult<bool> {
         let mut tx = self.writer.begin().await.or_store()?;
-        // Children first: SQLite only cascades with foreign keys on, and ordering makes the
-        // intent plain on both backends.
-        for sql in [
-            "DELETE FROM sessions WHERE room_id = $1",
-            "DELETE FROM messages WHERE room_id = $1",
-            "DELETE FROM attendees WHERE room_id = $1",
-        ] {
-            sqlx::query(sql)
-                .bind(room_id)
-                .execute(&mut *tx)
+        let deleted = delete_rooms(&mut tx, &[room_id]).await.or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(deleted > 0)
+    }
+
+    async fn replace_breakout_rooms(
+        &self,
+        parent: &Room,
+        rooms: &[RoomPlan],
+    ) -> StoreResult<Vec<Room>> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        let old: Vec<i64> =
+            sqlx::query("SELECT id FROM rooms WHERE object_type = 'room' AND object_id = $1")
+                .bind(&parent.token)
+                .fetch_all(&mut *tx)
+                .await
+                .or_store()?
+                .iter()
+                .map(|row| row.try_get("id"))
+                .collect::<Result<_, _>>()
+                .or_store()?;
+        delete_rooms(&mut tx, &old).await.or_store()?;
+        let mut created = Vec::with_capacity(rooms.len());
+        for plan in rooms {
+            let id = insert_room(&mut tx, &plan.room).await.or_store()?;
+            insert_attendees(&mut tx, id, &plan.attendees)
                 .await
                 .or_store()?;
+            append(&mut tx, self.backend, &with_room_id(&plan.messages, id))
+                .await
+                .or_store()?;
+            created.push(id);
         }
-        let deleted = sqlx::query("DELETE FROM rooms WHERE id = $1")
-            .bind(room_id)
-            .execute(&mut *tx)
-            .await
-            .or_store()?;
+        write_room(&mut tx, parent).await.or_store()?;
+        let mut stored = Vec::with_capacity(created.len());
+        for id in created {
+            stored.push(room_by_id(&mut tx, id).await.or_store()?);
+        }
         tx.commit().await.or_store()?;
-        Ok(deleted.rows_affected() > 0)
+        Ok(stored)
     }
 
     async fn next_lobby_timer(&self) -> StoreResult<Option<i64>> {

@@ -130,18 +130,19 @@ impl ChatService {
         }
     }
 
-    /// A member who may post: chat permission, not read-only, past the lobby.
+    /// A member who may post: not read-only, past the lobby, chat permission (checked in
+    /// this order, as Talk's middleware does).
     pub(crate) async fn writer(&self, actor: &Actor, token: &str) -> Result<Member> {
         let member = self.ctx.member(actor, token).await?;
         let default = self.ctx.config().default_permissions();
-        if member.permissions(default) & Permissions::CHAT == 0 {
-            return Err(Error::Forbidden("permission"));
-        }
         if member.room.read_only {
             return Err(Error::ReadOnly);
         }
         if member.lobby_blocked(default) {
             return Err(Error::LobbyActive);
+        }
+        if member.permissions(default) & Permissions::CHAT == 0 {
+            return Err(Error::MissingPermission);
         }
         Ok(member)
     }

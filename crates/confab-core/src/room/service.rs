@@ -319,7 +319,7 @@ impl RoomService {
         for _ in 0..8 {
             match self.ctx.store.create_room(&new, attendees, &messages).await {
                 Err(StoreError::Conflict { .. }) => {
-                    new.token = room_token(self.ctx.config().token_length())
+                    new.token = room_token(self.ctx.config().token_length());
                 }
                 other => return other.map_err(Error::from),
             }

@@ -62,6 +62,11 @@ const FEATURES: &[&str] = &[
     "talk-polls",
     "talk-polls-drafts",
     "edit-draft-poll",
+    "breakout-rooms-v1",
+    // confab's extensions to breakout rooms, each announced on its own.
+    "breakout-rooms-names",
+    "breakout-rooms-guests",
+    "breakout-rooms-max",
 ];
 
 /// Features that only concern this server (not relevant across federation).
@@ -83,6 +88,7 @@ fn talk_config(config: &AppConfig) -> Value {
         "call": {
             "enabled": config.start_calls() != 3,
             "breakout-rooms": config.breakout_rooms_enabled(),
+            "breakout-rooms-max": config.breakout_rooms_max(),
             "recording": false,
             "recording-consent": 0,
             "supported-reactions": [],

@@ -53,6 +53,9 @@ pub struct ChatMessage {
     pub thread_id: i64,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub silent: bool,
+    /// `true` on the placeholder of a deleted message, absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_edit_actor_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,6 +230,7 @@ impl ChatMessage {
             markdown: !is_system,
             thread_id: 0,
             silent: message.silent,
+            deleted: message.message_type == MessageType::CommentDeleted,
             last_edit_actor_type: message.last_edit.as_ref().map(|e| e.actor_type.clone()),
             last_edit_actor_id: message.last_edit.as_ref().map(|e| e.actor_id.clone()),
             last_edit_actor_display_name: message

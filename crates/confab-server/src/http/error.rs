@@ -30,9 +30,11 @@ fn status_of(err: &Error) -> StatusCode {
     match err {
         Error::Unauthenticated | Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
         Error::RoomNotFound | Error::NotFound(_) => StatusCode::NOT_FOUND,
-        Error::NotModerator | Error::Forbidden(_) | Error::ReadOnly | Error::NotAdmin => {
-            StatusCode::FORBIDDEN
-        }
+        Error::NotModerator
+        | Error::Forbidden(_)
+        | Error::ReadOnly
+        | Error::MissingPermission
+        | Error::NotAdmin => StatusCode::FORBIDDEN,
         Error::LobbyActive => StatusCode::PRECONDITION_FAILED,
         Error::Invalid(_) | Error::Rejected => StatusCode::BAD_REQUEST,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -2,6 +2,7 @@
 //! extract, call one service method, and map the result to the wire.
 
 pub mod auth;
+pub mod breakout_room;
 pub mod capabilities;
 pub mod chat;
 pub mod cloud;
@@ -83,6 +84,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(participant::routes())
         .merge(chat::routes())
         .merge(poll::routes())
+        .merge(breakout_room::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))
         .fallback(not_found)
 }

@@ -1076,6 +1076,33 @@ async fn one_to_one_partners_cannot_change_each_others_messages() {
     assert_eq!(app.messages(&token).await, before);
 }
 
+#[tokio::test]
+async fn read_only_room_refuses_edits_and_deletes_even_from_moderators() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    let from_alice = say_id(&alice, &token, "set in stone").await;
+    let from_bob = say_id(&bob, &token, "mine too").await;
+    alice
+        .put(&format!("/room/{token}/read-only"), json!({"state": 1}))
+        .await
+        .expect(200);
+    let before = app.messages(&token).await;
+    let path = |id: i64| format!("{}/{id}", chat(&token));
+
+    alice
+        .put(&path(from_alice), json!({"message": "changed"}))
+        .await
+        .expect_empty(403);
+    alice
+        .send(Method::DELETE, &path(from_bob), None)
+        .await
+        .expect_empty(403);
+    bob.send(Method::DELETE, &path(from_bob), None)
+        .await
+        .expect_empty(403);
+    assert_eq!(app.messages(&token).await, before);
+}
+
 // ---------------------------------------------------------------- clear history
 
 #[tokio::test]

@@ -1,4 +1,9 @@
 //! API tests: the real application over real HTTP, on SQLite in a temporary directory.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "helpers outside #[test] functions unwrap as well: a broken assumption fails the test"
+)]
 
 mod helpers;
 

@@ -47,11 +47,7 @@ async fn actor_ids(client: &Client, token: &str) -> Vec<String> {
 }
 
 fn sha1_hex(s: &str) -> String {
-    hex_string(&Sha1::digest(s.as_bytes()))
-}
-
-fn hex_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha1::digest(s.as_bytes()))
 }
 
 // ---------------------------------------------------------------- list

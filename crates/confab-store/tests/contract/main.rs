@@ -12,5 +12,6 @@ mod account;
 mod app_config;
 mod chat;
 mod participant;
+mod poll;
 mod room;
 mod support;

@@ -1,13 +1,14 @@
-//! `RoomStore`: conversations, their lookups, updates, deletion and lobby timers.
+//! `RoomStore`: conversations, their lookups (membership included), updates, deletion and lobby
+//! timers.
 
-use confab_core::participant::{ActorType, ParticipantType};
+use confab_core::participant::{ActorType, NewAttendee, ParticipantType};
 use confab_core::room::{Listable, NewRoom, Room, RoomType};
-use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
+use confab_core::store::{ChatStore, Membership, ParticipantStore, RoomStore};
 use confab_store::SqlStore;
 
 use crate::support::{
     assert_conflict, assert_not_found, comment, each_backend, guest, member, new_room, new_session,
-    owner, room_with, system, NOW,
+    owner, room_with, system, user_in, NOW,
 };
 
 fn tokens(rooms: &[Room]) -> Vec<&str> {
@@ -196,6 +197,179 @@ async fn room_by_token_returns_none_for_unknown_token() {
         room_with(&store, "known", &["alice"]).await?;
         assert_eq!(store.room_by_token("unknown").await?, None);
         assert_eq!(store.room_by_token("KNOWN").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+/// `room_membership` of `token`, which must exist.
+async fn membership(
+    store: &SqlStore,
+    token: &str,
+    user_id: Option<&str>,
+    client_session: Option<&str>,
+) -> Membership {
+    store
+        .room_membership(token, user_id, client_session)
+        .await
+        .expect("read membership")
+        .unwrap_or_else(|| panic!("room {token} exists"))
+}
+
+#[tokio::test]
+async fn room_membership_finds_the_user_attendee_and_its_session() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let alice = user_in(&store, r1.id, "alice").await;
+        let alice2 = user_in(&store, r2.id, "alice").await;
+        let session = store
+            .open_session(r1.id, alice.id, &new_session("s1", "tab", NOW))
+            .await?;
+        store
+            .open_session(r2.id, alice2.id, &new_session("s2", "other-tab", NOW))
+            .await?;
+        store
+            .post_messages(&[comment(r1.id, "alice", "moves the room", NOW + 1)])
+            .await?;
+        let r1 = store.room_by_token("r1").await?.expect("r1 exists");
+
+        assert_eq!(
+            membership(&store, "r1", Some("alice"), Some("tab")).await,
+            (r1.clone(), Some(alice.clone()), Some(session))
+        );
+        assert_eq!(
+            membership(&store, "r1", Some("alice"), None).await,
+            (r1.clone(), Some(alice.clone()), None)
+        );
+        assert_eq!(
+            membership(&store, "r1", Some("alice"), Some("unknown")).await,
+            (r1.clone(), Some(alice.clone()), None)
+        );
+        // Alice's session of r2 is not a session of r1.
+        assert_eq!(
+            membership(&store, "r1", Some("alice"), Some("other-tab")).await,
+            (r1.clone(), Some(alice), None)
+        );
+        assert_eq!(
+            membership(&store, "r2", Some("alice"), Some("tab")).await,
+            (r2, Some(alice2), None)
+        );
+        let bob = user_in(&store, r1.id, "bob").await;
+        assert_eq!(
+            membership(&store, "r1", Some("bob"), None).await,
+            (r1, Some(bob), None)
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn room_membership_finds_a_guest_through_the_session_of_its_client() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let (g1, s1) = store
+            .add_guest_with_session(r1.id, &guest("g1"), &new_session("s1", "guest-tab", NOW))
+            .await?;
+        let email = NewAttendee::email("eve@example.com").expect("an email address");
+        let (eve, s2) = store
+            .add_guest_with_session(r1.id, &email, &new_session("s2", "email-tab", NOW))
+            .await?;
+        let (g2, s3) = store
+            .add_guest_with_session(r2.id, &guest("g2"), &new_session("s3", "r2-tab", NOW))
+            .await?;
+
+        assert_eq!(
+            membership(&store, "r1", None, Some("guest-tab")).await,
+            (r1.clone(), Some(g1), Some(s1))
+        );
+        assert_eq!(
+            membership(&store, "r1", None, Some("email-tab")).await,
+            (r1.clone(), Some(eve), Some(s2))
+        );
+        assert_eq!(
+            membership(&store, "r2", None, Some("r2-tab")).await,
+            (r2.clone(), Some(g2), Some(s3))
+        );
+        // A session of another room, an unknown client or no client finds no one.
+        assert_eq!(
+            membership(&store, "r1", None, Some("r2-tab")).await,
+            (r1.clone(), None, None)
+        );
+        assert_eq!(
+            membership(&store, "r2", None, Some("guest-tab")).await,
+            (r2, None, None)
+        );
+        assert_eq!(
+            membership(&store, "r1", None, Some("unknown")).await,
+            (r1.clone(), None, None)
+        );
+        assert_eq!(membership(&store, "r1", None, None).await, (r1, None, None));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn room_membership_returns_no_session_that_is_not_the_attendees() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let alice = user_in(&store, room.id, "alice").await;
+        let bob = user_in(&store, room.id, "bob").await;
+        store
+            .open_session(room.id, bob.id, &new_session("sb", "bob-tab", NOW))
+            .await?;
+        store
+            .add_guest_with_session(room.id, &guest("g1"), &new_session("sg", "guest-tab", NOW))
+            .await?;
+
+        // With a user id the guest path is not used: the guest's session finds no one.
+        assert_eq!(
+            membership(&store, "r1", Some("alice"), Some("guest-tab")).await,
+            (room.clone(), Some(alice.clone()), None)
+        );
+        assert_eq!(
+            membership(&store, "r1", Some("carol"), Some("guest-tab")).await,
+            (room.clone(), None, None)
+        );
+        // Another user's session is not the caller's.
+        assert_eq!(
+            membership(&store, "r1", Some("alice"), Some("bob-tab")).await,
+            (room.clone(), Some(alice), None)
+        );
+        // Without a user id only guests are found through a session.
+        assert_eq!(
+            membership(&store, "r1", None, Some("bob-tab")).await,
+            (room.clone(), None, None)
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn room_membership_of_a_non_member_or_unknown_token() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        room_with(&store, "r2", &["carol"]).await?;
+        assert_eq!(
+            membership(&store, "r1", Some("carol"), None).await,
+            (room.clone(), None, None)
+        );
+        assert_eq!(
+            membership(&store, "r1", Some("carol"), Some("tab")).await,
+            (room, None, None)
+        );
+        assert_eq!(
+            store.room_membership("nope", Some("alice"), None).await?,
+            None
+        );
+        assert_eq!(
+            store.room_membership("nope", None, Some("tab")).await?,
+            None
+        );
         Ok(())
     })
     .await;

@@ -105,7 +105,7 @@ impl ChatService {
         let mut message = self.own_or_moderated(&member, id).await?;
         let now = self.ctx.now();
         message.message_type = MessageType::CommentDeleted;
-        message.message = "Message deleted by {actor}".to_owned();
+        "Message deleted by {actor}".clone_into(&mut message.message);
         let mut parameters = Map::new();
         parameters.insert(
             "actor".into(),

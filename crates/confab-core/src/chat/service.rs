@@ -304,7 +304,9 @@ impl ChatService {
                 .find(|(_, v)| **v == parameter)
                 .map_or(key, |(k, _)| k.clone());
             out.push_str(&text[copied..candidate.start]);
-            out.push_str(&format!("{{{key}}}"));
+            out.push('{');
+            out.push_str(&key);
+            out.push('}');
             copied = candidate.end;
             parameters.insert(key, parameter);
         }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{assignment, attendee_map};
+use super::{assignment, attendee_map, propagate};
 use super::{
     MODE_AUTOMATIC, MODE_FREE, MODE_MANUAL, MODE_NOT_CONFIGURED, STATUS_ASSISTANCE_REQUESTED,
     STATUS_STARTED, STATUS_STOPPED,
@@ -322,44 +322,16 @@ impl BreakoutService {
         self.views(actor, &member.room).await
     }
 
-    /// Moves attendees of the parent into breakout rooms (`target[i]` for `attendees[i]`),
-    /// leaving whoever is already in the right room alone.
+    /// Moves attendees of the parent into breakout rooms (attendee, room number).
     async fn move_attendees(
         &self,
         member: &Member,
         children: &[Room],
         moves: &[(Attendee, usize)],
     ) -> Result<()> {
-        let now = self.ctx.now();
         let by = by(member);
         for (attendee, target) in moves {
-            for (i, child) in children.iter().enumerate() {
-                let present = self
-                    .ctx
-                    .store
-                    .attendee_by_actor(child.id, attendee.actor_type, &attendee.actor_id)
-                    .await?;
-                match (present, i == *target) {
-                    (Some(current), false) => {
-                        let note = by.about(child.id, "user_removed", &current, now);
-                        self.ctx
-                            .store
-                            .remove_attendees(child.id, &[current.id], &[note])
-                            .await?;
-                        self.ctx.feed.changed(child.id);
-                    }
-                    (None, true) => {
-                        let new = copy_of(attendee);
-                        let note = user_added_by(&by, &new, child.id, now);
-                        self.ctx
-                            .store
-                            .add_attendees(child.id, &[new], &[note])
-                            .await?;
-                        self.ctx.feed.changed(child.id);
-                    }
-                    _ => {}
-                }
-            }
+            propagate::move_into(&self.ctx, children, attendee, *target, &by).await?;
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ use super::permissions::{
 use crate::access::Member;
 use crate::account::verify_password_blocking;
 use crate::actor::Actor;
+use crate::breakout_room::propagate;
 use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
 use crate::room::{Listable, Room, RoomType};
@@ -113,6 +114,20 @@ impl ParticipantService {
         {
             return Err(Error::Invalid("room-type"));
         }
+        if member.room.is_breakout_room() {
+            if source != "users" {
+                return Err(Error::Invalid("source"));
+            }
+            let user = self
+                .ctx
+                .store
+                .user(new_participant)
+                .await?
+                .ok_or(Error::NotFound("new-participant"))?;
+            self.move_to_breakout_room(&member, user.id, user.display_name)
+                .await?;
+            return Ok(AddOutcome::Added);
+        }
         match source {
             "users" => {
                 let user = self
@@ -156,6 +171,53 @@ impl ParticipantService {
             // circles, teams, federated_users and phones need services confab does not run.
             _ => Err(Error::Invalid("source")),
         }
+    }
+
+    /// Adding a user to a breakout room moves them there (TALK-BEHAVIOR §1.12): into the parent
+    /// if needed, out of the sibling rooms, into this one. Already there: nothing changes.
+    async fn move_to_breakout_room(
+        &self,
+        member: &Member,
+        user_id: String,
+        display_name: String,
+    ) -> Result<()> {
+        let parent = self.ctx.room(&member.room.object_id).await?;
+        let by = by(member);
+        let in_parent = match self
+            .ctx
+            .store
+            .attendee_by_actor(parent.id, ActorType::Users, &user_id)
+            .await?
+        {
+            Some(attendee) => attendee,
+            None => {
+                let new = NewAttendee::user(&user_id, &display_name, ParticipantType::User);
+                let note = crate::room::user_added_by(&by, &new, parent.id, self.ctx.now());
+                let added = self
+                    .ctx
+                    .store
+                    .add_attendees(parent.id, &[new], &[note])
+                    .await?;
+                self.ctx.feed.changed(parent.id);
+                added
+                    .into_iter()
+                    .next()
+                    .ok_or(Error::NotFound("participant"))?
+            }
+        };
+        if in_parent.participant_type.is_moderator() {
+            return Err(Error::Invalid("moderator"));
+        }
+        let children = self
+            .ctx
+            .store
+            .rooms_by_object(crate::room::OBJECT_TYPE_BREAKOUT, &parent.token)
+            .await?;
+        let target = children
+            .iter()
+            .position(|c| c.id == member.room.id)
+            .ok_or(Error::RoomNotFound)?;
+        propagate::move_into(&self.ctx, &children, &in_parent, target, &by).await
     }
 
     /// Adds users who are not members yet; a self-joined user (5) becomes a regular user (3).
@@ -262,7 +324,7 @@ impl ParticipantService {
             .remove_attendees(member.room.id, &[target.id], &messages)
             .await?;
         self.ctx.feed.changed(member.room.id);
-        Ok(())
+        propagate::removed(&self.ctx, &member.room, &target, &by(&member)).await
     }
 
     /// `DELETE /room/{token}/participants/self`.
@@ -305,8 +367,7 @@ impl ParticipantService {
             && users == 1
             && invited(member.attendee.participant_type)
         {
-            self.ctx.store.delete_room(member.room.id).await?;
-            return Ok(());
+            return propagate::delete_room(&self.ctx, &member.room).await;
         }
         let mut messages = Vec::new();
         if member.attendee.actor_type == ActorType::Users
@@ -325,7 +386,7 @@ impl ParticipantService {
             .remove_attendees(member.room.id, &[member.attendee.id], &messages)
             .await?;
         self.ctx.feed.changed(member.room.id);
-        Ok(())
+        propagate::removed(&self.ctx, &member.room, &member.attendee, &by(&member)).await
     }
 
     /// `POST /room/{token}/participants/active`: opens a session. Members join without a
@@ -539,7 +600,7 @@ impl ParticipantService {
         let message = by(&member).about(member.room.id, name, &target, self.ctx.now());
         self.ctx.store.update_attendee(&target, &[message]).await?;
         self.ctx.feed.changed(member.room.id);
-        Ok(())
+        propagate::role_changed(&self.ctx, &member.room, &target, &by(&member)).await
     }
 
     /// `PUT /room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`); returns

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use super::invitation::legacy_invitation;
-use super::model::{Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+use super::model::{
+    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
+};
 use super::view::{ChatState, ListOptions, RoomView};
 use crate::access::Member;
 use crate::account::hash_password_blocking;
@@ -215,6 +217,9 @@ impl RoomService {
         match room_type {
             RoomType::OneToOne => self.create_one_to_one(actor, &user, &request.invite).await,
             RoomType::NoteToSelf => self.note_to_self(actor, &user).await,
+            RoomType::Group | RoomType::Public if request.object_type == OBJECT_TYPE_BREAKOUT => {
+                self.create_breakout_room(actor, &user, request).await
+            }
             RoomType::Group | RoomType::Public => {
                 self.create_group(actor, &user, room_type, request).await
             }
@@ -306,6 +311,67 @@ impl RoomService {
                 vec![SystemMessage::system().simple(0, "conversation_created", now)],
             )
             .await?;
+        self.created(actor, &room, true).await
+    }
+
+    /// One more breakout room for a configured parent (`objectType=room`, `objectId=<parent>`):
+    /// the caller owns it, the parent's other moderators join it, and its lobby follows the
+    /// parent's state (TALK-BEHAVIOR §1.11).
+    async fn create_breakout_room(
+        &self,
+        actor: &Actor,
+        user: &UserRef,
+        request: CreateRoom,
+    ) -> Result<CreatedRoom> {
+        let parent = self
+            .ctx
+            .store
+            .room_by_token(&request.object_id)
+            .await?
+            .ok_or(Error::Invalid("room"))?;
+        let me = self
+            .ctx
+            .member_of(actor, &parent)
+            .await?
+            .ok_or(Error::Invalid("permissions"))?;
+        if !me.is_user_moderator() {
+            return Err(Error::Invalid("permissions"));
+        }
+        if parent.breakout_room_mode == 0 {
+            return Err(Error::Invalid("mode"));
+        }
+        let name = parse_name(&request.room_name)?;
+        let now = self.ctx.now();
+        let mut new = NewRoom::new(
+            room_token(self.ctx.config().token_length()),
+            parent.room_type,
+            name,
+            now,
+        );
+        OBJECT_TYPE_BREAKOUT.clone_into(&mut new.object_type);
+        parent.token.clone_into(&mut new.object_id);
+        new.lobby_state = parent.breakout_room_status == 0;
+        let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
+        let mut attendees = vec![NewAttendee::user(
+            &user.id,
+            &user.display_name,
+            ParticipantType::Owner,
+        )];
+        let mut messages = vec![by.simple(0, "conversation_created", now)];
+        for other in self.ctx.store.attendees(parent.id).await? {
+            if other.participant_type.is_moderator() && other.id != me.attendee.id {
+                let copy = NewAttendee {
+                    actor_type: other.actor_type,
+                    actor_id: other.actor_id.clone(),
+                    display_name: other.display_name.clone(),
+                    participant_type: ParticipantType::Moderator,
+                    invited_cloud_id: other.invited_cloud_id.clone(),
+                };
+                messages.push(user_added_by(&by, &copy, 0, now));
+                attendees.push(copy);
+            }
+        }
+        let room = self.insert_room(new, &attendees, messages).await?;
         self.created(actor, &room, true).await
     }
 
@@ -445,7 +511,7 @@ impl RoomService {
         ) {
             return Err(Error::Invalid("type"));
         }
-        self.ctx.store.delete_room(member.room.id).await?;
+        crate::breakout_room::propagate::delete_room(&self.ctx, &member.room).await?;
         Ok(())
     }
 

@@ -609,3 +609,266 @@ async fn guests_of_public_conversations_are_distributed_too() {
         "the guest was assigned: {attendees:?}"
     );
 }
+
+/// The breakout rooms of a configured parent, by room number.
+async fn children(alice: &Client, token: &str) -> Vec<String> {
+    let list = alice.get(&format!("/room/{token}/breakout-rooms")).await;
+    list.expect(200);
+    list.data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["token"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn member_ids(alice: &Client, token: &str) -> Vec<String> {
+    alice
+        .participants(token)
+        .await
+        .iter()
+        .map(|p| p["actorId"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn promotion_and_demotion_in_the_parent_follow_into_breakout_rooms() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    let bob = alice.attendee_id(&token, "bob").await;
+    let map = json!({ bob.to_string(): 0 }).to_string();
+    configure(
+        &alice,
+        &token,
+        json!({"mode": 2, "amount": 2, "attendeeMap": map}),
+    )
+    .await;
+    let rooms = children(&alice, &token).await;
+
+    alice
+        .post(
+            &format!("/room/{token}/moderators"),
+            json!({"attendeeId": bob}),
+        )
+        .await
+        .expect(200);
+    for room in &rooms {
+        let bob_there = alice
+            .participants(room)
+            .await
+            .into_iter()
+            .find(|p| p["actorId"] == "bob")
+            .expect("bob in every room");
+        assert_eq!(bob_there["participantType"], 2);
+    }
+    assert_eq!(
+        Client::system_messages(&app, &rooms[0])
+            .await
+            .last()
+            .unwrap(),
+        "moderator_promoted"
+    );
+    assert_eq!(
+        Client::system_messages(&app, &rooms[1])
+            .await
+            .last()
+            .unwrap(),
+        "user_added"
+    );
+
+    alice
+        .delete(
+            &format!("/room/{token}/moderators"),
+            json!({"attendeeId": bob}),
+        )
+        .await
+        .expect(200);
+    for room in &rooms {
+        assert!(
+            !member_ids(&alice, room).await.contains(&"bob".to_owned()),
+            "a demoted moderator leaves every room"
+        );
+    }
+}
+
+#[tokio::test]
+async fn leaving_or_being_removed_from_the_parent_leaves_breakout_rooms() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    let room = children(&alice, &token).await.remove(0);
+
+    students[0]
+        .delete(&format!("/room/{token}/participants/self"), json!({}))
+        .await
+        .expect(200);
+    let carol = alice.attendee_id(&token, "carol").await;
+    alice
+        .delete(
+            &format!("/room/{token}/attendees"),
+            json!({"attendeeId": carol}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(member_ids(&alice, &room).await, vec!["alice", "dave"]);
+}
+
+#[tokio::test]
+async fn deleting_the_parent_deletes_its_breakout_rooms_but_one_room_can_go_alone() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 1, "amount": 3})).await;
+    let rooms = children(&alice, &token).await;
+
+    alice
+        .delete(&format!("/room/{}", rooms[1]), json!({}))
+        .await
+        .expect(200);
+    let remaining = children(&alice, &token).await;
+    assert_eq!(remaining, vec![rooms[0].clone(), rooms[2].clone()]);
+    assert_eq!(
+        alice.get(&format!("/room/{token}")).await.data()["breakoutRoomMode"],
+        1
+    );
+
+    alice
+        .delete(&format!("/room/{token}"), json!({}))
+        .await
+        .expect(200);
+    for room in rooms {
+        alice.get(&format!("/room/{room}")).await.expect(404);
+    }
+}
+
+#[tokio::test]
+async fn adding_a_user_to_a_breakout_room_moves_them() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    let _erin = app.user("erin").await;
+    let bob = alice.attendee_id(&token, "bob").await;
+    configure(
+        &alice,
+        &token,
+        json!({"mode": 2, "amount": 2, "attendeeMap": json!({ bob.to_string(): 0 }).to_string()}),
+    )
+    .await;
+    let rooms = children(&alice, &token).await;
+
+    alice.add(&rooms[1], "bob").await;
+    assert_eq!(member_ids(&alice, &rooms[0]).await, vec!["alice"]);
+    assert_eq!(member_ids(&alice, &rooms[1]).await, vec!["alice", "bob"]);
+
+    // Adding bob where he already is keeps him there (upstream would remove him).
+    alice.add(&rooms[1], "bob").await;
+    assert_eq!(member_ids(&alice, &rooms[1]).await, vec!["alice", "bob"]);
+
+    // Someone not yet in the parent joins the parent too.
+    alice.add(&rooms[0], "erin").await;
+    assert!(member_ids(&alice, &token)
+        .await
+        .contains(&"erin".to_owned()));
+    assert!(member_ids(&alice, &rooms[0])
+        .await
+        .contains(&"erin".to_owned()));
+
+    let refused = alice
+        .post(
+            &format!("/room/{}/participants", rooms[0]),
+            json!({"newParticipant": "admins", "source": "groups"}),
+        )
+        .await;
+    refused.expect_error(400, "source");
+    let me = alice
+        .post(
+            &format!("/room/{}/participants", rooms[0]),
+            json!({"newParticipant": "alice", "source": "users"}),
+        )
+        .await;
+    me.expect_error(400, "moderator");
+}
+
+#[tokio::test]
+async fn an_extra_breakout_room_can_be_created_on_the_fly() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    let create = |body: Value| {
+        let alice = &alice;
+        async move { alice.post("/room", body).await }
+    };
+    create(json!({"roomType": 2, "roomName": "Extra", "objectType": "room", "objectId": token}))
+        .await
+        .expect_error(400, "mode");
+    configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    students[0]
+        .post(
+            "/room",
+            json!({"roomType": 2, "roomName": "Extra", "objectType": "room", "objectId": token}),
+        )
+        .await
+        .expect_error(400, "permissions");
+    create(
+        json!({"roomType": 2, "roomName": "Extra", "objectType": "room", "objectId": "nonexist"}),
+    )
+    .await
+    .expect_error(400, "room");
+
+    let extra = create(
+        json!({"roomType": 3, "roomName": "Extra", "objectType": "room", "objectId": token}),
+    )
+    .await;
+    extra.expect(201);
+    assert_eq!(extra.data()["type"], 2, "the parent's type wins");
+    assert_eq!(
+        extra.data()["lobbyState"],
+        1,
+        "stopped parent: the lobby is closed"
+    );
+    assert_eq!(extra.data()["participantType"], 1);
+    assert_eq!(children(&alice, &token).await.len(), 2);
+}
+
+#[tokio::test]
+async fn breakout_rooms_refuse_settings_that_belong_to_the_parent() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    let room = children(&alice, &token).await.remove(0);
+    alice
+        .put(&format!("/room/{room}/webinar/lobby"), json!({"state": 0}))
+        .await
+        .expect_error(400, "breakout-room");
+    alice
+        .put(&format!("/room/{room}/listable"), json!({"scope": 1}))
+        .await
+        .expect_error(400, "breakout-room");
+    alice
+        .post(&format!("/room/{room}/public"), json!({}))
+        .await
+        .expect_error(400, "breakout-room");
+    alice
+        .post(
+            &format!("/room/{room}/message-expiration"),
+            json!({"seconds": 60}),
+        )
+        .await
+        .expect_error(400, "breakout-room");
+    alice
+        .put(
+            &format!("/room/{room}/permissions/default"),
+            json!({"permissions": 128}),
+        )
+        .await
+        .expect_error(400, "breakout-room");
+    alice
+        .put(
+            &format!("/room/{room}/password"),
+            json!({"password": "secret"}),
+        )
+        .await
+        .expect(403);
+    // The configured parent cannot change its type.
+    alice
+        .post(&format!("/room/{token}/public"), json!({}))
+        .await
+        .expect_error(400, "breakout-room");
+}

@@ -669,7 +669,7 @@ async fn concurrent_senders_keep_ids_increasing_and_lose_nothing() {
     let follower = tokio::spawn(async move {
         let mut seen: Vec<(i64, String)> = Vec::new();
         let mut cursor = start;
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_mins(1);
         while seen.iter().filter(|(_, t)| t.starts_with("from ")).count() < SENDERS * EACH {
             assert!(Instant::now() < deadline, "poller saw only {seen:?}");
             let answer = poll(
@@ -706,7 +706,7 @@ async fn concurrent_senders_keep_ids_increasing_and_lose_nothing() {
     let expected: HashSet<String> = (0..SENDERS)
         .flat_map(|n| (0..EACH).map(move |k| format!("from {n} #{k}")))
         .collect();
-    let followed = tokio::time::timeout(Duration::from_secs(60), follower)
+    let followed = tokio::time::timeout(Duration::from_mins(1), follower)
         .await
         .expect("poller finished")
         .unwrap();
@@ -780,7 +780,7 @@ async fn expired_messages_disappear_from_the_chat() {
     let fleeting = say(&alice, &token, "fleeting").await;
     let expires = fleeting["expirationTimestamp"].as_i64().unwrap();
     assert!(expires > 0);
-    assert!(expires >= fleeting["timestamp"].as_i64().unwrap() + 1);
+    assert!(expires > fleeting["timestamp"].as_i64().unwrap());
 
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {

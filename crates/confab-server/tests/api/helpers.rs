@@ -218,7 +218,8 @@ impl Answer {
         self
     }
 
-    /// Asserts a failure status whose `data` is the empty list, as Talk's middleware answers.
+    /// Asserts a failure status whose `data` is the empty list and whose message is empty, as
+    /// Talk's middleware answers.
     #[track_caller]
     pub fn expect_empty(&self, status: u16) -> &Self {
         self.expect(status);
@@ -226,6 +227,11 @@ impl Answer {
             self.data(),
             &json!([]),
             "unexpected data; body: {}",
+            self.raw
+        );
+        assert_eq!(
+            self.body["ocs"]["meta"]["message"], "",
+            "unexpected message; body: {}",
             self.raw
         );
         self

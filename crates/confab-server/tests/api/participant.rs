@@ -123,6 +123,21 @@ async fn lobby_keeps_normal_members_out_of_the_participant_list() {
 }
 
 #[tokio::test]
+async fn lobby_still_lets_members_join_and_see_the_room() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    alice
+        .put(&format!("/room/{token}/webinar/lobby"), json!({"state": 1}))
+        .await
+        .expect(200);
+    let joined = bob.join(&token, json!({})).await;
+    joined.expect(200);
+    assert_eq!(joined.data()["lobbyState"], 1);
+    assert_ne!(joined.data()["sessionId"], "0");
+    assert!(bob.room_tokens().await.contains(&token));
+}
+
+#[tokio::test]
 async fn non_member_participant_list_is_404() {
     let app = TestApp::spawn().await;
     let alice = app.user("alice").await;

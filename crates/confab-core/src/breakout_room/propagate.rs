@@ -1,0 +1,141 @@
+//! What happens in breakout rooms when their parent changes (TALK-BEHAVIOR §1.12): roles and
+//! memberships follow the parent, and the rooms go when the parent goes.
+
+use crate::chat::SystemMessage;
+use crate::error::Result;
+use crate::participant::{Attendee, NewAttendee};
+use crate::room::{user_added_by, Room, OBJECT_TYPE_BREAKOUT};
+use crate::services::Context;
+
+async fn children(ctx: &Context, parent: &Room) -> Result<Vec<Room>> {
+    if parent.breakout_room_mode == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(ctx
+        .store
+        .rooms_by_object(OBJECT_TYPE_BREAKOUT, &parent.token)
+        .await?)
+}
+
+/// The parent promoted or demoted `attendee`: a new moderator joins every breakout room as
+/// moderator; a demoted one leaves them all.
+pub(crate) async fn role_changed(
+    ctx: &Context,
+    parent: &Room,
+    attendee: &Attendee,
+    by: &SystemMessage,
+) -> Result<()> {
+    let now = ctx.now();
+    let promoted = attendee.participant_type.is_moderator();
+    for child in children(ctx, parent).await? {
+        let present = ctx
+            .store
+            .attendee_by_actor(child.id, attendee.actor_type, &attendee.actor_id)
+            .await?;
+        match (present, promoted) {
+            (Some(mut member), true) if !member.participant_type.is_moderator() => {
+                member.participant_type = attendee.participant_type;
+                let name = if attendee.actor_type.is_guest() {
+                    "guest_moderator_promoted"
+                } else {
+                    "moderator_promoted"
+                };
+                let note = by.about(child.id, name, &member, now);
+                ctx.store.update_attendee(&member, &[note]).await?;
+            }
+            (None, true) => {
+                let new = NewAttendee {
+                    actor_type: attendee.actor_type,
+                    actor_id: attendee.actor_id.clone(),
+                    display_name: attendee.display_name.clone(),
+                    participant_type: attendee.participant_type,
+                    invited_cloud_id: attendee.invited_cloud_id.clone(),
+                };
+                let note = user_added_by(by, &new, child.id, now);
+                ctx.store.add_attendees(child.id, &[new], &[note]).await?;
+            }
+            (Some(member), false) => {
+                let note = by.about(child.id, "user_removed", &member, now);
+                ctx.store
+                    .remove_attendees(child.id, &[member.id], &[note])
+                    .await?;
+            }
+            _ => continue,
+        }
+        ctx.feed.changed(child.id);
+    }
+    Ok(())
+}
+
+/// `attendee` left or was removed from the parent: they leave every breakout room too.
+pub(crate) async fn removed(
+    ctx: &Context,
+    parent: &Room,
+    attendee: &Attendee,
+    by: &SystemMessage,
+) -> Result<()> {
+    let now = ctx.now();
+    for child in children(ctx, parent).await? {
+        if let Some(member) = ctx
+            .store
+            .attendee_by_actor(child.id, attendee.actor_type, &attendee.actor_id)
+            .await?
+        {
+            let note = by.about(child.id, "user_removed", &member, now);
+            ctx.store
+                .remove_attendees(child.id, &[member.id], &[note])
+                .await?;
+            ctx.feed.changed(child.id);
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a conversation; a parent takes its breakout rooms with it.
+pub(crate) async fn delete_room(ctx: &Context, room: &Room) -> Result<()> {
+    if room.breakout_room_mode != 0 {
+        ctx.store.replace_breakout_rooms(room, &[]).await?;
+    }
+    ctx.store.delete_room(room.id).await?;
+    Ok(())
+}
+
+/// Moves `attendee` (of the parent) into `children[target]`: out of every other breakout room,
+/// into the target unless already there. A no-op when nothing changes.
+pub(crate) async fn move_into(
+    ctx: &Context,
+    children: &[Room],
+    attendee: &Attendee,
+    target: usize,
+    by: &SystemMessage,
+) -> Result<()> {
+    let now = ctx.now();
+    for (i, child) in children.iter().enumerate() {
+        let present = ctx
+            .store
+            .attendee_by_actor(child.id, attendee.actor_type, &attendee.actor_id)
+            .await?;
+        match (present, i == target) {
+            (Some(current), false) => {
+                let note = by.about(child.id, "user_removed", &current, now);
+                ctx.store
+                    .remove_attendees(child.id, &[current.id], &[note])
+                    .await?;
+            }
+            (None, true) => {
+                let new = NewAttendee {
+                    actor_type: attendee.actor_type,
+                    actor_id: attendee.actor_id.clone(),
+                    display_name: attendee.display_name.clone(),
+                    participant_type: attendee.participant_type,
+                    invited_cloud_id: attendee.invited_cloud_id.clone(),
+                };
+                let note = user_added_by(by, &new, child.id, now);
+                ctx.store.add_attendees(child.id, &[new], &[note]).await?;
+            }
+            _ => continue,
+        }
+        ctx.feed.changed(child.id);
+    }
+    Ok(())
+}

@@ -78,11 +78,17 @@ impl Services {
         context.reload_config().await?;
         let rooms = RoomService::new(context.clone());
         let chat = ChatService::new(context.clone());
+        let participants = ParticipantService::new(context.clone());
         Ok(Self {
             accounts: AccountService::new(context.clone()),
-            breakout_rooms: BreakoutService::new(context.clone(), rooms.clone(), chat.clone()),
+            breakout_rooms: BreakoutService::new(
+                context.clone(),
+                rooms.clone(),
+                chat.clone(),
+                participants.clone(),
+            ),
             rooms,
-            participants: ParticipantService::new(context.clone()),
+            participants,
             chat,
             throttler: Arc::new(Throttler::default()),
             context,

@@ -12,7 +12,9 @@ use crate::access::Member;
 use crate::actor::Actor;
 use crate::chat::{ChatPost, ChatService, MessageType, NewMessage, SystemMessage};
 use crate::error::{Error, Result};
-use crate::participant::{Attendee, NewAttendee, ParticipantType};
+use crate::participant::{
+    Attendee, NewAttendee, ParticipantEntry, ParticipantService, ParticipantType,
+};
 use crate::room::{
     user_added_by, NewRoom, Room, RoomService, RoomType, RoomView, MAX_NAME_CHARS,
     OBJECT_TYPE_BREAKOUT,
@@ -36,6 +38,7 @@ pub struct BreakoutService {
     ctx: Arc<Context>,
     rooms: RoomService,
     chat: ChatService,
+    participants: ParticipantService,
 }
 
 fn by(member: &Member) -> SystemMessage {
@@ -65,8 +68,18 @@ fn is_user_moderator(attendee: &Attendee) -> bool {
 }
 
 impl BreakoutService {
-    pub(crate) fn new(ctx: Arc<Context>, rooms: RoomService, chat: ChatService) -> Self {
-        Self { ctx, rooms, chat }
+    pub(crate) fn new(
+        ctx: Arc<Context>,
+        rooms: RoomService,
+        chat: ChatService,
+        participants: ParticipantService,
+    ) -> Self {
+        Self {
+            ctx,
+            rooms,
+            chat,
+            participants,
+        }
     }
 
     /// The breakout rooms of `parent`, by ascending id (their "room numbers").
@@ -426,6 +439,34 @@ impl BreakoutService {
     pub async fn list(&self, actor: &Actor, token: &str) -> Result<Vec<RoomView>> {
         actor.require_user()?;
         let member = self.ctx.member(actor, token).await?;
+        let mut views = Vec::new();
+        for child in self.visible_children(actor, &member).await? {
+            match self.ctx.member_of(actor, &child).await? {
+                Some(me) => views.push(self.rooms.view_of(me).await?),
+                None => views.push(RoomView::for_non_member(child)),
+            }
+        }
+        Ok(views)
+    }
+
+    /// `GET /room/{token}/breakout-rooms/participants`: the parent's participants and those of
+    /// the breakout rooms the caller may see, each entry naming its room.
+    pub async fn participants(&self, actor: &Actor, token: &str) -> Result<Vec<ParticipantEntry>> {
+        let member = self.ctx.member_past_lobby(actor, token).await?;
+        if member.attendee.participant_type == ParticipantType::Guest {
+            return Err(Error::Forbidden("participant"));
+        }
+        let visible = self.visible_children(actor, &member).await?;
+        let mut entries = self.participants.entries(&member.room).await?;
+        for child in visible {
+            entries.extend(self.participants.entries(&child).await?);
+        }
+        Ok(entries)
+    }
+
+    /// The breakout rooms the member may see: all for moderators and in free mode, else their
+    /// own, and only once started for non-moderators.
+    async fn visible_children(&self, actor: &Actor, member: &Member) -> Result<Vec<Room>> {
         if member.room.breakout_room_mode == MODE_NOT_CONFIGURED {
             return Err(Error::Invalid("mode"));
         }
@@ -433,14 +474,12 @@ impl BreakoutService {
             return Err(Error::Invalid("status"));
         }
         let see_all = member.is_moderator() || member.room.breakout_room_mode == MODE_FREE;
-        let mut views = Vec::new();
+        let mut visible = Vec::new();
         for child in self.children(&member.room).await? {
-            match self.ctx.member_of(actor, &child).await? {
-                Some(me) => views.push(self.rooms.view_of(me).await?),
-                None if see_all => views.push(RoomView::for_non_member(child)),
-                None => {}
+            if see_all || self.ctx.member_of(actor, &child).await?.is_some() {
+                visible.push(child);
             }
         }
-        Ok(views)
+        Ok(visible)
     }
 }

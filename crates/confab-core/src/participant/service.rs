@@ -70,11 +70,16 @@ impl ParticipantService {
         if member.attendee.participant_type == ParticipantType::Guest {
             return Err(Error::Forbidden("participant"));
         }
-        let attendees = self.ctx.store.attendees(member.room.id).await?;
-        let sessions = self.ctx.store.sessions_of_room(member.room.id).await?;
+        self.entries(&member.room).await
+    }
+
+    /// The participant list of a room, without access checks.
+    pub(crate) async fn entries(&self, room: &Room) -> Result<Vec<ParticipantEntry>> {
+        let attendees = self.ctx.store.attendees(room.id).await?;
+        let sessions = self.ctx.store.sessions_of_room(room.id).await?;
         Ok(attendees
             .into_iter()
-            .map(|attendee| self.entry(&member.room, attendee, &sessions))
+            .map(|attendee| self.entry(room, attendee, &sessions))
             // Guests are listed only while connected.
             .filter(|e| e.attendee.actor_type != ActorType::Guests || !e.session_ids.is_empty())
             .collect())
@@ -475,6 +480,11 @@ impl ParticipantService {
                 session: Some(session),
             });
         }
+        if room.is_breakout_room() {
+            return self
+                .join_breakout_room_as_guest(room, &client, &session)
+                .await;
+        }
         if room.room_type != RoomType::Public {
             return Err(Error::RoomNotFound);
         }
@@ -495,6 +505,45 @@ impl ParticipantService {
             .ctx
             .store
             .add_guest_with_session(room.id, &guest, &session)
+            .await?;
+        Ok(Member {
+            room,
+            attendee,
+            session: Some(session),
+        })
+    }
+
+    /// A guest enters the breakout room they were assigned to as the same attendee they are
+    /// in the parent, recognised by their client session there.
+    async fn join_breakout_room_as_guest(
+        &self,
+        room: Room,
+        client: &str,
+        session: &NewSession,
+    ) -> Result<Member> {
+        let parent = self.ctx.room(&room.object_id).await?;
+        let in_parent = self
+            .ctx
+            .store
+            .session_of_client(parent.id, client)
+            .await?
+            .ok_or(Error::RoomNotFound)?;
+        let guest = self
+            .ctx
+            .store
+            .attendee_by_id(parent.id, in_parent.attendee_id)
+            .await?
+            .ok_or(Error::RoomNotFound)?;
+        let attendee = self
+            .ctx
+            .store
+            .attendee_by_actor(room.id, guest.actor_type, &guest.actor_id)
+            .await?
+            .ok_or(Error::RoomNotFound)?;
+        let session = self
+            .ctx
+            .store
+            .open_session(room.id, attendee.id, session)
             .await?;
         Ok(Member {
             room,

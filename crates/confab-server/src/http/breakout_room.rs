@@ -40,6 +40,10 @@ pub fn routes() -> Router<AppState> {
             "/apps/spreed/api/v4/room/{token}/breakout-rooms",
             get(get_breakout_rooms),
         )
+        .route(
+            "/apps/spreed/api/v4/room/{token}/breakout-rooms/participants",
+            get(get_breakout_room_participants),
+        )
 }
 
 fn rooms(views: &[RoomView]) -> Vec<TalkRoom> {
@@ -214,4 +218,20 @@ async fn get_breakout_rooms(
 ) -> ApiResult {
     let views = state.services.breakout_rooms.list(&actor, &token).await?;
     Ok(Ocs::ok(rooms(&views)))
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v4/room/{token}/breakout-rooms/participants` (capability `breakout-rooms-v1`)
+async fn get_breakout_room_participants(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
+    let entries = state
+        .services
+        .breakout_rooms
+        .participants(&actor, &token)
+        .await?;
+    Ok(Ocs::ok(super::participant::participant_list(
+        &actor, entries,
+    )))
 }

@@ -97,17 +97,24 @@ async fn get_participants(
     RoomToken(token): RoomToken,
 ) -> ApiResult {
     let entries = state.services.participants.list(&actor, &token).await?;
-    let is_moderator = match actor.user_id() {
-        Some(id) => entries
+    let list = participant_list(&actor, entries);
+    Ok(Ocs::ok(list).header("x-nextcloud-has-user-statuses", &"false"))
+}
+
+/// The wire list; moderators (judged by their entries) see email guests' addresses.
+pub fn participant_list(
+    actor: &confab_core::Actor,
+    entries: Vec<ParticipantEntry>,
+) -> Vec<Participant> {
+    let is_moderator = actor.user_id().is_some_and(|id| {
+        entries
             .iter()
-            .any(|e| e.attendee.actor_id == id && e.attendee.participant_type.is_moderator()),
-        None => false,
-    };
-    let list: Vec<Participant> = entries
+            .any(|e| e.attendee.actor_id == id && e.attendee.participant_type.is_moderator())
+    });
+    entries
         .into_iter()
         .map(|e| Participant::new(e, is_moderator))
-        .collect();
-    Ok(Ocs::ok(list).header("x-nextcloud-has-user-statuses", &"false"))
+        .collect()
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants` (`newParticipant`, `source`)

@@ -872,3 +872,74 @@ async fn breakout_rooms_refuse_settings_that_belong_to_the_parent() {
         .await
         .expect_error(400, "breakout-room");
 }
+
+#[tokio::test]
+async fn breakout_participants_list_the_parent_and_visible_rooms_with_room_tokens() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    let path = format!("/room/{token}/breakout-rooms/participants");
+    alice.get(&path).await.expect_error(400, "mode");
+    configure(&alice, &token, json!({"mode": 1, "amount": 3})).await;
+    students[0].get(&path).await.expect_error(400, "status");
+
+    let all = alice.get(&path).await;
+    all.expect(200);
+    let entries = all.data().as_array().unwrap();
+    // Parent: 4 people; each of the 3 rooms: alice plus one student.
+    assert_eq!(entries.len(), 4 + 3 * 2);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e["roomToken"] == token.as_str())
+            .count(),
+        4
+    );
+
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let mine = students[0].get(&path).await;
+    mine.expect(200);
+    let rooms: std::collections::BTreeSet<&str> = mine
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["roomToken"].as_str().unwrap())
+        .collect();
+    assert_eq!(rooms.len(), 2, "the parent and the student's own room");
+}
+
+#[tokio::test]
+async fn a_guest_keeps_their_identity_in_their_breakout_room() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let token = alice.create_public_room("Open class").await;
+    let guest = app.guest();
+    let joined = guest
+        .post(&format!("/room/{token}/participants/active"), json!({}))
+        .await;
+    joined.expect(200);
+    let identity = joined.data()["actorId"].as_str().unwrap().to_owned();
+    configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let room = children(&alice, &token).await.remove(0);
+
+    let entered = guest
+        .post(&format!("/room/{room}/participants/active"), json!({}))
+        .await;
+    entered.expect(200);
+    assert_eq!(entered.data()["actorType"], "guests");
+    assert_eq!(entered.data()["actorId"], identity.as_str());
+    assert_eq!(entered.data()["participantType"], 4);
+
+    // A stranger cannot walk into a breakout room.
+    app.guest()
+        .post(&format!("/room/{room}/participants/active"), json!({}))
+        .await
+        .expect(404);
+}

@@ -5,6 +5,18 @@
 //! `cargo run --release -p confab-bench --bin chat-bench [-- --database-url postgres://…]`
 //! It starts `target/release/confab` (or `CONFAB_BIN`) as a separate process, so the numbers
 //! are the server's own.
+#![expect(
+    clippy::cast_precision_loss,
+    reason = "counts and durations far below 2^52"
+)]
+#![expect(
+    clippy::expect_used,
+    reason = "a benchmark stops at the first broken assumption"
+)]
+#![expect(
+    clippy::too_many_lines,
+    reason = "one scenario reads best top to bottom"
+)]
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};

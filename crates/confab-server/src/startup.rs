@@ -204,7 +204,7 @@ pub async fn run_user_command(config: &Config, command: UserCommand) -> anyhow::
             println!("changed the password of {name}");
         }
         UserCommand::AppPassword { name } => {
-            println!("{}", accounts.create_app_password(&name).await?)
+            println!("{}", accounts.create_app_password(&name).await?);
         }
     }
     Ok(())

@@ -115,17 +115,21 @@ impl ChatService {
             .collect();
         let visible = poll.status == POLL_CLOSED
             || (poll.result_mode == RESULTS_PUBLIC && !voted_self.is_empty());
-        let mut voters: Vec<(&str, &str)> = votes
+        let mut distinct_voters: Vec<(&str, &str)> = votes
             .iter()
             .map(|v| (v.actor_type.as_str(), v.actor_id.as_str()))
             .collect();
-        voters.sort_unstable();
-        voters.dedup();
+        distinct_voters.sort_unstable();
+        distinct_voters.dedup();
         let counts = votes.iter().fold(BTreeMap::new(), |mut map, v| {
             *map.entry(format!("option-{}", v.option_id)).or_insert(0) += 1;
             map
         });
-        let num_voters = if visible { voters.len() as i64 } else { 0 };
+        let num_voters = if visible {
+            distinct_voters.len() as i64
+        } else {
+            0
+        };
         let details = (visible && poll.result_mode == RESULTS_PUBLIC).then(|| votes.clone());
         Ok(PollView {
             votes: visible.then_some(counts),

@@ -2,7 +2,9 @@
 
 mod model;
 mod permissions;
+mod role;
 mod service;
+mod session;
 
 pub use model::{
     ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session, NOTIFY_ALWAYS,

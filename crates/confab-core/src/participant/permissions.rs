@@ -94,7 +94,7 @@ mod tests {
         );
         assert_eq!(
             apply_permission_change(PermissionMethod::Remove, 246, 128),
-            118 | 1
+            0x76 | 1
         );
         assert_eq!(apply_permission_change(PermissionMethod::Set, 0, 128), 129);
     }

@@ -706,16 +706,16 @@ async fn concurrent_senders_keep_ids_increasing_and_lose_nothing() {
     let expected: HashSet<String> = (0..SENDERS)
         .flat_map(|n| (0..EACH).map(move |k| format!("from {n} #{k}")))
         .collect();
-    let followed = tokio::time::timeout(Duration::from_mins(1), follower)
+    let follow_result = tokio::time::timeout(Duration::from_mins(1), follower)
         .await
         .expect("poller finished")
         .unwrap();
-    let followed_ids: Vec<i64> = followed.iter().map(|(id, _)| *id).collect();
+    let followed_ids: Vec<i64> = follow_result.iter().map(|(id, _)| *id).collect();
     assert!(
         followed_ids.windows(2).all(|w| w[0] < w[1]),
         "poll order: {followed_ids:?}"
     );
-    let followed_texts: Vec<&String> = followed.iter().map(|(_, t)| t).collect();
+    let followed_texts: Vec<&String> = follow_result.iter().map(|(_, t)| t).collect();
     assert_eq!(followed_texts.len(), expected.len(), "{followed_texts:?}");
     assert_eq!(
         followed_texts.into_iter().cloned().collect::<HashSet<_>>(),

@@ -121,7 +121,7 @@ async fn serve_creates_the_admin_account_and_stops_on_sigterm() {
         {
             Ok(response) => break response,
             Err(_) if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(50)).await
+                tokio::time::sleep(Duration::from_millis(50)).await;
             }
             Err(err) => panic!("server did not come up: {err}"),
         }

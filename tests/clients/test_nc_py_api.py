@@ -218,3 +218,41 @@ def test_reactions_add_list_and_delete(server):
     with pytest.raises(NextcloudException) as err:
         bob.talk.delete_reaction(msg, "👍")
     assert err.value.status_code == 404
+
+
+def test_breakout_rooms_through_the_transport(server):
+    """configure → list → start → broadcast → stop → remove, as CLIENTS.md §2.9 describes."""
+    alice = client(server, "alice")
+    bob = client(server, "bob")
+    talk = "/ocs/v2.php/apps/spreed/api"
+    conv = alice.talk.create_conversation(ConversationType.GROUP, room_name="breakout class")
+    for user in ("bob", "carol"):
+        alice.ocs("POST", f"{talk}/v4/room/{conv.token}/participants", json={"newParticipant": user, "source": "users"})
+
+    configured = alice.ocs("POST", f"{talk}/v1/breakout-rooms/{conv.token}", json={"mode": 1, "amount": 2})
+    rooms = [r for r in configured if r["objectType"] == "room"]
+    assert len(rooms) == 2
+    assert all(r["objectId"] == conv.token for r in rooms)
+    assert next(r for r in configured if r["token"] == conv.token)["breakoutRoomMode"] == 1
+
+    listed = alice.ocs("GET", f"{talk}/v4/room/{conv.token}/breakout-rooms")
+    assert sorted(r["name"] for r in listed) == ["Room 1", "Room 2"]
+
+    started = alice.ocs("POST", f"{talk}/v1/breakout-rooms/{conv.token}/rooms")
+    assert next(r for r in started if r["token"] == conv.token)["breakoutRoomStatus"] == 1
+    mine = bob.ocs("GET", f"{talk}/v4/room/{conv.token}/breakout-rooms")
+    assert len(mine) == 1
+
+    broadcast = alice.ocs("POST", f"{talk}/v1/breakout-rooms/{conv.token}/broadcast", json={"message": "Two minutes"})
+    assert len(broadcast) == 3
+    latest = bob.talk.receive_messages(mine[0]["token"], limit=1)
+    assert latest[0].message == "Two minutes"
+
+    stopped = alice.ocs("DELETE", f"{talk}/v1/breakout-rooms/{conv.token}/rooms")
+    assert next(r for r in stopped if r["token"] == conv.token)["breakoutRoomStatus"] == 0
+    parent = alice.ocs("DELETE", f"{talk}/v1/breakout-rooms/{conv.token}")
+    assert parent["token"] == conv.token
+    assert parent["breakoutRoomMode"] == 0
+    with pytest.raises(NextcloudException) as err:
+        alice.ocs("GET", f"{talk}/v4/room/{conv.token}/breakout-rooms")
+    assert err.value.status_code == 400

@@ -135,6 +135,14 @@ pub trait ParticipantStore: Send + Sync {
         attendee: &Attendee,
         messages: &[NewMessage],
     ) -> StoreResult<()>;
+    /// Moves people between rooms in one transaction: removes `(room, attendee)` pairs, adds
+    /// `(room, attendee)` pairs, and appends `messages` (each to its own room).
+    async fn change_memberships(
+        &self,
+        removals: &[(i64, i64)],
+        additions: &[(i64, NewAttendee)],
+        messages: &[NewMessage],
+    ) -> StoreResult<()>;
     /// Removes attendees (and their sessions) and appends `messages`.
     async fn remove_attendees(
         &self,
@@ -194,6 +202,8 @@ pub trait ChatStore: Send + Sync {
         actor_type: ActorType,
         actor_id: &str,
     ) -> StoreResult<Vec<(i64, i64)>>;
+    /// How many comments of the room have an id greater than `after`.
+    async fn unread_count(&self, room_id: i64, after: i64) -> StoreResult<i64>;
     /// Appends chat messages in one transaction, in order: each moves its sender's read marker
     /// to it and records its mentions.
     async fn post_chat_messages(&self, posts: &[ChatPost]) -> StoreResult<Vec<Posted>>;

@@ -51,13 +51,25 @@ pub(crate) async fn append(
             .fetch_one(&mut **tx)
             .await?
             .try_get("id")?;
-        sqlx::query(MOVE_LAST_MESSAGE)
-            .bind(m.room_id)
-            .bind(id)
-            .bind(m.created_at)
-            .execute(&mut **tx)
-            .await?;
         stored.push(m.stored(id));
+    }
+    // One update per room, after its messages: the last id, and the latest activity.
+    let mut moved: Vec<i64> = Vec::new();
+    for m in stored.iter().rev() {
+        if !moved.contains(&m.room_id) {
+            moved.push(m.room_id);
+            let activity = stored
+                .iter()
+                .filter(|o| o.room_id == m.room_id)
+                .map(|o| o.created_at)
+                .max();
+            sqlx::query(MOVE_LAST_MESSAGE)
+                .bind(m.room_id)
+                .bind(m.id)
+                .bind(activity.unwrap_or(m.created_at))
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(stored)
 }
@@ -229,6 +241,18 @@ impl ChatStore for SqlStore {
             .map(|r| Ok((r.try_get("room_id")?, r.try_get("unread")?)))
             .collect::<Result<_, sqlx::Error>>()
             .or_store()
+    }
+
+    async fn unread_count(&self, room_id: i64, after: i64) -> StoreResult<i64> {
+        const SQL: &str = "SELECT COUNT(*) AS unread FROM messages \
+            WHERE room_id = $1 AND id > $2 AND message_type = 'comment'";
+        let row = sqlx::query(SQL)
+            .bind(room_id)
+            .bind(after)
+            .fetch_one(&self.reader)
+            .await
+            .or_store()?;
+        row.try_get("unread").or_store()
     }
 
     async fn post_chat_messages(&self, posts: &[ChatPost]) -> StoreResult<Vec<Posted>> {

@@ -204,18 +204,32 @@ impl ParticipantStore for SqlStore {
         attendee_ids: &[i64],
         messages: &[NewMessage],
     ) -> StoreResult<()> {
+        let removals: Vec<(i64, i64)> = attendee_ids.iter().map(|id| (room_id, *id)).collect();
+        self.change_memberships(&removals, &[], messages).await
+    }
+
+    async fn change_memberships(
+        &self,
+        removals: &[(i64, i64)],
+        additions: &[(i64, NewAttendee)],
+        messages: &[NewMessage],
+    ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.or_store()?;
-        for id in attendee_ids {
-            sqlx::query("DELETE FROM sessions WHERE attendee_id = $1 AND room_id = $2")
-                .bind(id)
-                .bind(room_id)
-                .execute(&mut *tx)
-                .await
-                .or_store()?;
-            sqlx::query("DELETE FROM attendees WHERE room_id = $1 AND id = $2")
-                .bind(room_id)
-                .bind(id)
-                .execute(&mut *tx)
+        for (room_id, attendee_id) in removals {
+            for sql in [
+                "DELETE FROM sessions WHERE attendee_id = $2 AND room_id = $1",
+                "DELETE FROM attendees WHERE id = $2 AND room_id = $1",
+            ] {
+                sqlx::query(sql)
+                    .bind(room_id)
+                    .bind(attendee_id)
+                    .execute(&mut *tx)
+                    .await
+                    .or_store()?;
+            }
+        }
+        for (room_id, attendee) in additions {
+            insert_attendees(&mut tx, *room_id, std::slice::from_ref(attendee))
                 .await
                 .or_store()?;
         }

@@ -100,42 +100,56 @@ pub(crate) async fn delete_room(ctx: &Context, room: &Room) -> Result<()> {
     Ok(())
 }
 
-/// Moves `attendee` (of the parent) into `children[target]`: out of every other breakout room,
-/// into the target unless already there. A no-op when nothing changes.
+/// Moves attendees of the parent into breakout rooms (`children[target]`): out of every other
+/// breakout room, into the target unless already there; nothing for those already in place.
+/// Reads each room's members once and writes every change in one transaction.
 pub(crate) async fn move_into(
     ctx: &Context,
     children: &[Room],
-    attendee: &Attendee,
-    target: usize,
+    moves: &[(Attendee, usize)],
     by: &SystemMessage,
 ) -> Result<()> {
     let now = ctx.now();
-    for (i, child) in children.iter().enumerate() {
-        let present = ctx
-            .store
-            .attendee_by_actor(child.id, attendee.actor_type, &attendee.actor_id)
-            .await?;
-        match (present, i == target) {
-            (Some(current), false) => {
-                let note = by.about(child.id, "user_removed", &current, now);
-                ctx.store
-                    .remove_attendees(child.id, &[current.id], &[note])
-                    .await?;
+    let mut members = Vec::with_capacity(children.len());
+    for child in children {
+        members.push(ctx.store.attendees(child.id).await?);
+    }
+    let (mut removals, mut additions, mut messages) = (Vec::new(), Vec::new(), Vec::new());
+    for (attendee, target) in moves {
+        for (i, child) in children.iter().enumerate() {
+            let present = members[i]
+                .iter()
+                .find(|a| a.actor_type == attendee.actor_type && a.actor_id == attendee.actor_id);
+            match (present, i == *target) {
+                (Some(current), false) => {
+                    messages.push(by.about(child.id, "user_removed", current, now));
+                    removals.push((child.id, current.id));
+                }
+                (None, true) => {
+                    let new = NewAttendee {
+                        actor_type: attendee.actor_type,
+                        actor_id: attendee.actor_id.clone(),
+                        display_name: attendee.display_name.clone(),
+                        participant_type: attendee.participant_type,
+                        invited_cloud_id: attendee.invited_cloud_id.clone(),
+                    };
+                    messages.push(user_added_by(by, &new, child.id, now));
+                    additions.push((child.id, new));
+                }
+                _ => {}
             }
-            (None, true) => {
-                let new = NewAttendee {
-                    actor_type: attendee.actor_type,
-                    actor_id: attendee.actor_id.clone(),
-                    display_name: attendee.display_name.clone(),
-                    participant_type: attendee.participant_type,
-                    invited_cloud_id: attendee.invited_cloud_id.clone(),
-                };
-                let note = user_added_by(by, &new, child.id, now);
-                ctx.store.add_attendees(child.id, &[new], &[note]).await?;
-            }
-            _ => continue,
         }
-        ctx.feed.changed(child.id);
+    }
+    if messages.is_empty() {
+        return Ok(());
+    }
+    ctx.store
+        .change_memberships(&removals, &additions, &messages)
+        .await?;
+    for child in children {
+        if messages.iter().any(|m| m.room_id == child.id) {
+            ctx.feed.changed(child.id);
+        }
     }
     Ok(())
 }

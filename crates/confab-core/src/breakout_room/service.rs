@@ -335,20 +335,6 @@ impl BreakoutService {
         self.views(actor, &member.room).await
     }
 
-    /// Moves attendees of the parent into breakout rooms (attendee, room number).
-    async fn move_attendees(
-        &self,
-        member: &Member,
-        children: &[Room],
-        moves: &[(Attendee, usize)],
-    ) -> Result<()> {
-        let by = by(member);
-        for (attendee, target) in moves {
-            propagate::move_into(&self.ctx, children, attendee, *target, &by).await?;
-        }
-        Ok(())
-    }
-
     /// `POST /breakout-rooms/{token}/attendees` (`attendeeMap`): moves exactly the attendees
     /// the map names.
     pub async fn reassign(
@@ -377,7 +363,7 @@ impl BreakoutService {
             }
             moves.push((attendee.clone(), room));
         }
-        self.move_attendees(&member, &children, &moves).await?;
+        propagate::move_into(&self.ctx, &children, &moves, &by(&member)).await?;
         self.views(actor, &member.room).await
     }
 
@@ -423,8 +409,13 @@ impl BreakoutService {
             .iter()
             .position(|c| c.token == target)
             .ok_or(Error::Invalid("target"))?;
-        self.move_attendees(&member, &children, &[(member.attendee.clone(), index)])
-            .await?;
+        propagate::move_into(
+            &self.ctx,
+            &children,
+            &[(member.attendee.clone(), index)],
+            &by(&member),
+        )
+        .await?;
         let target = self.ctx.room(target).await?;
         let me = self
             .ctx

@@ -221,7 +221,7 @@ impl ParticipantService {
             .iter()
             .position(|c| c.id == member.room.id)
             .ok_or(Error::RoomNotFound)?;
-        propagate::move_into(&self.ctx, &children, &in_parent, target, &by).await
+        propagate::move_into(&self.ctx, &children, &[(in_parent, target)], &by).await
     }
 
     /// Adds users who are not members yet; a self-joined user (5) becomes a regular user (3).

@@ -88,11 +88,8 @@ impl RoomService {
         let other = self.one_to_one_partner(&member).await?;
         let unread = if member.attendee.last_read_message < member.room.last_message_id {
             store
-                .unread_counts(member.attendee.actor_type, &member.attendee.actor_id)
+                .unread_count(member.room.id, member.attendee.last_read_message)
                 .await?
-                .into_iter()
-                .find_map(|(room, n)| (room == member.room.id).then_some(n))
-                .unwrap_or(0)
         } else {
             0
         };

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 /// Settings an administrator may change through the provisioning API.
-pub const KNOWN_KEYS: [&str; 6] = [
+pub const KNOWN_KEYS: [&str; 7] = [
     "breakout_rooms",
     "breakout_rooms_max",
+    "breakout_rooms_place_late_joiners",
     "start_calls",
     "default_permissions",
     "default_group_notification",
@@ -77,6 +78,12 @@ impl AppConfig {
         .clamp(1, crate::breakout_room::MAX_ROOMS_LIMIT)
     }
 
+    /// `breakout_rooms_place_late_joiners` (default `no`): whether people who join a parent
+    /// while automatic breakout rooms exist are placed in the least-filled room.
+    pub fn place_late_joiners(&self) -> bool {
+        self.get("breakout_rooms_place_late_joiners") == Some("yes")
+    }
+
     /// Length of newly generated conversation tokens (`token_entropy`, at least 8).
     pub fn token_length(&self) -> usize {
         self.int("token_entropy", 8).clamp(8, 30) as usize
@@ -97,6 +104,7 @@ impl AppConfig {
             "default_permissions" => int_in(0, 511),
             "default_group_notification" => int_in(1, 3),
             "token_entropy" => int_in(8, 30),
+            "breakout_rooms_place_late_joiners" => matches!(value, "yes" | "no"),
             _ => return None,
         })
     }

@@ -1,6 +1,7 @@
 //! What happens in breakout rooms when their parent changes (TALK-BEHAVIOR §1.12): roles and
 //! memberships follow the parent, and the rooms go when the parent goes.
 
+use super::{least_filled, MODE_AUTOMATIC};
 use crate::chat::SystemMessage;
 use crate::error::Result;
 use crate::participant::{Attendee, NewAttendee};
@@ -152,4 +153,42 @@ pub(crate) async fn move_into(
         }
     }
     Ok(())
+}
+
+/// New attendees of a parent whose automatic breakout rooms run join the least-filled room,
+/// when the app setting `breakout_rooms_place_late_joiners` asks for it.
+pub(crate) async fn place_late_joiners(
+    ctx: &Context,
+    parent: &Room,
+    joiners: &[Attendee],
+    by: &SystemMessage,
+) -> Result<()> {
+    if parent.breakout_room_mode != MODE_AUTOMATIC || !ctx.config().place_late_joiners() {
+        return Ok(());
+    }
+    let children = children(ctx, parent).await?;
+    if children.is_empty() {
+        return Ok(());
+    }
+    let mut sizes = Vec::with_capacity(children.len());
+    for child in &children {
+        let members = ctx.store.attendees(child.id).await?;
+        sizes.push(
+            members
+                .iter()
+                .filter(|a| !a.participant_type.is_moderator())
+                .count(),
+        );
+    }
+    let mut moves = Vec::new();
+    for joiner in joiners
+        .iter()
+        .filter(|a| !a.participant_type.is_moderator())
+    {
+        if let Some(target) = least_filled(&sizes) {
+            sizes[target] += 1;
+            moves.push((joiner.clone(), target));
+        }
+    }
+    move_into(ctx, &children, &moves, by).await
 }

@@ -252,11 +252,13 @@ impl ParticipantService {
             }
         }
         if !new.is_empty() {
-            self.ctx
+            let added = self
+                .ctx
                 .store
                 .add_attendees(member.room.id, &new, &messages)
                 .await?;
             self.ctx.feed.changed(member.room.id);
+            propagate::place_late_joiners(&self.ctx, &member.room, &added, &by(member)).await?;
         }
         Ok(())
     }
@@ -283,10 +285,12 @@ impl ParticipantService {
             self.ctx.feed.changed(room.id);
             outcome = AddOutcome::RoomTypeChanged(RoomType::Public);
         }
-        self.ctx
+        let added = self
+            .ctx
             .store
             .add_attendees(member.room.id, &[guest], &[])
             .await?;
+        propagate::place_late_joiners(&self.ctx, &member.room, &added, &by(member)).await?;
         Ok(outcome)
     }
 

@@ -7,6 +7,7 @@ use super::service::ParticipantService;
 use crate::access::Member;
 use crate::account::verify_password_blocking;
 use crate::actor::Actor;
+use crate::breakout_room::propagate;
 use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
 use crate::room::{Listable, Room, RoomType};
@@ -102,6 +103,9 @@ impl ParticipantService {
             .await?
             .remove(0);
         self.ctx.feed.changed(room.id);
+        let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
+        propagate::place_late_joiners(&self.ctx, &room, std::slice::from_ref(&attendee), &by)
+            .await?;
         let session = self
             .ctx
             .store
@@ -147,6 +151,13 @@ impl ParticipantService {
             .ctx
             .store
             .add_guest_with_session(room.id, &guest, &session)
+            .await?;
+        let by = SystemMessage::by(
+            attendee.actor_type,
+            &attendee.actor_id,
+            &attendee.display_name,
+        );
+        propagate::place_late_joiners(&self.ctx, &room, std::slice::from_ref(&attendee), &by)
             .await?;
         Ok(Member {
             room,

@@ -943,3 +943,39 @@ async fn a_guest_keeps_their_identity_in_their_breakout_room() {
         .await
         .expect(404);
 }
+
+#[tokio::test]
+async fn late_joiners_go_to_the_least_filled_room_when_asked() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    for name in ["erin", "frank", "gina"] {
+        app.user(name).await;
+    }
+    configure(&alice, &token, json!({"mode": 1, "amount": 2})).await;
+    let rooms = children(&alice, &token).await;
+    let students = |people: Vec<String>| people.into_iter().filter(|p| p != "alice").count();
+
+    // Off by default: a new attendee of the parent stays in the parent.
+    alice.add(&token, "erin").await;
+    let mut sizes = Vec::new();
+    for room in &rooms {
+        sizes.push(students(member_ids(&alice, room).await));
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), 3);
+
+    app.services
+        .set_app_config("breakout_rooms_place_late_joiners", "yes")
+        .await
+        .unwrap();
+    alice.add(&token, "frank").await;
+    alice.add(&token, "gina").await;
+    let mut sizes = Vec::new();
+    for room in &rooms {
+        sizes.push(students(member_ids(&alice, room).await));
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), 5);
+    assert!(
+        sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
+        "{sizes:?}"
+    );
+}

@@ -226,6 +226,7 @@ impl BreakoutService {
         let member = self.manager(actor, token).await?;
         let mut parent = member.room.clone();
         let children = self.children(&parent).await?;
+        propagate::return_to_parent(&self.ctx, &parent, &children).await?;
         parent.breakout_room_mode = MODE_NOT_CONFIGURED;
         parent.breakout_room_status = STATUS_STOPPED;
         parent.modified_at = self.ctx.now();
@@ -260,6 +261,10 @@ impl BreakoutService {
             parent.breakout_room_status = status;
             parent.modified_at = now;
             self.ctx.store.update_room(&parent, &[]).await?;
+        }
+        if !start {
+            let children = self.children(&parent).await?;
+            propagate::return_to_parent(&self.ctx, &parent, &children).await?;
         }
         let name = if start {
             "breakout_rooms_started"

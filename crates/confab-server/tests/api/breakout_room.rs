@@ -979,3 +979,55 @@ async fn late_joiners_go_to_the_least_filled_room_when_asked() {
         "{sizes:?}"
     );
 }
+
+/// Whether `client` (by its cookie) holds a session in `token`.
+async fn connected(client: &Client, token: &str) -> bool {
+    client.get(&format!("/room/{token}")).await.data()["sessionId"] != "0"
+}
+
+#[tokio::test]
+async fn nobody_is_stranded_when_breakout_rooms_stop_or_go() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 1, "amount": 3})).await;
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let rooms = children(&alice, &token).await;
+
+    // Every student is in their breakout room only (no parent session).
+    let mut inside = Vec::new();
+    for student in &students {
+        let mine = student.get(&format!("/room/{token}/breakout-rooms")).await;
+        let room = mine.data()[0]["token"].as_str().unwrap().to_owned();
+        student
+            .post(&format!("/room/{room}/participants/active"), json!({}))
+            .await
+            .expect(200);
+        assert!(!connected(student, &token).await);
+        inside.push(room);
+    }
+
+    // Deleting one room returns its people to the parent at once.
+    alice
+        .delete(&format!("/room/{}", inside[0]), json!({}))
+        .await
+        .expect(200);
+    assert!(connected(&students[0], &token).await);
+    assert!(!connected(&students[1], &token).await);
+
+    // Stopping returns everyone else.
+    alice
+        .delete(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    for student in &students {
+        assert!(
+            connected(student, &token).await,
+            "{} is back in the parent",
+            student.id
+        );
+    }
+    assert_eq!(rooms.len(), 3);
+}

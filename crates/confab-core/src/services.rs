@@ -42,6 +42,18 @@ impl Context {
         self.read_markers.flush(self.store.as_ref()).await
     }
 
+    /// The lowest read marker among a room's users, cached for a second per room so a wave of
+    /// poll answers or a room list costs one store read per room.
+    pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
+        let feed = self.feed.room(room_id);
+        if let Some(value) = feed.common_read() {
+            return Ok(value);
+        }
+        let value = self.store.last_common_read(room_id).await?;
+        feed.set_common_read(Some(value));
+        Ok(value)
+    }
+
     /// Re-reads the app settings from the store after a change.
     pub async fn reload_config(&self) -> Result<()> {
         let fresh = AppConfig::from_pairs(self.store.app_config().await?);

@@ -235,6 +235,13 @@ pub trait ChatStore: Send + Sync {
     async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64>;
     /// The earliest expiry of any message.
     async fn next_message_expiry(&self) -> StoreResult<Option<i64>>;
+    /// The reactions `actor` gave to any of `message_ids`: (message id, emoji).
+    async fn reactions_of_actor(
+        &self,
+        message_ids: &[i64],
+        actor_type: &str,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(i64, String)>>;
     /// The lowest read marker among the room's users.
     async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
 }

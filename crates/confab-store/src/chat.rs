@@ -434,6 +434,33 @@ impl ChatStore for SqlStore {
         Ok(true)
     }
 
+    async fn reactions_of_actor(
+        &self,
+        message_ids: &[i64],
+        actor_type: &str,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(i64, String)>> {
+        let mut found = Vec::new();
+        for chunk in message_ids.chunks(500) {
+            let sql = format!(
+                "SELECT message_id, reaction FROM reactions WHERE actor_type = $1 AND actor_id = $2 \
+                 AND message_id IN ({}) ORDER BY id",
+                placeholders(3, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(actor_type).bind(actor_id);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.reader).await.or_store()? {
+                found.push((
+                    row.try_get("message_id").or_store()?,
+                    row.try_get("reaction").or_store()?,
+                ));
+            }
+        }
+        Ok(found)
+    }
+
     async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>> {
         let sql = format!(
             "SELECT {} FROM reactions WHERE message_id = $1 ORDER BY id",

@@ -486,16 +486,36 @@ impl ChatService {
         Ok(member)
     }
 
-    /// The lowest read marker among the room's users (`X-Chat-Last-Common-Read`), cached for
-    /// a second per room so a wave of poll answers costs one store read.
+    /// The lowest read marker among the room's users (`X-Chat-Last-Common-Read`).
     pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
-        let feed = self.ctx.feed.room(room_id);
-        if let Some(value) = feed.common_read() {
-            return Ok(value);
+        self.ctx.last_common_read(room_id).await
+    }
+
+    /// The reactions the viewer gave, per message (`reactionsSelf`), for messages with reactions.
+    pub async fn own_reactions(
+        &self,
+        viewer: &Attendee,
+        messages: &[Arc<Message>],
+    ) -> Result<HashMap<i64, Vec<String>>> {
+        let ids: Vec<i64> = messages
+            .iter()
+            .filter(|m| !m.reactions.is_empty())
+            .map(|m| m.id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
         }
-        let value = self.ctx.store.last_common_read(room_id).await?;
-        feed.set_common_read(Some(value));
-        Ok(value)
+        let own = self
+            .ctx
+            .store
+            .reactions_of_actor(&ids, viewer.actor_type.as_str(), &viewer.actor_id)
+            .await?;
+        Ok(own
+            .into_iter()
+            .fold(HashMap::new(), |mut map, (id, reaction)| {
+                map.entry(id).or_insert_with(Vec::new).push(reaction);
+                map
+            }))
     }
 
     /// The message a reply points at, for rendering `parent`.

@@ -104,6 +104,7 @@ impl RoomService {
         let chat = ChatState {
             unread_messages: unread,
             last_message,
+            last_common_read: self.ctx.last_common_read(member.room.id).await?,
         };
         Ok(RoomView::for_member(
             member,
@@ -167,6 +168,7 @@ impl RoomService {
             let chat = ChatState {
                 unread_messages: unread.get(&room.id).copied().unwrap_or(0),
                 last_message: last.remove(&room.last_message_id),
+                last_common_read: self.ctx.last_common_read(room.id).await?,
             };
             let member = Member {
                 room,

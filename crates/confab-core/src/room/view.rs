@@ -30,6 +30,7 @@ pub struct RoomView {
     pub notification_level: i64,
     pub last_read_message: i64,
     pub unread_messages: i64,
+    pub last_common_read: i64,
     pub unread_mention: bool,
     pub unread_mention_direct: bool,
     pub last_message: Option<Message>,
@@ -47,6 +48,7 @@ pub struct RoomView {
 pub struct ChatState {
     pub unread_messages: i64,
     pub last_message: Option<Message>,
+    pub last_common_read: i64,
 }
 
 impl RoomView {
@@ -107,6 +109,7 @@ impl RoomView {
             attendee_permissions: attendee.permissions,
             last_read_message,
             unread_messages: if lobby_restricted { 0 } else { unread_messages },
+            last_common_read: chat.last_common_read,
             unread_mention: unread_mention && !lobby_restricted,
             unread_mention_direct: unread_mention_direct && !lobby_restricted,
             last_message: if lobby_restricted {
@@ -139,6 +142,7 @@ impl RoomView {
             notification_level: NOTIFY_NEVER,
             last_read_message: 0,
             unread_messages: 0,
+            last_common_read: 0,
             unread_mention: false,
             unread_mention_direct: false,
             last_message: None,

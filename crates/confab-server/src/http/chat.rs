@@ -64,6 +64,9 @@ pub struct ChatMessage {
     pub last_edit_actor_display_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_edit_timestamp: Option<i64>,
+    /// The reactions the viewer gave, when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reactions_self: Option<Vec<String>>,
     /// The message replied to, or `{id, deleted: true}` when it is gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Value>,
@@ -238,6 +241,7 @@ impl ChatMessage {
                 .as_ref()
                 .map(|e| e.actor_display_name.clone()),
             last_edit_timestamp: message.last_edit.as_ref().map(|e| e.at),
+            reactions_self: None,
             parent: None,
         }
     }
@@ -344,11 +348,20 @@ async fn message_list(
         received.viewer.actor_type.as_str(),
         &received.viewer.actor_id,
     );
-    let parents = state.services.chat.parents(&received.messages).await?;
+    let chat = &state.services.chat;
+    let parents = chat.parents(&received.messages).await?;
+    let mut own = chat
+        .own_reactions(&received.viewer, &received.messages)
+        .await?;
     Ok(received
         .messages
         .iter()
-        .map(|m| ChatMessage::new(m, token, Some(viewer)).with_parent(m, &parents, Some(viewer)))
+        .map(|m| {
+            let mut wire =
+                ChatMessage::new(m, token, Some(viewer)).with_parent(m, &parents, Some(viewer));
+            wire.reactions_self = own.remove(&m.id);
+            wire
+        })
         .collect())
 }
 

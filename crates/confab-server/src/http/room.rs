@@ -191,7 +191,7 @@ impl TalkRoom {
             default_permissions: room.default_permissions,
             can_enable_sip: false,
             attendee_pin: attendee.map_or_else(String::new, |a| a.pin.clone()),
-            last_common_read_message: 0,
+            last_common_read_message: view.last_common_read,
             listable: room.listable as i64,
             call_flag: room.call_flag,
             message_expiration: room.message_expiration,

@@ -1367,3 +1367,64 @@ async fn reactions_need_the_chat_permission_and_a_writable_room() {
     // Reading reactions is still allowed.
     bob.get(&path).await.expect(200);
 }
+
+#[tokio::test]
+async fn messages_carry_the_viewers_own_reactions() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    let id = say_id(&alice, &token, "react to me").await;
+    bob.post(&reaction(&token, id), json!({"reaction": "👍"}))
+        .await
+        .expect(201);
+    alice
+        .post(&reaction(&token, id), json!({"reaction": "🎉"}))
+        .await
+        .expect(201);
+
+    let seen_by_bob = history(&bob, &token, "limit=10").await;
+    let message = seen_by_bob
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| id(m) == id)
+        .unwrap()
+        .clone();
+    assert_eq!(message["reactions"], json!({"👍": 1, "🎉": 1}));
+    assert_eq!(message["reactionsSelf"], json!(["👍"]));
+    let plain = say_id(&alice, &token, "no reactions").await;
+    let seen = history(&bob, &token, "limit=10").await;
+    let unreacted = seen
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| id(m) == plain)
+        .unwrap()
+        .clone();
+    assert!(unreacted.get("reactionsSelf").is_none());
+}
+
+#[tokio::test]
+async fn the_room_reports_the_lowest_read_marker_of_its_users() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    let first = say_id(&alice, &token, "one").await;
+    let second = say_id(&alice, &token, "two").await;
+    bob.post(
+        &format!("{}/read", chat(&token)),
+        json!({"lastReadMessage": first}),
+    )
+    .await
+    .expect(200);
+    let room = alice.get(&format!("/room/{token}")).await;
+    assert_eq!(room.data()["lastCommonReadMessage"], first);
+    bob.post(
+        &format!("{}/read", chat(&token)),
+        json!({"lastReadMessage": second}),
+    )
+    .await
+    .expect(200);
+    let room = alice.get(&format!("/room/{token}")).await;
+    assert_eq!(room.data()["lastCommonReadMessage"], second);
+}

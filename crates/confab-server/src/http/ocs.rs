@@ -10,7 +10,8 @@ use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
+use serde_json::value::RawValue;
 
 /// OCS status code for "not logged in" (sent with HTTP 401).
 pub const NOT_LOGGED_IN: u16 = 997;
@@ -22,7 +23,9 @@ pub struct Ocs {
     /// The `statuscode` to report instead of the HTTP status (997 for 401).
     pub code: Option<u16>,
     pub message: String,
-    pub data: Value,
+    /// The serialized `data`: wire structs go straight to JSON text, with no `Value` tree in
+    /// between (chat answers are the hot path).
+    pub data: Box<RawValue>,
     pub headers: HeaderMap,
 }
 
@@ -32,7 +35,7 @@ struct Payload {
     status: StatusCode,
     code: Option<u16>,
     message: String,
-    data: Value,
+    data: Box<RawValue>,
 }
 
 impl Ocs {
@@ -47,12 +50,13 @@ impl Ocs {
 
     /// 200 with `data: null`, as upstream's newest endpoints answer actions without a result.
     pub fn null() -> Self {
-        Self::with_status(StatusCode::OK, Value::Null)
+        Self::with_status(StatusCode::OK, ())
     }
 
     pub fn with_status(status: StatusCode, data: impl Serialize) -> Self {
         // Wire structs only hold strings, numbers and maps: serializing them cannot fail.
-        let data = serde_json::to_value(data).unwrap_or(Value::Null);
+        let data = serde_json::value::to_raw_value(&data)
+            .unwrap_or_else(|_| serde_json::value::to_raw_value(&()).unwrap_or_default());
         Self {
             status,
             code: None,
@@ -149,8 +153,11 @@ fn render(version: Version, p: Payload) -> (StatusCode, String) {
             (http, meta)
         }
     };
-    (
-        http_status,
-        json!({"ocs": {"meta": meta, "data": p.data}}).to_string(),
-    )
+    let mut body = String::with_capacity(p.data.get().len() + 128);
+    body.push_str(r#"{"ocs":{"meta":"#);
+    body.push_str(&meta.to_string());
+    body.push_str(r#","data":"#);
+    body.push_str(p.data.get());
+    body.push_str("}}");
+    (http_status, body)
 }

@@ -39,7 +39,9 @@ struct Server {
 impl Drop for Server {
     /// Stops the server the way an operator would (SIGTERM), so it shuts down cleanly.
     fn drop(&mut self) {
-        let stopped = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let stopped = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
         if stopped.is_err() {
             let _ = self.child.kill();
         }
@@ -244,7 +246,14 @@ async fn run(database_url: Option<&str>) -> Result<()> {
 
     // Log everyone in once first: verifying 20 passwords is not what the benchmark measures.
     for u in 0..USERS {
-        ocs(&setup, reqwest::Method::GET, format!("{base}/ocs/v2.php/cloud/user"), u, None).await?;
+        ocs(
+            &setup,
+            reqwest::Method::GET,
+            format!("{base}/ocs/v2.php/cloud/user"),
+            u,
+            None,
+        )
+        .await?;
     }
     let listeners: Vec<_> = (0..USERS)
         .map(|u| tokio::spawn(listen(base.clone(), token.clone(), u, last)))

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde_json::{json, Map};
+use serde_json::Map;
 
 use super::model::{Edit, Message, MessageType};
 use super::service::{check_text, ChatService};
@@ -220,11 +220,4 @@ impl ChatService {
         found.truncate(limit.clamp(1, 100) as usize);
         Ok(found)
     }
-}
-
-/// The `parent` rich object of a reaction note.
-pub(crate) fn reaction_parameters(reaction: &str) -> Map<String, serde_json::Value> {
-    let mut extra = Map::new();
-    extra.insert("reaction".into(), json!(reaction));
-    extra
 }

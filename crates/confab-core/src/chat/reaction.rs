@@ -1,7 +1,8 @@
 //! Reactions: one emoji per actor and message, counted on the message.
 
-use super::edit::reaction_parameters;
-use super::model::{Message, MessageType, Reaction};
+use serde_json::{json, Map};
+
+use super::model::{Message, MessageType, NewMessage, Reaction};
 use super::service::ChatService;
 use super::system::SystemMessage;
 use crate::access::Member;
@@ -11,6 +12,13 @@ use crate::error::{Error, Result};
 /// Whether `s` is exactly one emoji (skin tones and other variants included).
 pub fn is_single_emoji(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && emojis::get(s).is_some()
+}
+
+/// The parameters of a reaction note: the emoji.
+fn reaction_parameters(reaction: &str) -> Map<String, serde_json::Value> {
+    let mut extra = Map::new();
+    extra.insert("reaction".into(), json!(reaction));
+    extra
 }
 
 impl ChatService {
@@ -39,15 +47,15 @@ impl ChatService {
         }
     }
 
-    /// `POST /reaction/{token}/{messageId}`: true when the reaction is new (201), false when it
-    /// existed (200). Returns the message's reactions afterwards.
-    pub async fn react(
+    /// Checks a reaction change and prepares it: the room, the reaction and its note.
+    async fn reaction_change(
         &self,
         actor: &Actor,
         token: &str,
         message_id: i64,
         reaction: &str,
-    ) -> Result<(bool, Vec<Reaction>)> {
+        note_name: &str,
+    ) -> Result<(i64, Reaction, NewMessage)> {
         let member = self.writer(actor, token).await?;
         if !is_single_emoji(reaction) {
             return Err(Error::Invalid("reaction"));
@@ -61,23 +69,35 @@ impl ChatService {
         );
         let mut note = by.message(
             member.room.id,
-            "reaction",
+            note_name,
             reaction_parameters(reaction),
             now,
         );
         note.parent_id = message.id;
-        let added = self
-            .ctx
-            .store
-            .add_reaction(
-                &Self::reaction_of(&member, message.id, reaction, now),
-                &note,
-            )
+        Ok((
+            member.room.id,
+            Self::reaction_of(&member, message.id, reaction, now),
+            note,
+        ))
+    }
+
+    /// `POST /reaction/{token}/{messageId}`: true when the reaction is new (201), false when it
+    /// existed (200). Returns the message's reactions afterwards.
+    pub async fn react(
+        &self,
+        actor: &Actor,
+        token: &str,
+        message_id: i64,
+        reaction: &str,
+    ) -> Result<(bool, Vec<Reaction>)> {
+        let (room_id, reaction, note) = self
+            .reaction_change(actor, token, message_id, reaction, "reaction")
             .await?;
+        let added = self.ctx.store.add_reaction(&reaction, &note).await?;
         if added {
-            self.ctx.feed.changed(member.room.id);
+            self.ctx.feed.changed(room_id);
         }
-        Ok((added, self.ctx.store.reactions(message.id).await?))
+        Ok((added, self.ctx.store.reactions(reaction.message_id).await?))
     }
 
     /// `DELETE /reaction/{token}/{messageId}`: 404 when the caller had not reacted so.
@@ -88,37 +108,14 @@ impl ChatService {
         message_id: i64,
         reaction: &str,
     ) -> Result<Vec<Reaction>> {
-        let member = self.writer(actor, token).await?;
-        if !is_single_emoji(reaction) {
-            return Err(Error::Invalid("reaction"));
-        }
-        let message = self.reactable(&member, message_id).await?;
-        let now = self.ctx.now();
-        let by = SystemMessage::by(
-            member.attendee.actor_type,
-            &member.attendee.actor_id,
-            &member.attendee.display_name,
-        );
-        let mut note = by.message(
-            member.room.id,
-            "reaction_revoked",
-            reaction_parameters(reaction),
-            now,
-        );
-        note.parent_id = message.id;
-        if !self
-            .ctx
-            .store
-            .remove_reaction(
-                &Self::reaction_of(&member, message.id, reaction, now),
-                &note,
-            )
-            .await?
-        {
+        let (room_id, reaction, note) = self
+            .reaction_change(actor, token, message_id, reaction, "reaction_revoked")
+            .await?;
+        if !self.ctx.store.remove_reaction(&reaction, &note).await? {
             return Err(Error::NotFound("reaction"));
         }
-        self.ctx.feed.changed(member.room.id);
-        Ok(self.ctx.store.reactions(message.id).await?)
+        self.ctx.feed.changed(room_id);
+        Ok(self.ctx.store.reactions(reaction.message_id).await?)
     }
 
     /// `GET /reaction/{token}/{messageId}`: every reaction, or those of one emoji.

@@ -1372,12 +1372,12 @@ async fn reactions_need_the_chat_permission_and_a_writable_room() {
 async fn messages_carry_the_viewers_own_reactions() {
     let app = TestApp::spawn().await;
     let (alice, bob, token) = shared_room(&app).await;
-    let id = say_id(&alice, &token, "react to me").await;
-    bob.post(&reaction(&token, id), json!({"reaction": "👍"}))
+    let reacted = say_id(&alice, &token, "react to me").await;
+    bob.post(&reaction(&token, reacted), json!({"reaction": "👍"}))
         .await
         .expect(201);
     alice
-        .post(&reaction(&token, id), json!({"reaction": "🎉"}))
+        .post(&reaction(&token, reacted), json!({"reaction": "🎉"}))
         .await
         .expect(201);
 
@@ -1387,7 +1387,7 @@ async fn messages_carry_the_viewers_own_reactions() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|m| id(m) == id)
+        .find(|m| id(m) == reacted)
         .unwrap()
         .clone();
     assert_eq!(message["reactions"], json!({"👍": 1, "🎉": 1}));

@@ -431,6 +431,74 @@ async fn unread_counts_count_only_comments_after_the_read_marker() {
     .await;
 }
 
+#[tokio::test]
+async fn unread_count_counts_only_comments_of_the_room_after_the_id() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let empty = room_with(&store, "empty", &["alice"]).await?;
+        assert_eq!(store.unread_count(r1.id, 0).await?, 0, "no messages yet");
+
+        let posted = store
+            .post_messages(&[
+                comment(r1.id, "bob", "c0", NOW),
+                system(r1.id, "call_started", NOW),
+                comment(r2.id, "bob", "elsewhere 1", NOW),
+                NewMessage {
+                    message_type: MessageType::CommentDeleted,
+                    ..comment(r1.id, "bob", "deleted", NOW)
+                },
+                NewMessage {
+                    message_type: MessageType::Command,
+                    ..comment(r1.id, "bob", "/help", NOW)
+                },
+                comment(r1.id, "bob", "c1", NOW),
+                comment(r2.id, "bob", "elsewhere 2", NOW),
+                comment(r1.id, "alice", "c2", NOW),
+                system(r1.id, "call_ended", NOW),
+            ])
+            .await?;
+        let id = |text: &str| {
+            posted
+                .iter()
+                .find(|m| m.message.contains(text))
+                .map(|m| m.id)
+                .expect("posted")
+        };
+
+        assert_eq!(store.unread_count(r1.id, 0).await?, 3);
+        assert_eq!(store.unread_count(r1.id, -1).await?, 3);
+        assert_eq!(store.unread_count(r1.id, id("c0")).await?, 2);
+        // `after` need not be an id of the room, nor of a comment.
+        assert_eq!(store.unread_count(r1.id, id("elsewhere 1")).await?, 2);
+        assert_eq!(store.unread_count(r1.id, id("/help")).await?, 2);
+        assert_eq!(store.unread_count(r1.id, id("c1")).await?, 1);
+        assert_eq!(store.unread_count(r1.id, id("c2")).await?, 0);
+        assert_eq!(store.unread_count(r1.id, id("call_ended")).await?, 0);
+        assert_eq!(store.unread_count(r1.id, i64::MAX).await?, 0);
+
+        assert_eq!(store.unread_count(r2.id, 0).await?, 2);
+        assert_eq!(store.unread_count(r2.id, id("elsewhere 1")).await?, 1);
+        assert_eq!(store.unread_count(empty.id, 0).await?, 0);
+        assert_eq!(store.unread_count(r1.id + 1000, 0).await?, 0);
+
+        // A comment deleted later no longer counts.
+        let c1 = store.message(r1.id, id("c1")).await?.expect("c1 exists");
+        let deleted = Message {
+            message: "Message deleted by author".to_owned(),
+            message_type: MessageType::CommentDeleted,
+            ..c1
+        };
+        store
+            .rewrite_message(&deleted, &[system(r1.id, "message_deleted", NOW + 1)])
+            .await?;
+        assert_eq!(store.unread_count(r1.id, 0).await?, 2);
+        assert_eq!(store.unread_count(r1.id, id("c0")).await?, 1);
+        Ok(())
+    })
+    .await;
+}
+
 const WRITERS: usize = 8;
 const BATCHES: usize = 25;
 const PER_BATCH: usize = 2;

@@ -1,7 +1,8 @@
-//! `ParticipantStore`: attendees and their sessions.
+//! `ParticipantStore`: attendees and their sessions, and membership changes across rooms.
 
+use confab_core::chat::Message;
 use confab_core::participant::{ActorType, Attendee, NewAttendee, ParticipantType, Session};
-use confab_core::store::{ChatStore, ParticipantStore};
+use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
 
 use crate::support::{
     assert_conflict, assert_not_found, each_backend, guest, member, new_session, room_with, system,
@@ -640,6 +641,243 @@ async fn update_session_writes_in_call_last_ping_and_state() {
             ),
             (alice.id, "c1", 1)
         );
+        Ok(())
+    })
+    .await;
+}
+
+/// `(actor type, actor id, participant type)` of every attendee of `room_id`, in id order.
+async fn actors(
+    store: &impl ParticipantStore,
+    room_id: i64,
+) -> Vec<(ActorType, String, ParticipantType)> {
+    store
+        .attendees(room_id)
+        .await
+        .expect("read attendees")
+        .into_iter()
+        .map(|a| (a.actor_type, a.actor_id, a.participant_type))
+        .collect()
+}
+
+/// `(room id, system message name)` of every message.
+fn names(messages: &[Message]) -> Vec<(i64, &str)> {
+    messages
+        .iter()
+        .map(|m| (m.room_id, m.system_message.as_str()))
+        .collect()
+}
+
+#[tokio::test]
+async fn change_memberships_removes_adds_and_appends_to_each_room() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob", "carol"]).await?;
+        let r2 = room_with(&store, "r2", &["dave"]).await?;
+        let r3 = room_with(&store, "r3", &["erin"]).await?;
+        let untouched = room_with(&store, "untouched", &["bob"]).await?;
+        let alice = attendee(&store, r1.id, "alice").await;
+        let bob = attendee(&store, r1.id, "bob").await;
+        let carol = attendee(&store, r1.id, "carol").await;
+        let dave = attendee(&store, r2.id, "dave").await;
+        let bob_elsewhere = attendee(&store, untouched.id, "bob").await;
+        for (room_id, attendee_id, session, client) in [
+            (r1.id, alice.id, "sa", "ca"),
+            (r1.id, bob.id, "sb", "cb"),
+            (r1.id, carol.id, "sc", "cc"),
+            (untouched.id, bob_elsewhere.id, "su", "cb"),
+        ] {
+            store
+                .open_session(room_id, attendee_id, &new_session(session, client, NOW))
+                .await?;
+        }
+
+        let messages = [
+            system(r1.id, "user_removed", NOW + 10),
+            system(r2.id, "user_added", NOW + 11),
+            system(r3.id, "guest_added", NOW + 12),
+            system(r2.id, "user_added", NOW + 13),
+        ];
+        store
+            .change_memberships(
+                &[(r1.id, bob.id), (r1.id, carol.id)],
+                &[
+                    (r2.id, member("bob")),
+                    (r3.id, guest("g1")),
+                    (r2.id, member("carol")),
+                ],
+                &messages,
+            )
+            .await?;
+
+        assert_eq!(store.attendees(r1.id).await?, [alice]);
+        assert_eq!(session_ids(&store.sessions_of_room(r1.id).await?), ["sa"]);
+        assert_eq!(store.session("sb").await?, None);
+        assert_eq!(store.session("sc").await?, None);
+
+        assert_eq!(
+            actors(&store, r2.id).await,
+            [
+                (ActorType::Users, "dave".to_owned(), ParticipantType::Owner),
+                (ActorType::Users, "bob".to_owned(), ParticipantType::User),
+                (ActorType::Users, "carol".to_owned(), ParticipantType::User),
+            ]
+        );
+        let moved_bob = attendee(&store, r2.id, "bob").await;
+        assert_eq!(
+            (moved_bob.room_id, moved_bob.display_name.as_str()),
+            (r2.id, "BOB")
+        );
+        assert_ne!(moved_bob.id, bob.id, "an addition is a new attendee");
+        assert_eq!(attendee(&store, r2.id, "dave").await, dave);
+        assert_eq!(
+            actors(&store, r3.id).await,
+            [
+                (ActorType::Users, "erin".to_owned(), ParticipantType::Owner),
+                (ActorType::Guests, "g1".to_owned(), ParticipantType::Guest),
+            ]
+        );
+
+        // Each message went to its own room and moved that room's last message.
+        let in_r1 = store.messages_after(r1.id, 0, 10).await?;
+        let in_r2 = store.messages_after(r2.id, 0, 10).await?;
+        let in_r3 = store.messages_after(r3.id, 0, 10).await?;
+        assert_eq!(names(&in_r1), [(r1.id, "user_removed")]);
+        assert_eq!(
+            names(&in_r2),
+            [(r2.id, "user_added"), (r2.id, "user_added")]
+        );
+        assert_eq!(names(&in_r3), [(r3.id, "guest_added")]);
+        assert!(in_r1[0].id < in_r2[0].id && in_r2[0].id < in_r3[0].id);
+        assert!(in_r3[0].id < in_r2[1].id, "ids grow in the order given");
+        for (token, last, activity) in [
+            ("r1", in_r1[0].id, NOW + 10),
+            ("r2", in_r2[1].id, NOW + 13),
+            ("r3", in_r3[0].id, NOW + 12),
+        ] {
+            let room = store.room_by_token(token).await?.expect("room exists");
+            assert_eq!(
+                (room.last_message_id, room.last_activity),
+                (last, activity),
+                "{token}"
+            );
+        }
+
+        // Bob's attendee and session in a room not named stay.
+        assert_eq!(
+            store.attendee_by_id(untouched.id, bob_elsewhere.id).await?,
+            Some(bob_elsewhere)
+        );
+        assert!(store.session("su").await?.is_some());
+        assert_eq!(store.room_by_token("untouched").await?, Some(untouched));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn change_memberships_removes_an_attendee_only_from_the_room_given() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["carol"]).await?;
+        let bob = attendee(&store, r1.id, "bob").await;
+        store
+            .open_session(r1.id, bob.id, &new_session("sb", "cb", NOW))
+            .await?;
+
+        // Bob's attendee id paired with the wrong room removes nothing.
+        store
+            .change_memberships(&[(r2.id, bob.id)], &[], &[])
+            .await?;
+        assert_eq!(
+            store.attendee_by_id(r1.id, bob.id).await?,
+            Some(bob.clone())
+        );
+        assert!(
+            store.session("sb").await?.is_some(),
+            "bob keeps his session"
+        );
+        assert_eq!(store.attendees(r2.id).await?.len(), 1);
+
+        // An unknown attendee id removes nothing either, and nothing at all changes nothing.
+        store
+            .change_memberships(&[(r1.id, bob.id + 1000)], &[], &[])
+            .await?;
+        store.change_memberships(&[], &[], &[]).await?;
+        assert_eq!(store.attendees(r1.id).await?.len(), 2);
+        assert!(store.messages_after(r1.id, 0, 10).await?.is_empty());
+        assert_eq!(store.room_by_token("r1").await?, Some(r1.clone()));
+
+        store
+            .change_memberships(&[(r1.id, bob.id)], &[], &[])
+            .await?;
+        assert_eq!(store.attendee_by_id(r1.id, bob.id).await?, None);
+        assert_eq!(store.session("sb").await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn change_memberships_changes_nothing_when_a_part_fails() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["carol"]).await?;
+        let before_r1 = store.attendees(r1.id).await?;
+        let before_r2 = store.attendees(r2.id).await?;
+        let bob = attendee(&store, r1.id, "bob").await;
+        store
+            .open_session(r1.id, bob.id, &new_session("sb", "cb", NOW))
+            .await?;
+        let messages = [
+            system(r1.id, "user_removed", NOW + 1),
+            system(r2.id, "user_added", NOW + 1),
+        ];
+
+        // Carol already attends r2: the second addition conflicts.
+        let result = store
+            .change_memberships(
+                &[(r1.id, bob.id)],
+                &[(r2.id, member("bob")), (r2.id, member("carol"))],
+                &messages,
+            )
+            .await;
+        assert_conflict(result);
+        assert_eq!(
+            store.attendees(r1.id).await?,
+            before_r1,
+            "bob is not removed"
+        );
+        assert!(
+            store.session("sb").await?.is_some(),
+            "bob keeps his session"
+        );
+        assert_eq!(store.attendees(r2.id).await?, before_r2, "bob is not added");
+        assert!(store.messages_after(r1.id, 0, 10).await?.is_empty());
+        assert!(store.messages_after(r2.id, 0, 10).await?.is_empty());
+        assert_eq!(store.room_by_token("r1").await?, Some(r1.clone()));
+        assert_eq!(store.room_by_token("r2").await?, Some(r2.clone()));
+
+        // A message to a missing room undoes the removals and additions too.
+        let result = store
+            .change_memberships(
+                &[(r1.id, bob.id)],
+                &[(r2.id, member("bob"))],
+                &[
+                    system(r1.id, "user_removed", NOW + 2),
+                    system(r2.id + 1000, "user_added", NOW + 2),
+                ],
+            )
+            .await;
+        assert!(
+            result.is_err(),
+            "a message to a missing room fails: {result:?}"
+        );
+        assert_eq!(store.attendees(r1.id).await?, before_r1);
+        assert!(store.session("sb").await?.is_some());
+        assert_eq!(store.attendees(r2.id).await?, before_r2);
+        assert!(store.messages_after(r1.id, 0, 10).await?.is_empty());
+        assert_eq!(store.room_by_token("r1").await?, Some(r1));
+        assert_eq!(store.room_by_token("r2").await?, Some(r2));
         Ok(())
     })
     .await;

@@ -1,9 +1,10 @@
-//! `RoomStore`: conversations, their lookups (membership included), updates, deletion and lobby
-//! timers.
+//! `RoomStore`: conversations, their lookups (membership included), updates, deletion, breakout
+//! room replacement and lobby timers.
 
-use confab_core::participant::{ActorType, NewAttendee, ParticipantType};
+use confab_core::chat::{Message, NewMessage};
+use confab_core::participant::{ActorType, Attendee, NewAttendee, ParticipantType, Session};
 use confab_core::room::{Listable, NewRoom, Room, RoomType};
-use confab_core::store::{ChatStore, Membership, ParticipantStore, RoomStore};
+use confab_core::store::{ChatStore, Membership, ParticipantStore, RoomPlan, RoomStore};
 use confab_store::SqlStore;
 
 use crate::support::{
@@ -765,6 +766,390 @@ async fn rooms_with_due_lobby_returns_active_lobbies_whose_timer_is_not_after_no
             tokens(&store.rooms_with_due_lobby(NOW + 1).await?),
             ["past", "exactly", "future"]
         );
+        Ok(())
+    })
+    .await;
+}
+
+/// A group room `token` whose object is `object_type`/`object_id`.
+fn tied(token: &str, object_type: &str, object_id: &str) -> NewRoom {
+    NewRoom {
+        object_type: object_type.to_owned(),
+        object_id: object_id.to_owned(),
+        ..new_room(token, RoomType::Group)
+    }
+}
+
+/// A group breakout room `token` of the room whose token is `parent`.
+fn breakout(token: &str, parent: &str) -> NewRoom {
+    tied(token, "room", parent)
+}
+
+/// A plan for breakout room `token` of `parent`; its messages' room id is a placeholder.
+fn plan(token: &str, parent: &str, attendees: &[NewAttendee], messages: &[NewMessage]) -> RoomPlan {
+    RoomPlan {
+        room: breakout(token, parent),
+        attendees: attendees.to_vec(),
+        messages: messages.to_vec(),
+    }
+}
+
+/// The system message names of `messages`.
+fn names(messages: &[Message]) -> Vec<&str> {
+    messages.iter().map(|m| m.system_message.as_str()).collect()
+}
+
+/// `(actor type, actor id, participant type)` of every attendee of `room_id`, in id order;
+/// fails unless every attendee belongs to the room.
+async fn actors(store: &SqlStore, room_id: i64) -> Vec<(ActorType, String, ParticipantType)> {
+    let attendees = store.attendees(room_id).await.expect("read attendees");
+    assert!(attendees.iter().all(|a| a.room_id == room_id));
+    attendees
+        .into_iter()
+        .map(|a| (a.actor_type, a.actor_id, a.participant_type))
+        .collect()
+}
+
+/// The room `new` as stored with `id`, no messages and nothing changed since.
+fn stored(new: &NewRoom, id: i64) -> Room {
+    Room {
+        id,
+        token: new.token.clone(),
+        room_type: new.room_type,
+        name: new.name.clone(),
+        description: new.description.clone(),
+        password_hash: new.password_hash.clone(),
+        read_only: new.read_only,
+        listable: new.listable,
+        lobby_state: new.lobby_state,
+        lobby_timer: new.lobby_timer,
+        default_permissions: new.default_permissions,
+        call_permissions: 0,
+        message_expiration: new.message_expiration,
+        object_type: new.object_type.clone(),
+        object_id: new.object_id.clone(),
+        breakout_room_mode: 0,
+        breakout_room_status: 0,
+        sip_enabled: new.sip_enabled,
+        mention_permissions: new.mention_permissions,
+        recording_consent: new.recording_consent,
+        call_flag: 0,
+        call_start_time: 0,
+        last_activity: new.created_at,
+        last_message_id: 0,
+        created_at: new.created_at,
+        modified_at: new.created_at,
+    }
+}
+
+/// What a breakout room holds: the room, its attendees, sessions and messages.
+type Contents = (Room, Vec<Attendee>, Vec<Session>, Vec<Message>);
+
+async fn contents(store: &SqlStore, token: &str) -> Contents {
+    let room = store
+        .room_by_token(token)
+        .await
+        .expect("read room")
+        .unwrap_or_else(|| panic!("room {token} exists"));
+    let attendees = store.attendees(room.id).await.expect("read attendees");
+    let sessions = store
+        .sessions_of_room(room.id)
+        .await
+        .expect("read sessions");
+    let messages = store
+        .messages_after(room.id, 0, 100)
+        .await
+        .expect("read messages");
+    (room, attendees, sessions, messages)
+}
+
+/// Creates breakout rooms "old1" (alice, with a session and a message) and "old2" (bob) of
+/// `parent` by hand, and returns what they hold.
+async fn old_breakout_rooms(store: &SqlStore, parent: &str) -> anyhow::Result<[Contents; 2]> {
+    let old1 = store
+        .create_room(
+            &breakout("old1", parent),
+            &[member("alice")],
+            &[system(0, "conversation_created", NOW)],
+        )
+        .await?;
+    let alice = user_in(store, old1.id, "alice").await;
+    store
+        .open_session(old1.id, alice.id, &new_session("old-s1", "tab", NOW))
+        .await?;
+    store
+        .post_messages(&[comment(old1.id, "alice", "in old1", NOW + 1)])
+        .await?;
+    store
+        .create_room(&breakout("old2", parent), &[member("bob")], &[])
+        .await?;
+    Ok([contents(store, "old1").await, contents(store, "old2").await])
+}
+
+/// Rooms replacing the breakout rooms of "parent" must leave alone: another parent "other",
+/// its breakout room "other-child", and "file-room", tied to "parent" but not a breakout room.
+async fn unrelated_rooms(store: &SqlStore) -> anyhow::Result<[Contents; 3]> {
+    room_with(store, "other", &["carol"]).await?;
+    store
+        .create_room(&breakout("other-child", "other"), &[member("carol")], &[])
+        .await?;
+    store
+        .create_room(
+            &tied("file-room", "file", "parent"),
+            &[member("alice")],
+            &[system(0, "conversation_created", NOW)],
+        )
+        .await?;
+    Ok([
+        contents(store, "other").await,
+        contents(store, "other-child").await,
+        contents(store, "file-room").await,
+    ])
+}
+
+/// Whether room `token` and everything in it is gone.
+async fn assert_gone(store: &SqlStore, old: &Contents) -> anyhow::Result<()> {
+    let (room, attendees, sessions, messages) = old;
+    assert_eq!(
+        store.room_by_token(&room.token).await?,
+        None,
+        "{}",
+        room.token
+    );
+    assert!(store.attendees(room.id).await?.is_empty());
+    for a in attendees {
+        assert_eq!(store.attendee_by_id(room.id, a.id).await?, None);
+    }
+    assert!(store.sessions_of_room(room.id).await?.is_empty());
+    for s in sessions {
+        assert_eq!(store.session(&s.id).await?, None);
+    }
+    assert!(store.messages_after(room.id, 0, 100).await?.is_empty());
+    let ids: Vec<i64> = messages.iter().map(|m| m.id).collect();
+    assert!(store.messages_by_ids(&ids).await?.is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn replace_breakout_rooms_replaces_the_children_and_writes_the_parent() {
+    each_backend(|store| async move {
+        let parent = room_with(&store, "parent", &["alice", "bob"]).await?;
+        let parent_attendees = store.attendees(parent.id).await?;
+        let old = old_breakout_rooms(&store, "parent").await?;
+        let unrelated = unrelated_rooms(&store).await?;
+
+        let plans = [
+            plan(
+                "new1",
+                "parent",
+                &[owner("alice"), member("bob")],
+                &[
+                    system(0, "conversation_created", NOW + 1),
+                    system(0, "user_added", NOW + 2),
+                ],
+            ),
+            plan(
+                "new2",
+                "parent",
+                &[member("carol"), guest("g1")],
+                &[system(0, "conversation_created", NOW + 3)],
+            ),
+            plan("new3", "parent", &[], &[]),
+        ];
+        let changed = Room {
+            breakout_room_mode: 2,
+            breakout_room_status: 1,
+            name: "Parent renamed".to_owned(),
+            call_permissions: 16,
+            modified_at: NOW + 20,
+            ..parent.clone()
+        };
+        let created = store.replace_breakout_rooms(&changed, &plans).await?;
+
+        assert_eq!(tokens(&created), ["new1", "new2", "new3"]);
+        assert!(created.windows(2).all(|w| w[0].id < w[1].id));
+        for room in &created {
+            assert_eq!(store.room_by_token(&room.token).await?.as_ref(), Some(room));
+        }
+        assert_eq!(store.rooms_by_object("room", "parent").await?, created);
+
+        let m1 = store.messages_after(created[0].id, 0, 10).await?;
+        let m2 = store.messages_after(created[1].id, 0, 10).await?;
+        assert!(store.messages_after(created[2].id, 0, 10).await?.is_empty());
+        assert_eq!(names(&m1), ["conversation_created", "user_added"]);
+        assert_eq!(names(&m2), ["conversation_created"]);
+        assert!(m1.iter().all(|m| m.room_id == created[0].id));
+        assert!(m2.iter().all(|m| m.room_id == created[1].id));
+        let expected = [
+            Room {
+                last_message_id: m1[1].id,
+                last_activity: NOW + 2,
+                ..stored(&plans[0].room, created[0].id)
+            },
+            Room {
+                last_message_id: m2[0].id,
+                last_activity: NOW + 3,
+                ..stored(&plans[1].room, created[1].id)
+            },
+            stored(&plans[2].room, created[2].id),
+        ];
+        assert_eq!(created, expected);
+
+        assert_eq!(
+            actors(&store, created[0].id).await,
+            [
+                (ActorType::Users, "alice".to_owned(), ParticipantType::Owner),
+                (ActorType::Users, "bob".to_owned(), ParticipantType::User),
+            ]
+        );
+        assert_eq!(
+            actors(&store, created[1].id).await,
+            [
+                (ActorType::Users, "carol".to_owned(), ParticipantType::User),
+                (ActorType::Guests, "g1".to_owned(), ParticipantType::Guest),
+            ]
+        );
+        assert!(store.attendees(created[2].id).await?.is_empty());
+
+        for gone in &old {
+            assert_gone(&store, gone).await?;
+        }
+
+        assert_eq!(store.room_by_token("parent").await?, Some(changed));
+        assert_eq!(store.attendees(parent.id).await?, parent_attendees);
+        assert!(store.messages_after(parent.id, 0, 10).await?.is_empty());
+        for room in &unrelated {
+            assert_eq!(&contents(&store, &room.0.token).await, room);
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn replace_breakout_rooms_with_no_plans_only_deletes_and_writes_the_parent() {
+    each_backend(|store| async move {
+        let parent = room_with(&store, "parent", &["alice", "bob"]).await?;
+        let old = old_breakout_rooms(&store, "parent").await?;
+        store
+            .create_room(&breakout("other-child", "other"), &[member("carol")], &[])
+            .await?;
+        let other_child = contents(&store, "other-child").await;
+
+        let changed = Room {
+            breakout_room_mode: 0,
+            breakout_room_status: 0,
+            modified_at: NOW + 30,
+            ..parent.clone()
+        };
+        let started = Room {
+            breakout_room_mode: 1,
+            breakout_room_status: 1,
+            ..changed.clone()
+        };
+        store.update_room(&started, &[]).await?;
+
+        assert!(store
+            .replace_breakout_rooms(&changed, &[])
+            .await?
+            .is_empty());
+        for gone in &old {
+            assert_gone(&store, gone).await?;
+        }
+        assert!(store.rooms_by_object("room", "parent").await?.is_empty());
+        assert_eq!(store.room_by_token("parent").await?, Some(changed.clone()));
+        assert_eq!(contents(&store, "other-child").await, other_child);
+
+        // With no breakout rooms left, it still writes the parent.
+        let renamed = Room {
+            name: "Renamed".to_owned(),
+            ..changed
+        };
+        assert!(store
+            .replace_breakout_rooms(&renamed, &[])
+            .await?
+            .is_empty());
+        assert_eq!(store.room_by_token("parent").await?, Some(renamed));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn replace_breakout_rooms_may_reuse_the_tokens_of_the_rooms_it_replaces() {
+    each_backend(|store| async move {
+        let parent = room_with(&store, "parent", &["alice", "bob"]).await?;
+        let old = old_breakout_rooms(&store, "parent").await?;
+        let plans = [plan("old1", "parent", &[member("bob")], &[])];
+        let created = store.replace_breakout_rooms(&parent, &plans).await?;
+        assert_eq!(tokens(&created), ["old1"]);
+        assert_ne!(created[0].id, old[0].0.id, "a new room under the old token");
+        assert_eq!(created[0], stored(&plans[0].room, created[0].id));
+        assert_eq!(contents(&store, "old1").await.1.len(), 1);
+        assert_eq!(
+            user_in(&store, created[0].id, "bob").await.room_id,
+            created[0].id
+        );
+        assert!(store.messages_after(created[0].id, 0, 10).await?.is_empty());
+        assert_eq!(store.session("old-s1").await?, None);
+        assert_gone(&store, &old[1]).await?;
+        assert_eq!(store.rooms_by_object("room", "parent").await?, created);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn replace_breakout_rooms_changes_nothing_when_a_plan_fails() {
+    each_backend(|store| async move {
+        let parent = room_with(&store, "parent", &["alice", "bob"]).await?;
+        let outsider = room_with(&store, "outsider", &["carol"]).await?;
+        let old = old_breakout_rooms(&store, "parent").await?;
+        let changed = Room {
+            breakout_room_mode: 1,
+            breakout_room_status: 1,
+            modified_at: NOW + 40,
+            ..parent.clone()
+        };
+
+        let failing: [Vec<RoomPlan>; 3] = [
+            // Two plans with one token.
+            vec![
+                plan(
+                    "new1",
+                    "parent",
+                    &[member("alice")],
+                    &[system(0, "conversation_created", NOW)],
+                ),
+                plan("new1", "parent", &[member("bob")], &[]),
+            ],
+            // A token another room already has.
+            vec![
+                plan("new1", "parent", &[member("alice")], &[]),
+                plan("outsider", "parent", &[member("bob")], &[]),
+            ],
+            // An actor twice in one room.
+            vec![
+                plan("new1", "parent", &[member("alice")], &[]),
+                plan("new2", "parent", &[member("bob"), owner("bob")], &[]),
+            ],
+        ];
+        for plans in &failing {
+            assert_conflict(store.replace_breakout_rooms(&changed, plans).await);
+            assert_eq!(store.room_by_token("parent").await?, Some(parent.clone()));
+            assert_eq!(contents(&store, "old1").await, old[0]);
+            assert_eq!(contents(&store, "old2").await, old[1]);
+            assert_eq!(
+                store.rooms_by_object("room", "parent").await?,
+                [old[0].0.clone(), old[1].0.clone()]
+            );
+            assert_eq!(store.room_by_token("new1").await?, None);
+            assert_eq!(store.room_by_token("new2").await?, None);
+            assert_eq!(
+                store.room_by_token("outsider").await?,
+                Some(outsider.clone())
+            );
+        }
         Ok(())
     })
     .await;

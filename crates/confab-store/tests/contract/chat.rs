@@ -1129,6 +1129,41 @@ async fn add_and_remove_reaction_count_on_the_message_and_note_only_changes() {
 }
 
 #[tokio::test]
+async fn reactions_of_actor_lists_only_that_actors_reactions_to_the_given_messages() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let posted = post_each(&store, room.id, &["a", "b", "c"]).await?;
+        let (a, b, c) = (posted[0].id, posted[1].id, posted[2].id);
+        for r in [
+            reaction(a, "bob", "🎉", NOW + 1),
+            reaction(a, "bob", "👍", NOW + 2),
+            reaction(b, "alice", "👍", NOW + 3),
+            reaction(c, "bob", "❤️", NOW + 4),
+        ] {
+            store
+                .add_reaction(&r, &system(room.id, "reaction", r.created_at))
+                .await?;
+        }
+        let mut own = store.reactions_of_actor(&[a, b], "users", "bob").await?;
+        own.sort();
+        assert_eq!(own, vec![(a, "🎉".to_owned()), (a, "👍".to_owned())]);
+        assert_eq!(
+            store
+                .reactions_of_actor(&[a, b, c], "guests", "bob")
+                .await?,
+            vec![]
+        );
+        assert_eq!(store.reactions_of_actor(&[], "users", "bob").await?, vec![]);
+        assert_eq!(
+            store.reactions_of_actor(&[b], "users", "alice").await?,
+            vec![(b, "👍".to_owned())]
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn reactions_lists_the_messages_reactions_oldest_first() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;

@@ -274,6 +274,11 @@ impl ParticipantService {
         {
             return Ok(AddOutcome::Added);
         }
+        // An email guest makes a group conversation public, and a parent with breakout rooms
+        // must not change its type (TALK-BEHAVIOR §1.14).
+        if member.room.room_type == RoomType::Group && member.room.breakout_room_mode != 0 {
+            return Err(Error::Invalid("breakout-room"));
+        }
         let mut outcome = AddOutcome::Added;
         let now = self.ctx.now();
         if member.room.room_type == RoomType::Group {

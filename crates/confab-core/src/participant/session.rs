@@ -241,6 +241,13 @@ impl ParticipantService {
                     .remove_attendees(room.id, &[attendee.id], &[])
                     .await?;
                 self.ctx.feed.changed(room.id);
+                // Leaving a parent means leaving its breakout rooms too.
+                let by = SystemMessage::by(
+                    attendee.actor_type,
+                    &attendee.actor_id,
+                    &attendee.display_name,
+                );
+                propagate::removed(&self.ctx, &room, &attendee, &by).await?;
             }
         }
         Ok(())

@@ -1031,3 +1031,18 @@ async fn nobody_is_stranded_when_breakout_rooms_stop_or_go() {
     }
     assert_eq!(rooms.len(), 3);
 }
+
+#[tokio::test]
+async fn a_configured_group_parent_refuses_email_guests_that_would_make_it_public() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    let refused = alice
+        .post(
+            &format!("/room/{token}/participants"),
+            json!({"newParticipant": "guest@example.com", "source": "emails"}),
+        )
+        .await;
+    refused.expect_error(400, "breakout-room");
+    assert_eq!(alice.get(&format!("/room/{token}")).await.data()["type"], 2);
+}

@@ -8,6 +8,7 @@
 mod helpers;
 
 mod auth;
+mod breakout_invariant;
 mod breakout_room;
 mod chat;
 mod cli;

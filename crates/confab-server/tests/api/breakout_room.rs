@@ -1046,3 +1046,85 @@ async fn a_configured_group_parent_refuses_email_guests_that_would_make_it_publi
     refused.expect_error(400, "breakout-room");
     assert_eq!(alice.get(&format!("/room/{token}")).await.data()["type"], 2);
 }
+
+#[tokio::test]
+async fn guests_and_anonymous_callers_get_upstreams_statuses() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let token = alice.create_public_room("Open class").await;
+    let guest = app.guest();
+    guest
+        .post(&format!("/room/{token}/participants/active"), json!({}))
+        .await
+        .expect(200);
+    configure(&alice, &token, json!({"mode": 3, "amount": 1})).await;
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let room = children(&alice, &token).await.remove(0);
+
+    guest
+        .get(&format!("/room/{token}/breakout-rooms/participants"))
+        .await
+        .expect(403);
+    guest
+        .get(&format!("/room/{token}/breakout-rooms"))
+        .await
+        .expect(401);
+    guest
+        .post(
+            &format!("{BREAKOUT}/{token}/switch"),
+            json!({"target": room}),
+        )
+        .await
+        .expect(401);
+    guest
+        .post(&format!("{BREAKOUT}/{room}/request-assistance"), json!({}))
+        .await
+        .expect(401);
+    guest
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(401);
+}
+
+#[tokio::test]
+async fn oversized_attendee_maps_are_refused_and_renamed_rooms_keep_their_number() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    let huge: serde_json::Map<String, Value> =
+        (1..40_000).map(|i| (i.to_string(), json!(0))).collect();
+    let path = format!("{BREAKOUT}/{token}");
+    alice
+        .post(
+            &path,
+            json!({"mode": 2, "amount": 2, "attendeeMap": Value::Object(huge).to_string()}),
+        )
+        .await
+        .expect_error(400, "attendeeMap");
+
+    configure(&alice, &token, json!({"mode": 2, "amount": 2})).await;
+    let rooms = children(&alice, &token).await;
+    alice
+        .put(
+            &format!("/room/{}", rooms[1]),
+            json!({"roomName": "Renamed"}),
+        )
+        .await
+        .expect(200);
+    let bob = alice.attendee_id(&token, "bob").await;
+    alice
+        .post(
+            &format!("{BREAKOUT}/{token}/attendees"),
+            json!({"attendeeMap": json!({ bob.to_string(): 1 }).to_string()}),
+        )
+        .await
+        .expect(200);
+    assert!(
+        member_ids(&alice, &rooms[1])
+            .await
+            .contains(&"bob".to_owned()),
+        "room 1 is still the renamed room"
+    );
+}

@@ -48,6 +48,35 @@ pub(crate) async fn insert_attendees(
     Ok(ids)
 }
 
+/// Inserts attendees into room `room_id` with multi-row inserts, when no ids are needed back.
+pub(crate) async fn insert_attendees_bulk(
+    tx: &mut Transaction<'_, Any>,
+    room_id: i64,
+    attendees: &[NewAttendee],
+) -> Result<(), sqlx::Error> {
+    for chunk in attendees.chunks(100) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(1 + i * 6, 6)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, participant_type, invited_cloud_id) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for a in chunk {
+            query = query
+                .bind(room_id)
+                .bind(a.actor_type.as_str())
+                .bind(&a.actor_id)
+                .bind(&a.display_name)
+                .bind(a.participant_type.as_i64())
+                .bind(&a.invited_cloud_id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 async fn attendees_by_ids(
     tx: &mut Transaction<'_, Any>,
     ids: &[i64],

@@ -8,9 +8,9 @@ use confab_core::store::{Membership, RoomPlan, RoomStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::account::like_pattern;
-use crate::chat::append;
+use crate::chat::{append, append_bulk};
 use crate::error::OrStore;
-use crate::participant::insert_attendees;
+use crate::participant::{insert_attendees, insert_attendees_bulk};
 use crate::rows;
 use crate::SqlStore;
 
@@ -310,10 +310,11 @@ impl RoomStore for SqlStore {
         let mut created = Vec::with_capacity(rooms.len());
         for plan in rooms {
             let id = insert_room(&mut tx, &plan.room).await.or_store()?;
-            insert_attendees(&mut tx, id, &plan.attendees)
+            // Thousands of rows for a large class: multi-row inserts keep this fast.
+            insert_attendees_bulk(&mut tx, id, &plan.attendees)
                 .await
                 .or_store()?;
-            append(&mut tx, self.backend, &with_room_id(&plan.messages, id))
+            append_bulk(&mut tx, self.backend, id, &plan.messages)
                 .await
                 .or_store()?;
             created.push(id);

@@ -13,6 +13,4 @@ pub use model::{
 pub use permissions::{
     apply_permission_change, effective_permissions, lobby_blocks, PermissionMethod, Permissions,
 };
-pub use service::{
-    AddOutcome, Participant, ParticipantEntry, ParticipantService, SESSION_STALE_SECONDS,
-};
+pub use service::{AddOutcome, ParticipantEntry, ParticipantService, SESSION_STALE_SECONDS};

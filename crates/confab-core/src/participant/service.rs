@@ -18,9 +18,6 @@ pub const SESSION_STALE_SECONDS: i64 = 100;
 /// Longest guest display name.
 pub(super) const MAX_GUEST_NAME_CHARS: usize = 64;
 
-/// A caller that is a member of a room (re-exported name for the HTTP layer).
-pub type Participant = Member;
-
 /// One line of the participant list: the attendee with their sessions merged.
 #[derive(Debug, Clone)]
 pub struct ParticipantEntry {

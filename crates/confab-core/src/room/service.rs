@@ -76,13 +76,9 @@ impl RoomService {
         Self { ctx }
     }
 
-    /// The view of a member (for example after joining), as the conversation endpoints show it.
+    /// The view of a member, as the conversation endpoints show it: with chat state and the
+    /// other side of a one-to-one room.
     pub async fn view_of(&self, member: Member) -> Result<RoomView> {
-        self.view(member).await
-    }
-
-    /// The view of a member, with chat state and the other side of a one-to-one room.
-    pub(crate) async fn view(&self, member: Member) -> Result<RoomView> {
         self.ctx.flush_read_markers().await?;
         let store = &self.ctx.store;
         let other = self.one_to_one_partner(&member).await?;
@@ -187,7 +183,7 @@ impl RoomService {
     pub async fn get(&self, actor: &Actor, token: &str) -> Result<RoomView> {
         let room = self.ctx.room(token).await?;
         if let Some(member) = self.ctx.member_of(actor, &room).await? {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         let visible = room.room_type == RoomType::Public
             || (actor.user.is_some() && room.listable != Listable::None);
@@ -233,7 +229,7 @@ impl RoomService {
             .await?
             .ok_or(Error::RoomNotFound)?;
         Ok(CreatedRoom {
-            view: self.view(member).await?,
+            view: self.view_of(member).await?,
             created,
             invalid_participants: Vec::new(),
         })

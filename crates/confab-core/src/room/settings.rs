@@ -66,7 +66,7 @@ impl RoomService {
             .member_of(actor, &member.room)
             .await?
             .unwrap_or(member);
-        self.view(member).await
+        self.view_of(member).await
     }
 
     /// `PUT /room/{token}` (`roomName`).
@@ -80,7 +80,7 @@ impl RoomService {
         }
         let name = parse_name(name).map_err(|_| Error::Invalid("value"))?;
         if name == member.room.name {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         let now = self.ctx.now();
         let old = std::mem::replace(&mut member.room.name, name.clone());
@@ -118,7 +118,7 @@ impl RoomService {
             return Err(Error::Invalid("value"));
         }
         if description == member.room.description {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         description.clone_into(&mut member.room.description);
         let name = if description.is_empty() {
@@ -148,7 +148,7 @@ impl RoomService {
             RoomType::Group
         };
         if member.room.room_type == target {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         member.room.room_type = target;
         if !public {
@@ -180,7 +180,7 @@ impl RoomService {
             return Err(Error::Invalid("breakout-room"));
         }
         if member.room.room_type == RoomType::Public {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         if password.is_empty() || password.len() > MAX_ROOM_PASSWORD_LEN {
             return Err(Error::Invalid("password"));
@@ -242,7 +242,7 @@ impl RoomService {
             return Err(Error::Invalid("value"));
         }
         if password.is_empty() && !member.room.has_password() {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         member.room.password_hash = if password.is_empty() {
             String::new()
@@ -273,7 +273,7 @@ impl RoomService {
             _ => return Err(Error::Invalid("value")),
         };
         if member.room.read_only == read_only {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         member.room.read_only = read_only;
         let name = if read_only {
@@ -292,7 +292,7 @@ impl RoomService {
         require_group_like(&member.room)?;
         let listable = Listable::from_i64(scope).ok_or(Error::Invalid("value"))?;
         if member.room.listable == listable {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         member.room.listable = listable;
         let message =
@@ -380,7 +380,7 @@ impl RoomService {
             return Err(Error::Invalid("value"));
         }
         if member.room.message_expiration == seconds {
-            return self.view(member).await;
+            return self.view_of(member).await;
         }
         member.room.message_expiration = seconds;
         let (name, extra) = if seconds > 0 {
@@ -408,7 +408,7 @@ impl RoomService {
             .store
             .update_attendee(&member.attendee, &[])
             .await?;
-        self.view(member).await
+        self.view_of(member).await
     }
 
     /// `POST|DELETE /room/{token}/{favorite,archive,important,sensitive}`.

@@ -1,0 +1,324 @@
+//! Start, stop, broadcast, reassign, assistance and switch (TALK-BEHAVIOR §1.6–§1.10, §1.13).
+
+use serde_json::{json, Value};
+
+use super::{breakout_rooms, class, configure, parent_of, BREAKOUT};
+use crate::helpers::{Client, TestApp};
+
+#[tokio::test]
+async fn start_and_stop_drive_lobby_status_and_system_messages_idempotently() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 1, "amount": 2})).await;
+    let rooms_path = format!("{BREAKOUT}/{token}/rooms");
+
+    for _ in 0..2 {
+        let started = alice.post(&rooms_path, json!({})).await;
+        started.expect(200);
+        assert_eq!(parent_of(started.data(), &token)["breakoutRoomStatus"], 1);
+        assert!(breakout_rooms(started.data())
+            .iter()
+            .all(|r| r["lobbyState"] == 0));
+    }
+    let child = breakout_rooms(
+        alice
+            .get(&format!("/room/{token}/breakout-rooms"))
+            .await
+            .data(),
+    )[0]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let started_messages = Client::system_messages(&app, &child).await;
+    assert_eq!(
+        started_messages
+            .iter()
+            .filter(|m| *m == "breakout_rooms_started")
+            .count(),
+        1
+    );
+
+    for _ in 0..2 {
+        let stopped = alice.delete(&rooms_path, json!({})).await;
+        stopped.expect(200);
+        assert_eq!(parent_of(stopped.data(), &token)["breakoutRoomStatus"], 0);
+        assert!(breakout_rooms(stopped.data())
+            .iter()
+            .all(|r| r["lobbyState"] == 1));
+    }
+    let messages = Client::system_messages(&app, &child).await;
+    assert_eq!(
+        messages
+            .iter()
+            .filter(|m| *m == "breakout_rooms_stopped")
+            .count(),
+        1
+    );
+    assert!(!Client::system_messages(&app, &token)
+        .await
+        .iter()
+        .any(|m| m.starts_with("breakout")));
+}
+
+#[tokio::test]
+async fn start_stop_and_remove_need_a_configured_parent_and_a_moderator() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect_error(400, "mode");
+    alice
+        .delete(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect_error(400, "mode");
+    alice
+        .get(&format!("/room/{token}/breakout-rooms"))
+        .await
+        .expect_error(400, "mode");
+    students[0]
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(403);
+    students[0]
+        .delete(&format!("{BREAKOUT}/{token}"), json!({}))
+        .await
+        .expect(403);
+
+    configure(&alice, &token, json!({"mode": 1, "amount": 2})).await;
+    let removed = alice
+        .delete(&format!("{BREAKOUT}/{token}"), json!({}))
+        .await;
+    removed.expect(200);
+    assert_eq!(removed.data()["token"], token.as_str());
+    assert_eq!(removed.data()["breakoutRoomMode"], 0);
+    alice
+        .get(&format!("/room/{token}/breakout-rooms"))
+        .await
+        .expect_error(400, "mode");
+    let listed = alice.get("/room").await;
+    assert!(!listed
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["objectType"] == "room"));
+}
+
+#[tokio::test]
+async fn broadcast_posts_in_every_breakout_room_and_answers_201() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    let path = format!("{BREAKOUT}/{token}/broadcast");
+    alice
+        .post(&path, json!({"message": "hi"}))
+        .await
+        .expect_error(400, "mode");
+    let answer = configure(&alice, &token, json!({"mode": 1, "amount": 2})).await;
+    students[0]
+        .post(&path, json!({"message": "hi"}))
+        .await
+        .expect(403);
+    alice
+        .post(&path, json!({"message": "x".repeat(32001)}))
+        .await
+        .expect_error(413, "message");
+
+    let sent = alice
+        .post(&path, json!({"message": "Five minutes left"}))
+        .await;
+    sent.expect(201);
+    for room in breakout_rooms(&answer) {
+        let chat = alice
+            .get(&format!(
+                "/ocs/v2.php/apps/spreed/api/v1/chat/{}?lookIntoFuture=0&limit=1",
+                room["token"].as_str().unwrap()
+            ))
+            .await;
+        assert_eq!(chat.data()[0]["message"], "Five minutes left");
+        assert_eq!(chat.data()[0]["messageType"], "comment");
+        assert_eq!(chat.data()[0]["actorId"], "alice");
+    }
+    let parent_chat = alice
+        .get(&format!(
+            "/ocs/v2.php/apps/spreed/api/v1/chat/{token}?lookIntoFuture=0&limit=1"
+        ))
+        .await;
+    assert_ne!(parent_chat.data()[0]["message"], "Five minutes left");
+}
+
+#[tokio::test]
+async fn reassign_moves_only_the_named_attendees_and_refuses_moderators() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    let bob = alice.attendee_id(&token, "bob").await;
+    let carol = alice.attendee_id(&token, "carol").await;
+    let me = alice.attendee_id(&token, "alice").await;
+    let map = json!({ bob.to_string(): 0, carol.to_string(): 0 }).to_string();
+    let answer = configure(
+        &alice,
+        &token,
+        json!({"mode": 2, "amount": 2, "attendeeMap": map}),
+    )
+    .await;
+    let rooms = breakout_rooms(&answer);
+    let (first, second) = (
+        rooms[0]["token"].as_str().unwrap().to_owned(),
+        rooms[1]["token"].as_str().unwrap().to_owned(),
+    );
+    let path = format!("{BREAKOUT}/{token}/attendees");
+
+    alice
+        .post(
+            &path,
+            json!({"attendeeMap": json!({ me.to_string(): 1 }).to_string()}),
+        )
+        .await
+        .expect_error(400, "moderator");
+    alice
+        .post(&path, json!({"attendeeMap": "{\"1\":9}"}))
+        .await
+        .expect_error(400, "attendeeMap");
+
+    let before = Client::system_messages(&app, &first).await.len();
+    alice
+        .post(
+            &path,
+            json!({"attendeeMap": json!({ bob.to_string(): 1 }).to_string()}),
+        )
+        .await
+        .expect(200);
+    let ids = |people: Vec<Value>| {
+        people
+            .iter()
+            .map(|p| p["actorId"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(alice.participants(&first).await),
+        vec!["alice", "carol"]
+    );
+    assert_eq!(ids(alice.participants(&second).await), vec!["alice", "bob"]);
+    // Carol was not named: she was neither removed nor re-added.
+    let first_messages = Client::system_messages(&app, &first).await;
+    assert_eq!(first_messages.len(), before + 1);
+    assert_eq!(first_messages.last().unwrap(), "user_removed");
+
+    // Moving bob where he already is changes nothing.
+    let settled = Client::system_messages(&app, &second).await.len();
+    alice
+        .post(
+            &path,
+            json!({"attendeeMap": json!({ bob.to_string(): 1 }).to_string()}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(Client::system_messages(&app, &second).await.len(), settled);
+    assert_eq!(ids(alice.participants(&second).await), vec!["alice", "bob"]);
+}
+
+#[tokio::test]
+async fn assistance_needs_a_started_breakout_room() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    let answer = configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    let child = breakout_rooms(&answer)[0]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("{BREAKOUT}/{child}/request-assistance");
+    students[0]
+        .post(&path, json!({}))
+        .await
+        .expect_error(400, "room");
+    alice
+        .post(&format!("{BREAKOUT}/{token}/request-assistance"), json!({}))
+        .await
+        .expect_error(400, "room");
+
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let requested = students[0].post(&path, json!({})).await;
+    requested.expect(200);
+    assert_eq!(requested.data()["breakoutRoomStatus"], 2);
+    students[0].delete(&path, json!({})).await.expect(200);
+    students[0].post(&path, json!({})).await.expect(200);
+    let stopped = alice
+        .delete(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await;
+    assert!(
+        breakout_rooms(stopped.data())
+            .iter()
+            .all(|r| r["breakoutRoomStatus"] == 0),
+        "stop resets assistance"
+    );
+}
+
+#[tokio::test]
+async fn switch_moves_a_student_in_free_mode_only() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    let answer = configure(&alice, &token, json!({"mode": 3, "amount": 2})).await;
+    let rooms = breakout_rooms(&answer);
+    let (first, second) = (
+        rooms[0]["token"].as_str().unwrap().to_owned(),
+        rooms[1]["token"].as_str().unwrap().to_owned(),
+    );
+    let path = format!("{BREAKOUT}/{token}/switch");
+    students[0]
+        .post(&path, json!({"target": first}))
+        .await
+        .expect_error(400, "status");
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    alice
+        .post(&path, json!({"target": first}))
+        .await
+        .expect_error(400, "moderator");
+    students[0]
+        .post(&path, json!({"target": "nonexist"}))
+        .await
+        .expect_error(400, "target");
+
+    let joined = students[0].post(&path, json!({"target": first})).await;
+    joined.expect(200);
+    assert_eq!(joined.data()["token"], first.as_str());
+    students[0]
+        .post(&path, json!({"target": second}))
+        .await
+        .expect(200);
+    let in_first = alice.participants(&first).await;
+    assert!(!in_first.iter().any(|p| p["actorId"] == "bob"));
+    assert!(alice
+        .participants(&second)
+        .await
+        .iter()
+        .any(|p| p["actorId"] == "bob"));
+
+    // Free mode lets students see every room.
+    assert_eq!(
+        students[1]
+            .get(&format!("/room/{token}/breakout-rooms"))
+            .await
+            .data()
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+
+    let automatic = alice.create_room("Auto").await;
+    alice.add(&automatic, "bob").await;
+    configure(&alice, &automatic, json!({"mode": 1, "amount": 1})).await;
+    students[0]
+        .post(
+            &format!("{BREAKOUT}/{automatic}/switch"),
+            json!({"target": first}),
+        )
+        .await
+        .expect_error(400, "mode");
+}

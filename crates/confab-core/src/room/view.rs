@@ -39,7 +39,8 @@ pub struct RoomView {
     pub can_leave: bool,
     /// The lobby keeps this caller out: chat details are withheld.
     pub lobby_restricted: bool,
-    /// `listing` format: a non-member sees only the public parts.
+    /// Upstream's "listing breakout rooms" format (TALK-BEHAVIOR §1.9): a non-member still sees
+    /// the room's name, object, lobby and breakout state, as a student choosing a room needs.
     pub listing: bool,
 }
 
@@ -132,6 +133,14 @@ impl RoomView {
 
     /// The view of someone who is not a member (public rooms, listable rooms).
     pub fn for_non_member(room: Room) -> Self {
+        Self {
+            listing: false,
+            ..Self::for_listing(room)
+        }
+    }
+
+    /// A breakout room as listed to someone who is not in it (`GET /room/{parent}/breakout-rooms`).
+    pub fn for_listing(room: Room) -> Self {
         Self {
             name: room.name.clone(),
             display_name: room.name.clone(),

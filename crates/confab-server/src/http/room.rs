@@ -211,15 +211,16 @@ impl TalkRoom {
                 .map(|m| ChatMessage::new(m, &room.token, viewer)),
         };
         if attendee.is_none() {
-            talk_room.reduce_for_non_member(room.listable);
+            talk_room.reduce_for_non_member(room.listable, view.listing);
         }
         talk_room
     }
 
-    /// What upstream's formatter shows someone who is not a participant: a listable room its
-    /// listing (name, description, state), any other room only that it exists; every
-    /// participant-derived value keeps its default (TALK-BEHAVIOR 3.4).
-    fn reduce_for_non_member(&mut self, listable: Listable) {
+    /// What upstream's formatter shows someone who is not a participant: a listable room, or a
+    /// breakout room in the listing of its parent, its public state (name, object, lobby,
+    /// breakout status; the description only when listable); any other room only that it
+    /// exists. Every participant-derived value keeps its default (TALK-BEHAVIOR 1.9, 3.4).
+    fn reduce_for_non_member(&mut self, listable: Listable, listing: bool) {
         self.permissions = Permissions::CUSTOM;
         self.attendee_permissions = Permissions::CUSTOM;
         self.call_permissions = Permissions::CUSTOM;
@@ -231,9 +232,12 @@ impl TalkRoom {
         if listable != Listable::None {
             return;
         }
+        self.description.clear();
+        if listing {
+            return;
+        }
         self.name.clear();
         self.display_name.clear();
-        self.description.clear();
         self.object_type.clear();
         self.object_id.clear();
         self.read_only = 0;

@@ -83,16 +83,13 @@ impl SystemMessage {
         self.message(room_id, name, Map::new(), now)
     }
 
-    /// A system message about an attendee (`user_added`, `moderator_promoted`, …).
+    /// A system message about an attendee (`user_added`, `moderator_promoted`, …). The
+    /// attendee is always the `user` parameter, a rich object of type `guest` for guests: upstream
+    /// renders `guest_moderator_promoted` that way, and the templates read `{user}`.
     pub fn about(&self, room_id: i64, name: &str, attendee: &Attendee, now: i64) -> NewMessage {
-        let key = if attendee.actor_type.is_guest() {
-            "guest"
-        } else {
-            "user"
-        };
         let mut extra = Map::new();
         extra.insert(
-            key.into(),
+            "user".into(),
             actor_parameter(
                 attendee.actor_type.as_str(),
                 &attendee.actor_id,

@@ -91,8 +91,8 @@ fn templates(name: &str) -> Option<(&'static str, &'static str)> {
         "group_added" => ("{actor} added group {group}", "You added group {group}"),
         "moderator_promoted" => ("{actor} promoted {user} to moderator", "You promoted {user} to moderator"),
         "moderator_demoted" => ("{actor} demoted {user} from moderator", "You demoted {user} from moderator"),
-        "guest_moderator_promoted" => ("{actor} promoted {guest} to moderator", "You promoted {guest} to moderator"),
-        "guest_moderator_demoted" => ("{actor} demoted {guest} from moderator", "You demoted {guest} from moderator"),
+        "guest_moderator_promoted" => ("{actor} promoted {user} to moderator", "You promoted {user} to moderator"),
+        "guest_moderator_demoted" => ("{actor} demoted {user} from moderator", "You demoted {user} from moderator"),
         "read_only" => ("{actor} locked the conversation", "You locked the conversation"),
         "read_only_off" => ("{actor} unlocked the conversation", "You unlocked the conversation"),
         "listable_none" => (
@@ -112,6 +112,8 @@ fn templates(name: &str) -> Option<(&'static str, &'static str)> {
             "{actor} restricted the conversation to moderators",
             "You restricted the conversation to moderators",
         ),
+        "breakout_rooms_started" => ("{actor} started breakout rooms", "You started breakout rooms"),
+        "breakout_rooms_stopped" => ("{actor} stopped breakout rooms", "You stopped breakout rooms"),
         "lobby_timer_reached" => ("The conversation is now open to everyone", "The conversation is now open to everyone"),
         "message_expiration_enabled" => (
             "{actor} set the message expiration to {seconds} seconds",
@@ -168,10 +170,22 @@ fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
                 "{user} left the conversation".to_owned()
             }
         }
+        // Someone adding themselves (a free-mode switch into a breakout room) joined.
+        ("user_added", _, _) if params.get("actor") == params.get("user") => {
+            if by_viewer {
+                "You joined the conversation".to_owned()
+            } else {
+                "{actor} joined the conversation".to_owned()
+            }
+        }
         ("user_added", false, true) => "{actor} added you".to_owned(),
         ("user_removed", false, true) => "{actor} removed you".to_owned(),
-        ("moderator_promoted", false, true) => "{actor} promoted you to moderator".to_owned(),
-        ("moderator_demoted", false, true) => "{actor} demoted you from moderator".to_owned(),
+        ("moderator_promoted" | "guest_moderator_promoted", false, true) => {
+            "{actor} promoted you to moderator".to_owned()
+        }
+        ("moderator_demoted" | "guest_moderator_demoted", false, true) => {
+            "{actor} demoted you from moderator".to_owned()
+        }
         (_, true, _) => own.to_owned(),
         _ => others.to_owned(),
     };

@@ -1156,6 +1156,23 @@ async fn promoting_a_guest_makes_a_guest_moderator() {
     assert_eq!(guest.room(&token).await["participantType"], 6);
     let messages = Client::system_messages(&app, &token).await;
     assert_eq!(messages.last().unwrap(), "guest_moderator_promoted");
+
+    // Rendered as upstream does: the guest is the `user` parameter, a rich object of type guest.
+    let chat = format!("/ocs/v2.php/apps/spreed/api/v1/chat/{token}?lookIntoFuture=0&limit=1");
+    let seen_by_alice = alice.get(&chat).await;
+    let promoted = &seen_by_alice.data()[0];
+    assert_eq!(promoted["message"], "You promoted {user} to moderator");
+    let guest_actor = joined.data()["actorId"].as_str().unwrap();
+    assert_eq!(promoted["messageParameters"]["user"]["type"], "guest");
+    assert_eq!(
+        promoted["messageParameters"]["user"]["id"],
+        format!("guest/{guest_actor}")
+    );
+    let seen_by_guest = guest.get(&chat).await;
+    assert_eq!(
+        seen_by_guest.data()[0]["message"],
+        "{actor} promoted you to moderator"
+    );
 }
 
 #[tokio::test]

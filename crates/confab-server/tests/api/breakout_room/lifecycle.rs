@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{breakout_rooms, class, configure, parent_of, BREAKOUT};
+use super::{breakout_rooms, children, class, configure, parent_of, rendered, BREAKOUT};
 use crate::helpers::{Client, TestApp};
 
 #[tokio::test]
@@ -321,4 +321,86 @@ async fn switch_moves_a_student_in_free_mode_only() {
         )
         .await
         .expect_error(400, "mode");
+}
+
+#[tokio::test]
+async fn started_and_stopped_messages_read_as_upstreams_texts() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    let dave = alice.attendee_id(&token, "dave").await;
+    alice
+        .post(
+            &format!("/room/{token}/moderators"),
+            json!({"attendeeId": dave}),
+        )
+        .await
+        .expect(200);
+    let bob = alice.attendee_id(&token, "bob").await;
+    configure(
+        &alice,
+        &token,
+        json!({"mode": 2, "amount": 1, "attendeeMap": json!({ bob.to_string(): 0 }).to_string()}),
+    )
+    .await;
+    let room = children(&alice, &token).await.remove(0);
+    let rooms_path = format!("{BREAKOUT}/{token}/rooms");
+    alice.post(&rooms_path, json!({})).await.expect(200);
+
+    let own = rendered(&alice, &room, "breakout_rooms_started").await;
+    assert_eq!(own[0]["message"], "You started breakout rooms");
+    assert_eq!(own[0]["messageParameters"]["actor"]["id"], "alice");
+    let student = rendered(&students[0], &room, "breakout_rooms_started").await;
+    assert_eq!(student[0]["message"], "{actor} started breakout rooms");
+
+    alice.delete(&rooms_path, json!({})).await.expect(200);
+    let own = rendered(&alice, &room, "breakout_rooms_stopped").await;
+    assert_eq!(own[0]["message"], "You stopped breakout rooms");
+    // Students are behind the lobby again; another moderator reads it.
+    let other = rendered(&students[2], &room, "breakout_rooms_stopped").await;
+    assert_eq!(other[0]["message"], "{actor} stopped breakout rooms");
+}
+
+#[tokio::test]
+async fn switching_posts_removed_and_joined_as_the_student() {
+    let app = TestApp::spawn().await;
+    let (alice, students, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 3, "amount": 2})).await;
+    let rooms = children(&alice, &token).await;
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let path = format!("{BREAKOUT}/{token}/switch");
+    students[0]
+        .post(&path, json!({"target": rooms[0]}))
+        .await
+        .expect(200);
+    let before_parent = Client::system_messages(&app, &token).await;
+    students[0]
+        .post(&path, json!({"target": rooms[1]}))
+        .await
+        .expect(200);
+
+    let left = rendered(&alice, &rooms[0], "user_removed").await;
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0]["actorId"], "bob", "the student is the actor");
+    assert_eq!(left[0]["messageParameters"]["user"]["id"], "bob");
+    assert_eq!(left[0]["message"], "{user} left the conversation");
+    let joined = rendered(&alice, &rooms[1], "user_added").await;
+    let bob_joined: Vec<&Value> = joined
+        .iter()
+        .filter(|m| m["messageParameters"]["user"]["id"] == "bob")
+        .collect();
+    assert_eq!(bob_joined.len(), 1);
+    assert_eq!(bob_joined[0]["actorId"], "bob");
+    assert_eq!(bob_joined[0]["message"], "{actor} joined the conversation");
+    let own = rendered(&students[0], &rooms[1], "user_added").await;
+    assert!(own
+        .iter()
+        .any(|m| m["message"] == "You joined the conversation"));
+    assert_eq!(
+        Client::system_messages(&app, &token).await,
+        before_parent,
+        "nothing in the parent"
+    );
 }

@@ -71,3 +71,20 @@ async fn member_ids(alice: &Client, token: &str) -> Vec<String> {
         .map(|p| p["actorId"].as_str().unwrap().to_owned())
         .collect()
 }
+
+/// The messages of `token` named `system_message` as `client` reads them, newest first.
+async fn rendered(client: &Client, token: &str, system_message: &str) -> Vec<Value> {
+    let chat = client
+        .get(&format!(
+            "/ocs/v2.php/apps/spreed/api/v1/chat/{token}?lookIntoFuture=0&limit=200"
+        ))
+        .await;
+    chat.expect(200);
+    chat.data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["systemMessage"] == system_message)
+        .cloned()
+        .collect()
+}

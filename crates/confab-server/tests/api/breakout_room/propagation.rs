@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{children, class, configure, member_ids};
+use super::{children, class, configure, member_ids, rendered};
 use crate::helpers::{Client, TestApp};
 
 #[tokio::test]
@@ -235,4 +235,36 @@ async fn late_joiners_go_to_the_least_filled_room_when_asked() {
         sizes.iter().max().unwrap() - sizes.iter().min().unwrap() <= 1,
         "{sizes:?}"
     );
+}
+
+#[tokio::test]
+async fn a_guest_removed_from_the_parent_reads_as_removed_in_their_breakout_room() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let token = alice.create_public_room("Open class").await;
+    let guest = app.guest();
+    let joined = guest.join(&token, json!({})).await;
+    joined.expect(200);
+    let guest_actor = joined.data()["actorId"].as_str().unwrap().to_owned();
+    let guest_attendee = joined.data()["attendeeId"].as_i64().unwrap();
+    configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    let room = children(&alice, &token).await.remove(0);
+
+    let added = rendered(&alice, &room, "user_added").await;
+    assert_eq!(added[0]["message"], "You added {user}");
+    assert_eq!(added[0]["messageParameters"]["user"]["type"], "guest");
+
+    alice
+        .delete(
+            &format!("/room/{token}/attendees"),
+            json!({"attendeeId": guest_attendee}),
+        )
+        .await
+        .expect(200);
+    let removed = rendered(&alice, &room, "user_removed").await;
+    assert_eq!(removed.len(), 1);
+    assert_eq!(removed[0]["message"], "You removed {user}");
+    let user = &removed[0]["messageParameters"]["user"];
+    assert_eq!(user["type"], "guest");
+    assert_eq!(user["id"], format!("guest/{guest_actor}"));
 }

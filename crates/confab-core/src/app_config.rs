@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 /// Settings an administrator may change through the provisioning API.
-pub const KNOWN_KEYS: [&str; 7] = [
+pub const KNOWN_KEYS: [&str; 8] = [
     "breakout_rooms",
     "breakout_rooms_max",
     "breakout_rooms_place_late_joiners",
@@ -11,7 +11,13 @@ pub const KNOWN_KEYS: [&str; 7] = [
     "default_permissions",
     "default_group_notification",
     "token_entropy",
+    "recording_consent",
 ];
+
+/// `recording_consent` values: never required, always required, or left to each conversation.
+pub const CONSENT_REQUIRED_NO: i64 = 0;
+pub const CONSENT_REQUIRED_YES: i64 = 1;
+pub const CONSENT_REQUIRED_OPTIONAL: i64 = 2;
 
 /// Permissions of a participant when neither attendee nor room set any (everything but lobby-ignore).
 pub const SERVER_DEFAULT_PERMISSIONS: i64 = 246;
@@ -84,6 +90,23 @@ impl AppConfig {
         self.get("breakout_rooms_place_late_joiners") == Some("yes")
     }
 
+    /// `recording_consent`: whether joining a call needs consent to recording (default 0, no).
+    pub fn recording_consent(&self) -> i64 {
+        match self.int("recording_consent", CONSENT_REQUIRED_NO) {
+            v @ CONSENT_REQUIRED_NO..=CONSENT_REQUIRED_OPTIONAL => v,
+            _ => CONSENT_REQUIRED_NO,
+        }
+    }
+
+    /// The consent requirement a conversation reports: its own value only when the server
+    /// leaves the choice to conversations, else the server's (upstream's `RoomFormatter`).
+    pub fn effective_recording_consent(&self, room_value: i64) -> i64 {
+        match self.recording_consent() {
+            CONSENT_REQUIRED_OPTIONAL => room_value,
+            server => server,
+        }
+    }
+
     /// Length of newly generated conversation tokens (`token_entropy`, at least 8).
     pub fn token_length(&self) -> usize {
         self.int("token_entropy", 8).clamp(8, 30) as usize
@@ -105,6 +128,7 @@ impl AppConfig {
             "default_group_notification" => int_in(1, 3),
             "token_entropy" => int_in(8, 30),
             "breakout_rooms_place_late_joiners" => matches!(value, "yes" | "no"),
+            "recording_consent" => int_in(0, 2),
             _ => return None,
         })
     }
@@ -132,6 +156,17 @@ mod tests {
         ]);
         assert!(!c.breakout_rooms_enabled());
         assert_eq!(c.default_permissions(), 130);
+    }
+
+    #[test]
+    fn conversations_report_their_consent_only_when_the_server_leaves_it_to_them() {
+        let server = |v: &str| AppConfig::from_pairs([("recording_consent".into(), v.into())]);
+        assert_eq!(AppConfig::default().effective_recording_consent(1), 0);
+        assert_eq!(server("1").effective_recording_consent(0), 1);
+        assert_eq!(server("2").effective_recording_consent(1), 1);
+        assert_eq!(server("2").effective_recording_consent(0), 0);
+        assert_eq!(server("7").recording_consent(), 0);
+        assert_eq!(AppConfig::validate("recording_consent", "3"), Some(false));
     }
 
     #[test]

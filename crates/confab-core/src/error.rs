@@ -31,6 +31,10 @@ pub enum Error {
     /// The lobby keeps the caller out.
     #[error("lobby is active")]
     LobbyActive,
+    /// The action needs something this server does not have configured (the key says what,
+    /// upstream's `config` for a missing SIP bridge).
+    #[error("not configured: {0}")]
+    NotConfigured(&'static str),
     /// A parameter or state is invalid for the action (the key names which).
     #[error("invalid {0}")]
     Invalid(&'static str),
@@ -74,6 +78,7 @@ impl Error {
             | Error::Forbidden(key)
             | Error::Invalid(key)
             | Error::TooLarge(key)
+            | Error::NotConfigured(key)
             | Error::NotImplemented(key) => Some(key),
             Error::NotModerator
             | Error::Unauthenticated

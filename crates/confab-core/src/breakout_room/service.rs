@@ -439,7 +439,7 @@ impl BreakoutService {
         for child in self.visible_children(actor, &member).await? {
             match self.ctx.member_of(actor, &child).await? {
                 Some(me) => views.push(self.rooms.view_of(me).await?),
-                None => views.push(RoomView::for_listing(child)),
+                None => views.push(RoomView::for_listing(child, &self.ctx.config())),
             }
         }
         Ok(views)

@@ -243,9 +243,16 @@ impl ChatService {
         let mut mentions: Vec<Mention> = Vec::new();
         let mut out = String::with_capacity(text.len());
         let mut copied = 0;
+        // With mention permissions "moderators", `@all` from anyone else still renders but
+        // notifies nobody (upstream's Notifier).
+        let may_mention_all = member.room.mention_permissions != crate::room::MENTION_MODERATORS
+            || member.is_moderator();
         for candidate in found {
             let (key, parameter) = if candidate.id == "all" {
-                for a in attendees.iter().filter(|a| a.id != member.attendee.id) {
+                let notified = attendees
+                    .iter()
+                    .filter(|a| may_mention_all && a.id != member.attendee.id);
+                for a in notified {
                     if !mentions.iter().any(|m| m.attendee_id == a.id) {
                         mentions.push(Mention {
                             attendee_id: a.id,

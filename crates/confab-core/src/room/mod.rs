@@ -2,6 +2,7 @@
 
 mod invitation;
 mod model;
+mod policy;
 mod service;
 mod settings;
 mod view;
@@ -9,6 +10,7 @@ mod view;
 pub use model::{
     Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
 };
+pub use policy::{MENTION_EVERYONE, MENTION_MODERATORS};
 pub use service::{user_added_by, CreateRoom, CreatedRoom, RoomService};
 pub use settings::AttendeeFlag;
 pub use view::{ChatState, ListOptions, RoomView};

@@ -188,7 +188,7 @@ impl RoomService {
         let visible = room.room_type == RoomType::Public
             || (actor.user.is_some() && room.listable != Listable::None);
         if visible {
-            Ok(RoomView::for_non_member(room))
+            Ok(RoomView::for_non_member(room, &self.ctx.config()))
         } else {
             Err(Error::RoomNotFound)
         }
@@ -202,7 +202,11 @@ impl RoomService {
             .store
             .listable_rooms(Listable::Users as i64, &user.id, search)
             .await?;
-        Ok(rooms.into_iter().map(RoomView::for_non_member).collect())
+        let config = self.ctx.config();
+        Ok(rooms
+            .into_iter()
+            .map(|room| RoomView::for_non_member(room, &config))
+            .collect())
     }
 
     /// `POST /room`.

@@ -34,7 +34,7 @@ fn actor_of(member: &Member) -> SystemMessage {
 }
 
 /// Group and public conversations are the ones whose settings can change.
-fn require_group_like(room: &Room) -> Result<()> {
+pub(super) fn require_group_like(room: &Room) -> Result<()> {
     if matches!(room.room_type, RoomType::Group | RoomType::Public) {
         Ok(())
     } else {
@@ -42,7 +42,7 @@ fn require_group_like(room: &Room) -> Result<()> {
     }
 }
 
-fn refuse_breakout_room(room: &Room) -> Result<()> {
+pub(super) fn refuse_breakout_room(room: &Room) -> Result<()> {
     if room.is_breakout_room() {
         Err(Error::Invalid("breakout-room"))
     } else {
@@ -52,7 +52,7 @@ fn refuse_breakout_room(room: &Room) -> Result<()> {
 
 impl RoomService {
     /// Stores the member's changed room with `messages` and returns the fresh view.
-    async fn save(
+    pub(super) async fn save(
         &self,
         actor: &Actor,
         mut member: Member,

@@ -37,6 +37,8 @@ pub struct RoomView {
     pub can_start_call: bool,
     pub can_delete: bool,
     pub can_leave: bool,
+    /// `recordingConsent` as the server's `recording_consent` lets this room report it.
+    pub recording_consent: i64,
     /// The lobby keeps this caller out: chat details are withheld.
     pub lobby_restricted: bool,
     /// Upstream's "listing breakout rooms" format (TALK-BEHAVIOR §1.9): a non-member still sees
@@ -124,6 +126,7 @@ impl RoomView {
             notification_level,
             can_start_call,
             lobby_restricted,
+            recording_consent: config.effective_recording_consent(room.recording_consent),
             listing: false,
             room,
             attendee: Some(attendee),
@@ -132,16 +135,17 @@ impl RoomView {
     }
 
     /// The view of someone who is not a member (public rooms, listable rooms).
-    pub fn for_non_member(room: Room) -> Self {
+    pub fn for_non_member(room: Room, config: &AppConfig) -> Self {
         Self {
             listing: false,
-            ..Self::for_listing(room)
+            ..Self::for_listing(room, config)
         }
     }
 
     /// A breakout room as listed to someone who is not in it (`GET /room/{parent}/breakout-rooms`).
-    pub fn for_listing(room: Room) -> Self {
+    pub fn for_listing(room: Room, config: &AppConfig) -> Self {
         Self {
+            recording_consent: config.effective_recording_consent(room.recording_consent),
             name: room.name.clone(),
             display_name: room.name.clone(),
             attendee: None,

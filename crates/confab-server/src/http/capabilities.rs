@@ -62,6 +62,8 @@ const FEATURES: &[&str] = &[
     "talk-polls",
     "talk-polls-drafts",
     "edit-draft-poll",
+    "mention-permissions",
+    "recording-consent",
     "breakout-rooms-v1",
     // confab's extensions to breakout rooms, each announced on its own.
     "breakout-rooms-names",
@@ -90,7 +92,7 @@ fn talk_config(config: &AppConfig) -> Value {
             "breakout-rooms": config.breakout_rooms_enabled(),
             "breakout-rooms-max": config.breakout_rooms_max(),
             "recording": false,
-            "recording-consent": 0,
+            "recording-consent": config.recording_consent(),
             "supported-reactions": [],
             "predefined-backgrounds": [],
             "predefined-backgrounds-v2": [],

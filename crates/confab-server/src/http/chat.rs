@@ -89,10 +89,12 @@ fn templates(name: &str) -> Option<(&'static str, &'static str)> {
         "user_added" => ("{actor} added {user}", "You added {user}"),
         "user_removed" => ("{actor} removed {user}", "You removed {user}"),
         "group_added" => ("{actor} added group {group}", "You added group {group}"),
-        "moderator_promoted" => ("{actor} promoted {user} to moderator", "You promoted {user} to moderator"),
-        "moderator_demoted" => ("{actor} demoted {user} from moderator", "You demoted {user} from moderator"),
-        "guest_moderator_promoted" => ("{actor} promoted {user} to moderator", "You promoted {user} to moderator"),
-        "guest_moderator_demoted" => ("{actor} demoted {user} from moderator", "You demoted {user} from moderator"),
+        "moderator_promoted" | "guest_moderator_promoted" => {
+            ("{actor} promoted {user} to moderator", "You promoted {user} to moderator")
+        }
+        "moderator_demoted" | "guest_moderator_demoted" => {
+            ("{actor} demoted {user} from moderator", "You demoted {user} from moderator")
+        }
         "read_only" => ("{actor} locked the conversation", "You locked the conversation"),
         "read_only_off" => ("{actor} unlocked the conversation", "You unlocked the conversation"),
         "listable_none" => (

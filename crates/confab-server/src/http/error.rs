@@ -35,7 +35,7 @@ fn status_of(err: &Error) -> StatusCode {
         | Error::ReadOnly
         | Error::MissingPermission
         | Error::NotAdmin => StatusCode::FORBIDDEN,
-        Error::LobbyActive => StatusCode::PRECONDITION_FAILED,
+        Error::LobbyActive | Error::NotConfigured(_) => StatusCode::PRECONDITION_FAILED,
         Error::Invalid(_) | Error::Rejected => StatusCode::BAD_REQUEST,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::SessionConflict { .. } | Error::AlreadyExists(_) => StatusCode::CONFLICT,

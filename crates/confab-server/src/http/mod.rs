@@ -12,6 +12,7 @@ pub mod params;
 pub mod participant;
 pub mod poll;
 pub mod room;
+pub mod room_policy;
 pub mod status;
 
 use std::sync::Arc;
@@ -81,6 +82,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(capabilities::routes())
         .merge(cloud::routes())
         .merge(room::routes())
+        .merge(room_policy::routes())
         .merge(participant::routes())
         .merge(chat::routes())
         .merge(poll::routes())

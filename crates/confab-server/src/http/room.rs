@@ -199,7 +199,7 @@ impl TalkRoom {
             is_custom_avatar: false,
             breakout_room_mode: room.breakout_room_mode,
             breakout_room_status: room.breakout_room_status,
-            recording_consent: room.recording_consent,
+            recording_consent: view.recording_consent,
             mention_permissions: room.mention_permissions,
             live_transcription_language_id: String::new(),
             is_archived: attendee.is_some_and(|a| a.archived),

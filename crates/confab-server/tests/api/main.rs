@@ -18,5 +18,6 @@ mod participant;
 mod poll;
 mod provisioning;
 mod room;
+mod room_policy;
 mod room_settings;
 mod transport;

@@ -1,6 +1,7 @@
 //! Breakout Rooms API (v1): configure, start, stop, broadcast, reassign, assistance, switch,
 //! listing, and each status and `error` key of TALK-BEHAVIOR §1.16.
 
+mod access;
 mod configure;
 mod guests;
 mod lifecycle;

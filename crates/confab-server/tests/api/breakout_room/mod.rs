@@ -6,6 +6,7 @@ mod configure;
 mod guests;
 mod lifecycle;
 mod listing;
+mod messages;
 mod propagation;
 mod settings;
 

@@ -93,7 +93,8 @@ pub trait RoomStore: Send + Sync {
     async fn one_to_one_room(&self, a: &str, b: &str) -> StoreResult<Option<Room>>;
     /// The rooms whose `objectType`/`objectId` are the given pair, ordered by id.
     async fn rooms_by_object(&self, object_type: &str, object_id: &str) -> StoreResult<Vec<Room>>;
-    /// Writes every setting of `room` and appends `messages`; returns the stored room.
+    /// Writes every setting of `room` and appends `messages`; returns the stored room. Its
+    /// `last_activity` only moves forward (a stale copy never turns it back).
     async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room>;
     /// Replaces the breakout rooms of `parent` (rooms with objectType `room` and objectId the
     /// parent's token): deletes the current ones, creates `rooms` and writes `parent`, in one

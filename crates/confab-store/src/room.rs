@@ -23,7 +23,8 @@ const UPDATE_ROOM: &str = "UPDATE rooms SET type = $2, name = $3, description = 
     read_only = $6, listable = $7, lobby_state = $8, lobby_timer = $9, default_permissions = $10, \
     call_permissions = $11, message_expiration = $12, object_type = $13, object_id = $14, \
     breakout_room_mode = $15, breakout_room_status = $16, sip_enabled = $17, mention_permissions = $18, \
-    recording_consent = $19, call_flag = $20, call_start_time = $21, modified_at = $22 WHERE id = $1";
+    recording_consent = $19, call_flag = $20, call_start_time = $21, modified_at = $22, \
+    last_activity = CASE WHEN last_activity > $23 THEN last_activity ELSE $23 END WHERE id = $1";
 
 pub(crate) async fn room_by_id(
     tx: &mut Transaction<'_, Any>,
@@ -117,6 +118,7 @@ async fn write_room(tx: &mut Transaction<'_, Any>, room: &Room) -> Result<bool, 
         .bind(room.call_flag)
         .bind(room.call_start_time)
         .bind(room.modified_at)
+        .bind(room.last_activity)
         .execute(&mut **tx)
         .await?;
     Ok(updated.rows_affected() > 0)

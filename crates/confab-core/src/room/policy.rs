@@ -77,7 +77,6 @@ impl RoomService {
                 child.last_activity = now;
                 child.modified_at = now;
                 self.ctx.store.update_room(&child, &[]).await?;
-                self.ctx.feed.changed(child.id);
             }
         }
         self.save(actor, member, Vec::new()).await

@@ -652,6 +652,31 @@ async fn update_room_keeps_token_and_message_bookkeeping() {
 }
 
 #[tokio::test]
+async fn update_room_moves_last_activity_forward_only() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let later = Room {
+            last_activity: room.last_activity + 30,
+            ..room.clone()
+        };
+        let updated = store.update_room(&later, &[]).await?;
+        assert_eq!(updated.last_activity, room.last_activity + 30);
+        let earlier = Room {
+            last_activity: room.last_activity + 10,
+            ..room.clone()
+        };
+        let updated = store.update_room(&earlier, &[]).await?;
+        assert_eq!(updated.last_activity, room.last_activity + 30);
+        assert_eq!(
+            store.room_by_token("r1").await?.map(|r| r.last_activity),
+            Some(room.last_activity + 30)
+        );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn update_room_of_a_missing_room_is_not_found() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice"]).await?;

@@ -9,6 +9,7 @@ mod listing;
 mod messages;
 mod propagation;
 mod settings;
+mod student_view;
 
 use serde_json::Value;
 

@@ -2,6 +2,7 @@
 //! listing, and each status and `error` key of TALK-BEHAVIOR §1.16.
 
 mod access;
+mod bad_input;
 mod configure;
 mod guests;
 mod lifecycle;

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{children, class, configure, member_ids, rendered};
+use super::{children, class, configure, member_ids, rendered, BREAKOUT};
 use crate::helpers::{Client, TestApp};
 
 #[tokio::test]
@@ -267,4 +267,89 @@ async fn a_guest_removed_from_the_parent_reads_as_removed_in_their_breakout_room
     let user = &removed[0]["messageParameters"]["user"];
     assert_eq!(user["type"], "guest");
     assert_eq!(user["id"], format!("guest/{guest_actor}"));
+}
+
+#[tokio::test]
+async fn an_extra_room_needs_a_moderator_of_the_parent_and_opens_when_started() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    let erin = app.user("erin").await;
+    configure(&alice, &token, json!({"mode": 1, "amount": 1})).await;
+    let request =
+        json!({"roomType": 2, "roomName": "Extra", "objectType": "room", "objectId": token});
+    erin.post("/room", request.clone())
+        .await
+        .expect_error(400, "permissions");
+    assert_eq!(children(&alice, &token).await.len(), 1);
+
+    alice
+        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let extra = alice.post("/room", request).await;
+    extra.expect(201);
+    assert_eq!(extra.data()["lobbyState"], 0, "started parent: open");
+    assert_eq!(extra.data()["objectType"], "room");
+    assert_eq!(extra.data()["objectId"], token.as_str());
+}
+
+#[tokio::test]
+async fn room_numbers_follow_the_remaining_rooms_after_one_is_deleted() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    configure(&alice, &token, json!({"mode": 2, "amount": 3})).await;
+    let rooms = children(&alice, &token).await;
+    alice
+        .delete(&format!("/room/{}", rooms[1]), json!({}))
+        .await
+        .expect(200);
+    let bob = alice.attendee_id(&token, "bob").await;
+    let path = format!("{BREAKOUT}/{token}/attendees");
+    alice
+        .post(
+            &path,
+            json!({"attendeeMap": json!({ bob.to_string(): 2 }).to_string()}),
+        )
+        .await
+        .expect_error(400, "attendeeMap");
+    alice
+        .post(
+            &path,
+            json!({"attendeeMap": json!({ bob.to_string(): 1 }).to_string()}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(alice.room(&rooms[2]).await["name"], "Room 3");
+    assert_eq!(member_ids(&alice, &rooms[2]).await, vec!["alice", "bob"]);
+    assert_eq!(member_ids(&alice, &rooms[0]).await, vec!["alice"]);
+}
+
+#[tokio::test]
+async fn the_last_user_leaving_the_parent_deletes_it_with_its_breakout_rooms() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let token = alice.create_room("Solo").await;
+    configure(&alice, &token, json!({"mode": 3, "amount": 2})).await;
+    let rooms = children(&alice, &token).await;
+    alice
+        .delete(&format!("/room/{token}/participants/self"), json!({}))
+        .await
+        .expect(200);
+    assert!(app.stored_room(&token).await.is_none());
+    for room in rooms {
+        assert!(app.stored_room(&room).await.is_none(), "{room} deleted");
+    }
+}
+
+#[tokio::test]
+async fn removing_breakout_rooms_of_an_unconfigured_parent_is_fine() {
+    let app = TestApp::spawn().await;
+    let (alice, _, token) = class(&app).await;
+    let removed = alice
+        .delete(&format!("{BREAKOUT}/{token}"), json!({}))
+        .await;
+    removed.expect(200);
+    assert_eq!(removed.data()["token"], token.as_str());
+    assert_eq!(removed.data()["breakoutRoomMode"], 0);
+    assert_eq!(removed.data()["breakoutRoomStatus"], 0);
 }

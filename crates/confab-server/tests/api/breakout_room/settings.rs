@@ -143,3 +143,32 @@ async fn recording_consent_is_the_parents_and_frozen_while_breakout_rooms_run() 
     assert_eq!(alice.room(&token).await["recordingConsent"], 1);
     assert_eq!(alice.room(&rooms[1]).await["recordingConsent"], 1);
 }
+
+#[tokio::test]
+async fn guests_cannot_be_disallowed_in_a_breakout_room_or_a_configured_parent() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let token = alice.create_public_room("Open class").await;
+    configure(&alice, &token, json!({"mode": 3, "amount": 1})).await;
+    let room = children(&alice, &token).await.remove(0);
+    alice
+        .delete(&format!("/room/{room}/public"), json!({}))
+        .await
+        .expect_error(400, "breakout-room");
+    alice
+        .delete(&format!("/room/{token}/public"), json!({}))
+        .await
+        .expect_error(400, "breakout-room");
+    assert_eq!(alice.room(&token).await["type"], 3);
+
+    // Once the breakout rooms are removed the parent may change again.
+    alice
+        .delete(&format!("{BREAKOUT}/{token}"), json!({}))
+        .await
+        .expect(200);
+    alice
+        .delete(&format!("/room/{token}/public"), json!({}))
+        .await
+        .expect(200);
+    assert_eq!(alice.room(&token).await["type"], 2);
+}

@@ -133,6 +133,10 @@ impl BreakoutService {
         {
             return Err(Error::Invalid("room"));
         }
+        // Upstream accepts mode 0 here: it creates the rooms and leaves the parent unconfigured,
+        // orphans that only the next configure removes (TALK-BEHAVIOR §1.3). No client asks
+        // for that on purpose, and it would break "validate everything, leave nothing
+        // half-configured", so 0 is refused like any other unknown mode.
         if !matches!(request.mode, MODE_AUTOMATIC | MODE_MANUAL | MODE_FREE) {
             return Err(Error::Invalid("mode"));
         }
@@ -302,9 +306,10 @@ impl BreakoutService {
         if member.room.breakout_room_mode == MODE_NOT_CONFIGURED {
             return Err(Error::Invalid("mode"));
         }
-        if text.trim().is_empty() {
-            return Err(Error::Invalid("message"));
-        }
+        // As upstream's comment storage: surrounding whitespace goes, then the length counts.
+        // Upstream refuses blank text only in the chat endpoint, never in a broadcast, which
+        // therefore posts an empty comment in every breakout room; confab keeps that.
+        let text = text.trim_matches([' ', '\t', '\n', '\r', '\0', '\x0B']);
         if text.chars().count() > crate::chat::MAX_MESSAGE_CHARS {
             return Err(Error::TooLarge("message"));
         }

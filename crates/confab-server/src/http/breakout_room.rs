@@ -141,7 +141,9 @@ async fn broadcast_chat_message(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let message = params.str_or("message", "")?;
+    let message = params
+        .str("message")?
+        .ok_or(ApiError::bad_param("message"))?;
     let views = state
         .services
         .breakout_rooms

@@ -106,6 +106,7 @@ async fn configure_errors_follow_upstream_order_and_change_nothing() {
         .post(&path, json!({"mode": 4, "amount": 2}))
         .await
         .expect_error(400, "mode");
+    // Upstream accepts 0 and leaves orphan rooms; confab refuses it (see the service).
     alice
         .post(&path, json!({"mode": 0, "amount": 2}))
         .await

@@ -106,48 +106,6 @@ async fn start_stop_and_remove_need_a_configured_parent_and_a_moderator() {
 }
 
 #[tokio::test]
-async fn broadcast_posts_in_every_breakout_room_and_answers_201() {
-    let app = TestApp::spawn().await;
-    let (alice, students, token) = class(&app).await;
-    let path = format!("{BREAKOUT}/{token}/broadcast");
-    alice
-        .post(&path, json!({"message": "hi"}))
-        .await
-        .expect_error(400, "mode");
-    let answer = configure(&alice, &token, json!({"mode": 1, "amount": 2})).await;
-    students[0]
-        .post(&path, json!({"message": "hi"}))
-        .await
-        .expect(403);
-    alice
-        .post(&path, json!({"message": "x".repeat(32001)}))
-        .await
-        .expect_error(413, "message");
-
-    let sent = alice
-        .post(&path, json!({"message": "Five minutes left"}))
-        .await;
-    sent.expect(201);
-    for room in breakout_rooms(&answer) {
-        let chat = alice
-            .get(&format!(
-                "/ocs/v2.php/apps/spreed/api/v1/chat/{}?lookIntoFuture=0&limit=1",
-                room["token"].as_str().unwrap()
-            ))
-            .await;
-        assert_eq!(chat.data()[0]["message"], "Five minutes left");
-        assert_eq!(chat.data()[0]["messageType"], "comment");
-        assert_eq!(chat.data()[0]["actorId"], "alice");
-    }
-    let parent_chat = alice
-        .get(&format!(
-            "/ocs/v2.php/apps/spreed/api/v1/chat/{token}?lookIntoFuture=0&limit=1"
-        ))
-        .await;
-    assert_ne!(parent_chat.data()[0]["message"], "Five minutes left");
-}
-
-#[tokio::test]
 async fn reassign_moves_only_the_named_attendees_and_refuses_moderators() {
     let app = TestApp::spawn().await;
     let (alice, _, token) = class(&app).await;

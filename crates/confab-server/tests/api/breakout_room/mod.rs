@@ -3,6 +3,7 @@
 
 mod access;
 mod bad_input;
+mod broadcast;
 mod configure;
 mod guests;
 mod lifecycle;

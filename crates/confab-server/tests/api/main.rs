@@ -13,6 +13,7 @@ mod breakout_room;
 mod chat;
 mod cli;
 mod cloud;
+mod input;
 mod lobby_timer;
 mod participant;
 mod poll;

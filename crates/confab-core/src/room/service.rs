@@ -7,7 +7,8 @@ use serde_json::Map;
 
 use super::invitation::legacy_invitation;
 use super::model::{
-    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
+    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,
+    MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
 };
 use super::view::{ChatState, ListOptions, RoomView};
 use crate::access::Member;
@@ -69,6 +70,11 @@ pub(crate) fn parse_name(name: &str) -> Result<String> {
 
 pub(crate) fn description_fits(description: &str) -> bool {
     description.chars().count() <= MAX_DESCRIPTION_CHARS
+}
+
+/// A message expiration is 0 (off) or a positive number of seconds up to the maximum.
+pub(crate) fn message_expiration_fits(seconds: i64) -> bool {
+    (0..=MAX_MESSAGE_EXPIRATION_SECONDS).contains(&seconds)
 }
 
 impl RoomService {
@@ -456,7 +462,7 @@ impl RoomService {
         let lobby_state = flag(r.lobby_state, "lobby")?;
         flag(r.mention_permissions, "mention-permissions")?;
         let listable = Listable::from_i64(r.listable).ok_or(Error::Invalid("listable"))?;
-        if r.message_expiration < 0 {
+        if !message_expiration_fits(r.message_expiration) {
             return Err(Error::Invalid("message-expiration"));
         }
         if r.lobby_timer < 0 {

@@ -665,6 +665,11 @@ async fn creation_settings_out_of_range_are_refused_with_their_key() {
         (json!({"readOnly": 2}), "read-only"),
         (json!({"lobbyState": 3}), "lobby"),
         (json!({"messageExpiration": -1}), "message-expiration"),
+        (
+            json!({"messageExpiration": 2_147_483_648_i64}),
+            "message-expiration",
+        ),
+        (json!({"messageExpiration": i64::MAX}), "message-expiration"),
         (json!({"permissions": 256}), "permissions"),
     ];
     for (extra, key) in cases {

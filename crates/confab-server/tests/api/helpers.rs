@@ -86,9 +86,7 @@ impl TestApp {
     pub async fn close(self) {
         self.shutdown.cancel();
         if let Some(url) = &self.postgres_url {
-            if let Err(e) = <sqlx::Postgres as MigrateDatabase>::force_drop_database(url).await {
-                eprintln!("could not drop the test database: {e}");
-            }
+            drop_postgres_database(url).await;
         }
     }
 
@@ -492,7 +490,7 @@ impl Client {
 }
 
 /// Creates a database of its own on the PostgreSQL server `server` and returns its URL.
-async fn create_postgres_database(server: &str) -> String {
+pub async fn create_postgres_database(server: &str) -> String {
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let name = format!(
         "confab_api_{}_{}_{}",
@@ -509,4 +507,11 @@ async fn create_postgres_database(server: &str) -> String {
         .await
         .unwrap_or_else(|e| panic!("create database {name}: {e}"));
     url
+}
+
+/// Drops a database made by [`create_postgres_database`], reporting (not failing) a problem.
+pub async fn drop_postgres_database(url: &str) {
+    if let Err(e) = <sqlx::Postgres as MigrateDatabase>::force_drop_database(url).await {
+        eprintln!("could not drop the test database: {e}");
+    }
 }

@@ -152,11 +152,22 @@ impl RoomService {
         let last_ids: Vec<i64> = if options.include_last_message {
             rooms
                 .iter()
+                .filter(|(_, attendee)| !attendee.sensitive)
                 .map(|(r, _)| r.last_message_id)
                 .filter(|id| *id > 0)
                 .collect()
         } else {
             Vec::new()
+        };
+        // The caller's current session in each room, as the single room shows it.
+        let mut sessions: HashMap<i64, _> = match &actor.client_session {
+            Some(client) => store
+                .sessions_of_client(client)
+                .await?
+                .into_iter()
+                .map(|s| (s.attendee_id, s))
+                .collect(),
+            None => HashMap::new(),
         };
         let mut last: HashMap<i64, _> = store
             .messages_by_ids(&last_ids)
@@ -174,8 +185,8 @@ impl RoomService {
             };
             let member = Member {
                 room,
+                session: sessions.remove(&attendee.id),
                 attendee,
-                session: None,
             };
             let other = self.one_to_one_partner(&member).await?;
             views.push(RoomView::for_member(member, other, chat, &config));

@@ -130,6 +130,8 @@ pub struct TalkRoom {
     is_sensitive: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_message: Option<ChatMessage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invited_actor_id: Option<String>,
 }
 
 impl TalkRoom {
@@ -209,6 +211,7 @@ impl TalkRoom {
                 .last_message
                 .as_ref()
                 .map(|m| ChatMessage::new(m, &room.token, viewer)),
+            invited_actor_id: view.invited_actor_id.clone(),
         };
         if attendee.is_none() {
             talk_room.reduce_for_non_member(room.listable);

@@ -20,4 +20,5 @@ mod poll;
 mod provisioning;
 mod room;
 mod room_settings;
+mod room_view;
 mod transport;

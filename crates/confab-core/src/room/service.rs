@@ -18,7 +18,7 @@ use crate::chat::{NewMessage, SystemMessage};
 use crate::error::{Error, Result, StoreError};
 use crate::participant::{ActorType, NewAttendee, ParticipantType, Permissions};
 use crate::services::Context;
-use crate::token::room_token;
+use crate::token::{Collision, TokenDraw};
 
 /// The request to create a conversation (`POST /room`), already parsed from the wire.
 #[derive(Debug, Clone, Default)]
@@ -272,12 +272,7 @@ impl RoomService {
         }
         let now = self.ctx.now();
         // The name keeps the partner's id so a room whose partner left still shows who it was.
-        let new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
-            RoomType::OneToOne,
-            other.id.clone(),
-            now,
-        );
+        let new = NewRoom::new(String::new(), RoomType::OneToOne, other.id.clone(), now);
         let attendees = [
             NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner),
             NewAttendee::user(&other.id, &other.display_name, ParticipantType::Owner),
@@ -304,7 +299,7 @@ impl RoomService {
         }
         let now = self.ctx.now();
         let mut new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
+            String::new(),
             RoomType::NoteToSelf,
             "Note to self".into(),
             now,
@@ -354,12 +349,7 @@ impl RoomService {
         }
         let name = parse_name(&request.room_name)?;
         let now = self.ctx.now();
-        let mut new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
-            parent.room_type,
-            name,
-            now,
-        );
+        let mut new = NewRoom::new(String::new(), parent.room_type, name, now);
         OBJECT_TYPE_BREAKOUT.clone_into(&mut new.object_type);
         parent.token.clone_into(&mut new.object_id);
         new.lobby_state = parent.breakout_room_status == 0;
@@ -387,22 +377,43 @@ impl RoomService {
         self.created(actor, &room, true).await
     }
 
-    /// Stores a new room, drawing a new token on the rare collision.
+    /// Stores a new room under a freshly drawn token. A collision draws again; when they pile
+    /// up, tokens grow and the new length is kept in `token_entropy` (TALK-BEHAVIOR §3.3).
     async fn insert_room(
         &self,
         mut new: NewRoom,
         attendees: &[NewAttendee],
         messages: Vec<NewMessage>,
     ) -> Result<Room> {
-        for _ in 0..8 {
-            match self.ctx.store.create_room(&new, attendees, &messages).await {
-                Err(StoreError::Conflict { .. }) => {
-                    new.token = room_token(self.ctx.config().token_length());
-                }
+        let mut draw = TokenDraw::new(self.ctx.config().token_length());
+        loop {
+            new.token = draw.token();
+            let conflict = match self.ctx.store.create_room(&new, attendees, &messages).await {
+                Err(conflict @ StoreError::Conflict { .. }) => conflict,
                 other => return other.map_err(Error::from),
+            };
+            // Only a taken token is worth another draw; any other conflict is a real failure.
+            if self.ctx.store.room_by_token(&new.token).await?.is_none() {
+                return Err(conflict.into());
+            }
+            match draw.collided() {
+                Collision::Retry => {}
+                Collision::Grew(length) => self.remember_token_length(length).await?,
+                Collision::Exhausted => return Err(conflict.into()),
             }
         }
-        Err(Error::Invalid("token"))
+    }
+
+    /// Keeps a grown token length for every later conversation (never shrinks it).
+    async fn remember_token_length(&self, length: usize) -> Result<()> {
+        if self.ctx.config().token_length() < length {
+            self.ctx
+                .store
+                .set_app_config("token_entropy", &length.to_string())
+                .await?;
+            self.ctx.reload_config().await?;
+        }
+        Ok(())
     }
 
     async fn create_group(
@@ -488,12 +499,7 @@ impl RoomService {
         if !(0..=Permissions::MAX_WIRE).contains(&r.permissions) {
             return Err(Error::Invalid("permissions"));
         }
-        let mut new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
-            room_type,
-            String::new(),
-            self.ctx.now(),
-        );
+        let mut new = NewRoom::new(String::new(), room_type, String::new(), self.ctx.now());
         new.description.clone_from(&r.description);
         new.read_only = read_only;
         new.listable = listable;

@@ -211,6 +211,12 @@ impl RoomService {
         }
     }
 
+    /// `GET /room/{token}/capabilities`: only participants (guests included) may ask; everyone
+    /// else gets 404.
+    pub async fn require_participant(&self, actor: &Actor, token: &str) -> Result<()> {
+        self.ctx.member(actor, token).await.map(drop)
+    }
+
     /// `GET /listed-room`: conversations the user may join without an invitation.
     pub async fn listed(&self, actor: &Actor, search: &str) -> Result<Vec<RoomView>> {
         let user = actor.require_user()?;

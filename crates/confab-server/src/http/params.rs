@@ -60,6 +60,18 @@ impl<S: Send + Sync> FromRequest<S> for Params {
 }
 
 impl Params {
+    /// Parameters from text fields (a multipart form's), under the same rules as any other.
+    pub fn from_fields(
+        fields: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ApiError> {
+        Self::checked(
+            fields
+                .into_iter()
+                .map(|(name, value)| (name, Value::String(value)))
+                .collect(),
+        )
+    }
+
     fn checked(params: Map<String, Value>) -> Result<Self, ApiError> {
         if params.iter().any(|(key, value)| has_nul(key, value)) {
             return Err(nul_error());
@@ -73,6 +85,15 @@ pub const NUL_CHARACTER: &str = "nul-character";
 
 fn nul_error() -> ApiError {
     ApiError(Error::Invalid(NUL_CHARACTER))
+}
+
+/// Refuses uploaded text that holds U+0000, as parameters are refused.
+pub fn reject_nul(text: &str) -> Result<(), ApiError> {
+    if text.contains('\0') {
+        Err(nul_error())
+    } else {
+        Ok(())
+    }
 }
 
 /// Whether a parameter's name or any text inside its value holds U+0000.

@@ -13,6 +13,7 @@ mod breakout_room;
 mod chat;
 mod cli;
 mod cloud;
+mod import_emails;
 mod input;
 mod lobby_timer;
 mod participant;

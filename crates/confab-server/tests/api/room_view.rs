@@ -1,4 +1,4 @@
-//! The TalkRoom as one caller sees it: what a sensitive room withholds, the caller's own session
+//! The `TalkRoom` as one caller sees it: what a sensitive room withholds, the caller's own session
 //! in the list, and what an email guest is shown.
 
 use confab_core::participant::NewSession;

@@ -1,5 +1,7 @@
 //! `GET /cloud/capabilities`: the server version and Talk's feature list. Only features confab
-//! implements are advertised, so clients never try what would fail.
+//! implements are advertised, so clients never try what would fail: there is no call or
+//! signaling API yet, so `audio`, `video`, `signaling-v3` and `in-call-flags` are absent, and
+//! neither user statuses (`single-conversation-status`) nor avatars (`avatar`) are offered.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -35,7 +37,6 @@ const FEATURES: &[&str] = &[
     "room-description",
     "conversation-permissions",
     "notification-calls",
-    "single-conversation-status",
     "session-state",
     "note-to-self",
     "archived-conversations-v2",

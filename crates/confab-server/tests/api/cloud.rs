@@ -157,3 +157,37 @@ async fn room_capabilities_are_the_servers_for_participants_only() {
         .expect(404);
     alice.get("/room/nosuchroom/capabilities").await.expect(404);
 }
+
+#[tokio::test]
+async fn features_confab_does_not_implement_are_not_advertised() {
+    let app = TestApp::spawn().await;
+    let answer = app.guest().get("/ocs/v2.php/cloud/capabilities").await;
+    let features = answer.data()["capabilities"]["spreed"]["features"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for missing in [
+        "single-conversation-status",
+        "avatar",
+        "audio",
+        "video",
+        "signaling-v3",
+        "in-call-flags",
+        "bots-v1",
+        "federation-v1",
+        "ban-v1",
+        "recording-v1",
+    ] {
+        assert!(
+            !features.contains(&json!(missing)),
+            "{missing} is advertised"
+        );
+    }
+    for present in [
+        "email-csv-import",
+        "sensitive-conversations",
+        "conversation-creation-all",
+    ] {
+        assert!(features.contains(&json!(present)), "{present} is missing");
+    }
+}

@@ -332,6 +332,8 @@ fn create_request(params: &Params) -> Result<CreateRoom, ApiError> {
         recording_consent: params.int_or("recordingConsent", 0)?,
         mention_permissions: params.int_or("mentionPermissions", 0)?,
         description: params.str_or("description", "")?,
+        emoji: params.str_or("emoji", "")?,
+        avatar_color: params.str_or("avatarColor", "")?,
         participants: params.string_lists("participants")?,
     })
 }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use confab_core::throttle::ThrottlePolicy;
 use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
@@ -103,6 +104,9 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     pub admin_password: Option<SecretString>,
     pub log_format: String,
+    /// Brute-force protection of logins and room passwords. Upstream's values; embedders and
+    /// tests may choose others (not settable from file or environment).
+    pub brute_force: ThrottlePolicy,
 }
 
 impl fmt::Debug for Config {
@@ -122,6 +126,7 @@ impl fmt::Debug for Config {
                 &self.admin_password.as_ref().map(|_| "[redacted]"),
             )
             .field("log_format", &self.log_format)
+            .field("brute_force", &self.brute_force)
             .finish()
     }
 }
@@ -190,6 +195,7 @@ impl Config {
             admin_password: (!raw.admin_password.is_empty())
                 .then(|| SecretString::from(raw.admin_password)),
             log_format: raw.log_format,
+            brute_force: ThrottlePolicy::default(),
         })
     }
 
@@ -201,6 +207,7 @@ impl Config {
             database_url: None,
             admin_password: None,
             log_format: "text".into(),
+            brute_force: ThrottlePolicy::default(),
         }
     }
 }

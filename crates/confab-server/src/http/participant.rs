@@ -11,7 +11,7 @@ use confab_core::Error;
 use serde::Serialize;
 use serde_json::json;
 
-use super::auth::{throttle, with_throttle_header, Caller, RemoteIp, ROOM_PASSWORD};
+use super::auth::{refused, throttle, with_throttle_header, Caller, RemoteIp, ROOM_PASSWORD};
 use super::error::{ApiError, ApiResult};
 use super::ocs::Ocs;
 use super::params::Params;
@@ -275,7 +275,7 @@ async fn join_room(
 ) -> Response {
     let waited = match throttle(&state, ip.0, ROOM_PASSWORD).await {
         Ok(waited) => waited,
-        Err(err) => return err.into_response(),
+        Err(err) => return refused(&state, err),
     };
     let result = async {
         let password = params.str_or("password", "")?;

@@ -39,7 +39,12 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
-        Self::spawn_with(None).await
+        Self::start(None, |_| {}).await
+    }
+
+    /// The app with changes to its configuration (for example the brute-force policy).
+    pub async fn spawn_configured(edit: impl FnOnce(&mut Config)) -> Self {
+        Self::start(None, edit).await
     }
 
     /// The app on SQLite and, when [`POSTGRES_URL_VAR`] is set, on a fresh PostgreSQL database;
@@ -48,14 +53,15 @@ impl TestApp {
         let mut apps = vec![Self::spawn().await];
         match std::env::var(POSTGRES_URL_VAR) {
             Ok(server) if !server.trim().is_empty() => {
-                apps.push(Self::spawn_with(Some(create_postgres_database(&server).await)).await);
+                let url = create_postgres_database(&server).await;
+                apps.push(Self::start(Some(url), |_| {}).await);
             }
             _ => eprintln!("skipping the PostgreSQL run: {POSTGRES_URL_VAR} not set"),
         }
         apps
     }
 
-    async fn spawn_with(postgres_url: Option<String>) -> Self {
+    async fn start(postgres_url: Option<String>, edit: impl FnOnce(&mut Config)) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             confab_server::telemetry::init("text");
         }
@@ -63,6 +69,7 @@ impl TestApp {
         let mut config =
             Config::embedded("127.0.0.1:0".parse().unwrap(), PathBuf::from(dir.path()));
         config.database_url = postgres_url.clone().map(secrecy::SecretString::from);
+        edit(&mut config);
         let app = App::build(&config).await.expect("app builds");
         let base = format!("http://{}", app.local_addr().unwrap());
         let services = app.services();

@@ -7,6 +7,7 @@
 
 mod helpers;
 
+mod access;
 mod auth;
 mod breakout_invariant;
 mod breakout_room;
@@ -17,9 +18,11 @@ mod import_emails;
 mod input;
 mod lobby_timer;
 mod participant;
+mod participant_input;
 mod poll;
 mod provisioning;
 mod room;
 mod room_settings;
 mod room_view;
+mod sessions;
 mod transport;

@@ -1,7 +1,9 @@
 //! The `TalkRoom` as one caller sees it: what a sensitive room withholds, the caller's own session
-//! in the list, and what an email guest is shown.
+//! in the list, what an email guest is shown, and the values app settings decide
+//! (`notificationLevel`, `canStartCall`).
 
 use confab_core::participant::NewSession;
+use reqwest::Method;
 use serde_json::json;
 
 use crate::helpers::TestApp;
@@ -125,4 +127,86 @@ async fn an_email_guest_sees_the_address_they_were_invited_with() {
     assert_eq!(seen["invitedActorId"], "Guest@Example.com");
     assert_eq!(seen["sessionId"], "email-guest-session");
     assert!(alice.room(&token).await.get("invitedActorId").is_none());
+}
+
+const CONFIG: &str = "/ocs/v2.php/apps/provisioning_api/api/v1/config/apps/spreed";
+
+async fn set_app_config(admin: &crate::helpers::Client, key: &str, value: Option<&str>) {
+    let path = format!("{CONFIG}/{key}");
+    let answer = match value {
+        Some(value) => {
+            admin
+                .send_form(Method::POST, &path, &[("value", value)])
+                .await
+        }
+        None => admin.send_form(Method::DELETE, &path, &[]).await,
+    };
+    answer.expect(200);
+}
+
+#[tokio::test]
+async fn default_group_notification_sets_the_level_of_members_who_chose_none() {
+    let app = TestApp::spawn().await;
+    let root = app.admin("root").await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let group = alice.create_public_room("Team").await;
+    alice.add(&group, "bob").await;
+    let direct = alice
+        .post("/room", json!({"roomType": 1, "invite": "bob"}))
+        .await;
+    let direct = direct.data()["token"].as_str().unwrap().to_owned();
+    alice
+        .post(&format!("/room/{group}/notify"), json!({"level": 3}))
+        .await
+        .expect(200);
+    let guest = app.guest();
+    guest.join(&group, json!({})).await.expect(200);
+    assert_eq!(bob.room(&group).await["notificationLevel"], 2);
+
+    for level in ["1", "3"] {
+        set_app_config(&root, "default_group_notification", Some(level)).await;
+        let expected: i64 = level.parse().unwrap();
+        assert_eq!(bob.room(&group).await["notificationLevel"], expected);
+        // A level chosen by the member, one-to-one rooms and guests keep theirs.
+        assert_eq!(alice.room(&group).await["notificationLevel"], 3);
+        assert_eq!(bob.room(&direct).await["notificationLevel"], 1);
+        assert_eq!(guest.room(&group).await["notificationLevel"], 3);
+    }
+    set_app_config(&root, "default_group_notification", None).await;
+    assert_eq!(bob.room(&group).await["notificationLevel"], 2);
+}
+
+#[tokio::test]
+async fn start_calls_decides_who_can_start_a_call() {
+    let app = TestApp::spawn().await;
+    let root = app.admin("root").await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let token = alice.create_public_room("Calls").await;
+    alice.add(&token, "bob").await;
+    let guest = app.guest();
+    guest.join(&token, json!({})).await.expect(200);
+
+    // start_calls → (owner, member, guest, config.call.enabled)
+    for (value, expected) in [
+        ("0", (true, true, true, true)),
+        ("1", (true, true, false, true)),
+        ("2", (true, false, false, true)),
+        ("3", (false, false, false, false)),
+    ] {
+        set_app_config(&root, "start_calls", Some(value)).await;
+        let can_start = |room: serde_json::Value| room["canStartCall"].as_bool().unwrap();
+        let capabilities = root.get("/ocs/v2.php/cloud/capabilities").await;
+        let enabled = capabilities.data()["capabilities"]["spreed"]["config"]["call"]["enabled"]
+            .as_bool()
+            .unwrap();
+        let seen = (
+            can_start(alice.room(&token).await),
+            can_start(bob.room(&token).await),
+            can_start(guest.room(&token).await),
+            enabled,
+        );
+        assert_eq!(seen, expected, "start_calls = {value}");
+    }
 }

@@ -51,6 +51,9 @@ pub enum Error {
         in_call: i64,
         last_ping: i64,
     },
+    /// Rows of an uploaded list are invalid (`error: rows`); the 1-based line numbers say which.
+    #[error("invalid rows")]
+    InvalidRows { lines: Vec<usize> },
     /// Too many failed attempts from this address.
     #[error("too many failed attempts")]
     Throttled,
@@ -80,6 +83,7 @@ impl Error {
             | Error::TooLarge(key)
             | Error::NotConfigured(key)
             | Error::NotImplemented(key) => Some(key),
+            Error::InvalidRows { .. } => Some("rows"),
             Error::NotModerator
             | Error::Unauthenticated
             | Error::InvalidCredentials

@@ -159,6 +159,8 @@ pub trait ParticipantStore: Send + Sync {
         room_id: i64,
         client_session: &str,
     ) -> StoreResult<Option<Session>>;
+    /// Every session a client session holds, at most one per room (the room list shows each).
+    async fn sessions_of_client(&self, client_session: &str) -> StoreResult<Vec<Session>>;
     /// Opens a session for the attendee, replacing any session the same client held in the room.
     async fn open_session(
         &self,

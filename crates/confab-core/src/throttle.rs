@@ -10,12 +10,27 @@ use std::time::Duration;
 
 /// Failures older than this are forgotten.
 const WINDOW_SECONDS: i64 = 30 * 60;
-/// Delay after the first failure; doubles with every further one.
-const BASE_DELAY_MS: u64 = 100;
-/// The longest delay before requests are refused.
-const MAX_DELAY_MS: u64 = 25_000;
-/// From this many failures on, requests are refused outright.
-const REFUSE_AFTER: u32 = 10;
+
+/// How hard failures are punished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// Delay after the first failure; doubles with every further one.
+    pub base_delay: Duration,
+    /// The longest delay; also what a refusal reports it would have waited.
+    pub max_delay: Duration,
+    /// From this many failures on, requests are refused outright (429).
+    pub refuse_after: u32,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        Self {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(25),
+            refuse_after: 10,
+        }
+    }
+}
 
 /// What a request from an address has to do before it is handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +45,22 @@ type Failures = HashMap<(IpAddr, &'static str), (u32, i64)>;
 
 #[derive(Debug, Default)]
 pub struct Throttler {
+    policy: ThrottlePolicy,
     failures: Mutex<Failures>,
 }
 
 impl Throttler {
+    pub fn new(policy: ThrottlePolicy) -> Self {
+        Self {
+            policy,
+            failures: Mutex::default(),
+        }
+    }
+
+    pub fn policy(&self) -> ThrottlePolicy {
+        self.policy
+    }
+
     /// The verdict for `action` (for example `login`, `talkRoomPassword`) from `ip` at `now`.
     pub fn verdict(&self, ip: IpAddr, action: &'static str, now: i64) -> Verdict {
         let map = self
@@ -42,11 +69,11 @@ impl Throttler {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match map.get(&(ip, action)) {
             Some(&(count, last)) if now - last < WINDOW_SECONDS => {
-                if count >= REFUSE_AFTER {
+                if count >= self.policy.refuse_after {
                     Verdict::Refuse
                 } else {
-                    let delay = (BASE_DELAY_MS << (count - 1).min(16)).min(MAX_DELAY_MS);
-                    Verdict::Delay(Duration::from_millis(delay))
+                    let delay = self.policy.base_delay * (1 << (count - 1).min(16));
+                    Verdict::Delay(delay.min(self.policy.max_delay))
                 }
             }
             _ => Verdict::Proceed,
@@ -102,6 +129,29 @@ mod tests {
         }
         assert_eq!(t.verdict(IP, "login", 2), Verdict::Refuse);
         assert_eq!(t.verdict(IP, "talkRoomPassword", 2), Verdict::Proceed);
+    }
+
+    #[test]
+    fn a_policy_sets_delays_and_the_cap() {
+        let t = Throttler::new(ThrottlePolicy {
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(3),
+            refuse_after: 4,
+        });
+        let mut verdicts = Vec::new();
+        for _ in 0..4 {
+            t.record_failure(IP, "login", 0);
+            verdicts.push(t.verdict(IP, "login", 0));
+        }
+        assert_eq!(
+            verdicts,
+            [
+                Verdict::Delay(Duration::from_millis(1)),
+                Verdict::Delay(Duration::from_millis(2)),
+                Verdict::Delay(Duration::from_millis(3)),
+                Verdict::Refuse
+            ]
+        );
     }
 
     #[test]

@@ -7,6 +7,62 @@ use rand::Rng;
 const TOKEN_ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyz23456789";
 /// Names that routes use next to tokens and therefore never are tokens.
 const RESERVED_TOKENS: [&str; 2] = ["settings", "backend"];
+/// Shortest conversation token (upstream's default `token_entropy`).
+pub const MIN_TOKEN_LENGTH: usize = 8;
+/// Longest conversation token: the route pattern allows 30 characters.
+pub const MAX_TOKEN_LENGTH: usize = 30;
+/// Collisions at one length after which tokens grow by a character (upstream: every 1000).
+pub const COLLISIONS_BEFORE_GROWTH: u32 = 1000;
+
+/// What a collision means for the next draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collision {
+    /// Draw again at the same length.
+    Retry,
+    /// Tokens are this much longer from now on; the new length should be remembered.
+    Grew(usize),
+    /// Even the longest tokens keep colliding: give up.
+    Exhausted,
+}
+
+/// Draws conversation tokens, growing them when the space at one length looks used up (TALK-BEHAVIOR §3.3).
+#[derive(Debug, Clone)]
+pub struct TokenDraw {
+    length: usize,
+    collisions: u32,
+}
+
+impl TokenDraw {
+    pub fn new(length: usize) -> Self {
+        Self {
+            length: length.clamp(MIN_TOKEN_LENGTH, MAX_TOKEN_LENGTH),
+            collisions: 0,
+        }
+    }
+
+    pub fn length(&self) -> usize {
+        self.length
+    }
+
+    /// A fresh token of the current length.
+    pub fn token(&self) -> String {
+        room_token(self.length)
+    }
+
+    /// Records that the last token was taken already.
+    pub fn collided(&mut self) -> Collision {
+        self.collisions += 1;
+        if self.collisions < COLLISIONS_BEFORE_GROWTH {
+            return Collision::Retry;
+        }
+        if self.length == MAX_TOKEN_LENGTH {
+            return Collision::Exhausted;
+        }
+        self.length += 1;
+        self.collisions = 0;
+        Collision::Grew(self.length)
+    }
+}
 
 /// A fresh conversation token of `len` characters from Talk's alphabet.
 pub fn room_token(len: usize) -> String {
@@ -55,6 +111,34 @@ mod tests {
             assert!(t.bytes().all(|b| TOKEN_ALPHABET.contains(&b)));
             assert!(is_route_token(&t));
         }
+    }
+
+    #[test]
+    fn tokens_grow_by_one_character_after_enough_collisions_up_to_30() {
+        let mut draw = TokenDraw::new(8);
+        for _ in 1..COLLISIONS_BEFORE_GROWTH {
+            assert_eq!(draw.collided(), Collision::Retry);
+        }
+        assert_eq!(draw.collided(), Collision::Grew(9));
+        assert_eq!(draw.length(), 9);
+        assert_eq!(draw.token().len(), 9);
+        // The count starts again at the new length.
+        assert_eq!(draw.collided(), Collision::Retry);
+
+        let mut longest = TokenDraw::new(29);
+        let outcomes: Vec<Collision> = (0..2 * COLLISIONS_BEFORE_GROWTH)
+            .map(|_| longest.collided())
+            .filter(|c| *c != Collision::Retry)
+            .collect();
+        assert_eq!(outcomes, [Collision::Grew(30), Collision::Exhausted]);
+        assert!(is_route_token(&longest.token()));
+    }
+
+    #[test]
+    fn token_lengths_are_kept_between_8_and_30() {
+        assert_eq!(TokenDraw::new(3).length(), MIN_TOKEN_LENGTH);
+        assert_eq!(TokenDraw::new(99).length(), MAX_TOKEN_LENGTH);
+        assert_eq!(TokenDraw::new(12).length(), 12);
     }
 
     #[test]

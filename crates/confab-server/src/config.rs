@@ -6,10 +6,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use figment::providers::{Env, Format, Serialized, Toml};
+use confab_core::throttle::ThrottlePolicy;
+use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;
 use secrecy::{ExposeSecret, SecretString};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::cli::{Cli, Command};
 
@@ -22,19 +23,66 @@ const ENV_KEYS: [&str; 5] = [
     "log_format",
 ];
 
+// Every setting is text: `text` also takes a TOML number or boolean (`admin_password = 123456`)
+// as the text it was written as.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     /// Address the HTTP server listens on.
+    #[serde(deserialize_with = "text")]
     listen: String,
     /// Directory of the embedded SQLite database.
+    #[serde(deserialize_with = "text")]
     data_dir: PathBuf,
     /// `postgres://…` to use PostgreSQL; empty for SQLite in `data_dir`.
+    #[serde(deserialize_with = "text")]
     database_url: String,
     /// Creates the account `admin` with this password at start when it does not exist.
+    #[serde(deserialize_with = "text")]
     admin_password: String,
     /// `text` or `json` log lines.
+    #[serde(deserialize_with = "text")]
     log_format: String,
+}
+
+/// A text setting that may have been written as a number or a boolean.
+fn text<'de, D: Deserializer<'de>, T: From<String>>(deserializer: D) -> Result<T, D::Error> {
+    struct Text;
+    impl serde::de::Visitor<'_> for Text {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("text")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+            Ok(v.to_owned())
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+            Ok(v.to_string())
+        }
+    }
+    deserializer.deserialize_any(Text).map(T::from)
+}
+
+/// The `CONFAB_*` variables, taken verbatim. figment's `Env` provider would parse them, so a
+/// password such as `123456` or `true` would arrive as a number or a boolean and `0123` would
+/// lose its leading zero.
+fn env_layer() -> Vec<(&'static str, String)> {
+    ENV_KEYS
+        .iter()
+        .filter_map(|key| {
+            let name = format!("CONFAB_{}", key.to_ascii_uppercase());
+            std::env::var(name).ok().map(|value| (*key, value))
+        })
+        .collect()
 }
 
 impl Default for RawConfig {
@@ -56,6 +104,9 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     pub admin_password: Option<SecretString>,
     pub log_format: String,
+    /// Brute-force protection of logins and room passwords. Upstream's values; embedders and
+    /// tests may choose others (not settable from file or environment).
+    pub brute_force: ThrottlePolicy,
 }
 
 impl fmt::Debug for Config {
@@ -75,6 +126,7 @@ impl fmt::Debug for Config {
                 &self.admin_password.as_ref().map(|_| "[redacted]"),
             )
             .field("log_format", &self.log_format)
+            .field("brute_force", &self.brute_force)
             .finish()
     }
 }
@@ -97,7 +149,9 @@ impl Config {
         if let Some(file) = &cli.config {
             figment = figment.merge(Toml::file_exact(file));
         }
-        figment = figment.merge(Env::prefixed("CONFAB_").only(&ENV_KEYS));
+        for (key, value) in env_layer() {
+            figment = figment.merge(Serialized::default(key, value));
+        }
         if let Some(dir) = &cli.data_dir {
             figment = figment.merge(("data_dir", dir));
         }
@@ -141,6 +195,7 @@ impl Config {
             admin_password: (!raw.admin_password.is_empty())
                 .then(|| SecretString::from(raw.admin_password)),
             log_format: raw.log_format,
+            brute_force: ThrottlePolicy::default(),
         })
     }
 
@@ -152,6 +207,7 @@ impl Config {
             database_url: None,
             admin_password: None,
             log_format: "text".into(),
+            brute_force: ThrottlePolicy::default(),
         }
     }
 }
@@ -167,6 +223,16 @@ mod tests {
             "postgres://u:***@h:5432/db"
         );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn toml_numbers_and_booleans_are_taken_as_text() {
+        let raw: RawConfig = Figment::from(Serialized::defaults(RawConfig::default()))
+            .merge(Toml::string("admin_password = 123456\ndatabase_url = true"))
+            .extract()
+            .unwrap();
+        assert_eq!(raw.admin_password, "123456");
+        assert_eq!(raw.database_url, "true");
     }
 
     #[test]

@@ -21,7 +21,7 @@ pub async fn run_lobby_timers(
     loop {
         let sleep = match services.rooms.open_due_lobbies().await {
             Ok(Some(next)) => {
-                let seconds = (next - services.context.now()).max(0);
+                let seconds = next.saturating_sub(services.context.now()).max(0);
                 Duration::from_secs(seconds as u64).min(MAX_SLEEP)
             }
             Ok(None) => MAX_SLEEP,
@@ -46,7 +46,9 @@ pub async fn run_message_expiry(services: Services, shutdown: CancellationToken)
         let now = services.context.now();
         let sleep = match store.delete_expired_messages(now).await {
             Ok(_) => match store.next_message_expiry().await {
-                Ok(Some(next)) => Duration::from_secs((next - now).max(1) as u64).min(MAX_SLEEP),
+                Ok(Some(next)) => {
+                    Duration::from_secs(next.saturating_sub(now).max(1) as u64).min(MAX_SLEEP)
+                }
                 Ok(None) => MAX_SLEEP,
                 Err(err) => {
                     tracing::error!(error = %err, "reading the next message expiry failed");

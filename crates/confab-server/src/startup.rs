@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use confab_core::clock::SystemClock;
+use confab_core::throttle::Throttler;
 use confab_core::Services;
 use confab_store::SqlStore;
 use secrecy::ExposeSecret;
@@ -40,9 +41,10 @@ pub struct App {
 impl App {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
         let store = open_store(config).await?;
-        let services = Services::new(Arc::new(store.clone()), Arc::new(SystemClock))
+        let mut services = Services::new(Arc::new(store.clone()), Arc::new(SystemClock))
             .await
             .context("loading the app settings")?;
+        services.throttler = Arc::new(Throttler::new(config.brute_force));
         if let Some(password) = &config.admin_password {
             if services
                 .accounts

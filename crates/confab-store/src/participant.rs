@@ -311,6 +311,22 @@ impl ParticipantStore for SqlStore {
         row.as_ref().map(rows::session).transpose().or_store()
     }
 
+    async fn sessions_of_client(&self, client_session: &str) -> StoreResult<Vec<Session>> {
+        let sql = format!(
+            "SELECT {} FROM sessions WHERE client_session = $1",
+            rows::SESSION_COLUMNS
+        );
+        let rows = sqlx::query(&sql)
+            .bind(client_session)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
+        rows.iter()
+            .map(rows::session)
+            .collect::<Result<_, _>>()
+            .or_store()
+    }
+
     async fn open_session(
         &self,
         room_id: i64,

@@ -78,6 +78,11 @@ impl AccountService {
 
     /// HTTP Basic: the login name with the account password or one of the user's app passwords.
     pub async fn authenticate_basic(&self, login: &str, password: &str) -> Result<UserRef> {
+        // No account can have such a name; asking the store would only fail there (PostgreSQL
+        // refuses U+0000), and the throttler must count it like any other wrong login.
+        if !is_valid_id(login) {
+            return Err(Error::InvalidCredentials);
+        }
         let now = self.ctx.now();
         let key: [u8; 32] = Sha256::new()
             .chain_update(login.as_bytes())

@@ -216,11 +216,7 @@ impl ChatService {
             reference_id: String::new(),
             parent_id: 0,
             created_at: poll.created_at,
-            expires_at: if member.room.message_expiration > 0 {
-                poll.created_at + member.room.message_expiration
-            } else {
-                0
-            },
+            expires_at: member.room.message_expiry(poll.created_at),
             silent: false,
         };
         self.committer

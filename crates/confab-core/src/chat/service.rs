@@ -195,11 +195,7 @@ impl ChatService {
                 .collect(),
             parent_id: parent.as_ref().map_or(0, |p| p.id),
             created_at: now,
-            expires_at: if member.room.message_expiration > 0 {
-                now + member.room.message_expiration
-            } else {
-                0
-            },
+            expires_at: member.room.message_expiry(now),
             silent: request.silent,
         };
         let post = ChatPost {

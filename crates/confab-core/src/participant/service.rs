@@ -271,11 +271,26 @@ impl ParticipantService {
         {
             return Ok(AddOutcome::Added);
         }
-        // An email guest makes a group conversation public, and a parent with breakout rooms
-        // must not change its type (TALK-BEHAVIOR §1.14).
+        self.add_email_guests(member, vec![guest]).await
+    }
+
+    /// Email guests can only join a conversation guests may enter: a group conversation turns
+    /// public first (with `guests_allowed`), except a parent with breakout rooms, which must not
+    /// change its type (TALK-BEHAVIOR §1.14).
+    pub(super) fn check_email_guests_allowed(member: &Member) -> Result<()> {
         if member.room.room_type == RoomType::Group && member.room.breakout_room_mode != 0 {
             return Err(Error::Invalid("breakout-room"));
         }
+        Ok(())
+    }
+
+    /// Adds new email guests (none of them in the room yet), making a group room public first.
+    pub(super) async fn add_email_guests(
+        &self,
+        member: &Member,
+        guests: Vec<NewAttendee>,
+    ) -> Result<AddOutcome> {
+        Self::check_email_guests_allowed(member)?;
         let mut outcome = AddOutcome::Added;
         let now = self.ctx.now();
         if member.room.room_type == RoomType::Group {
@@ -290,7 +305,7 @@ impl ParticipantService {
         let added = self
             .ctx
             .store
-            .add_attendees(member.room.id, &[guest], &[])
+            .add_attendees(member.room.id, &guests, &[])
             .await?;
         propagate::place_late_joiners(&self.ctx, &member.room, &added, &by(member)).await?;
         Ok(outcome)

@@ -8,7 +8,8 @@ mod settings;
 mod view;
 
 pub use model::{
-    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
+    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,
+    MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
 };
 pub use policy::{MENTION_EVERYONE, MENTION_MODERATORS};
 pub use service::{user_added_by, CreateRoom, CreatedRoom, RoomService};

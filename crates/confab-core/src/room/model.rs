@@ -4,6 +4,9 @@
 pub const MAX_NAME_CHARS: usize = 255;
 /// Longest conversation description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+/// Longest message expiration, in seconds (about 68 years). Upstream keeps the value in a
+/// 32-bit column; the bound also keeps `created + expiration` far from overflowing.
+pub const MAX_MESSAGE_EXPIRATION_SECONDS: i64 = i32::MAX as i64;
 /// `objectType` of a breakout room; its `objectId` is the parent's token.
 pub const OBJECT_TYPE_BREAKOUT: &str = "room";
 
@@ -114,6 +117,15 @@ impl Room {
 
     pub fn is_breakout_room(&self) -> bool {
         self.object_type == OBJECT_TYPE_BREAKOUT
+    }
+
+    /// When a message created at `created_at` expires; 0 when the room keeps its messages.
+    pub fn message_expiry(&self, created_at: i64) -> i64 {
+        if self.message_expiration > 0 {
+            created_at.saturating_add(self.message_expiration)
+        } else {
+            0
+        }
     }
 }
 

@@ -7,7 +7,8 @@ use serde_json::Map;
 
 use super::invitation::legacy_invitation;
 use super::model::{
-    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
+    Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,
+    MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
 };
 use super::view::{ChatState, ListOptions, RoomView};
 use crate::access::Member;
@@ -17,7 +18,7 @@ use crate::chat::{NewMessage, SystemMessage};
 use crate::error::{Error, Result, StoreError};
 use crate::participant::{ActorType, NewAttendee, ParticipantType, Permissions};
 use crate::services::Context;
-use crate::token::room_token;
+use crate::token::{Collision, TokenDraw};
 
 /// The request to create a conversation (`POST /room`), already parsed from the wire.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +41,10 @@ pub struct CreateRoom {
     pub recording_consent: i64,
     pub mention_permissions: i64,
     pub description: String,
+    /// `emoji` for the conversation's avatar; empty for none.
+    pub emoji: String,
+    /// `avatarColor`: six hex digits for the emoji's background; only read with an emoji.
+    pub avatar_color: String,
     /// `participants`: actor type → ids (`users`, `groups`, `emails`).
     pub participants: Vec<(String, Vec<String>)>,
 }
@@ -69,6 +74,26 @@ pub(crate) fn parse_name(name: &str) -> Result<String> {
 
 pub(crate) fn description_fits(description: &str) -> bool {
     description.chars().count() <= MAX_DESCRIPTION_CHARS
+}
+
+/// `emoji` and `avatarColor` of a new conversation, validated as upstream does (one emoji; six
+/// hex digits, looked at only with an emoji; 400 `avatar`). confab has no conversation avatars
+/// yet, so a valid emoji is refused plainly rather than dropped.
+fn check_avatar(emoji: &str, color: &str) -> Result<()> {
+    if emoji.is_empty() {
+        return Ok(());
+    }
+    let color_ok =
+        color.is_empty() || (color.len() == 6 && color.bytes().all(|b| b.is_ascii_hexdigit()));
+    if !crate::chat::is_single_emoji(emoji) || !color_ok {
+        return Err(Error::Invalid("avatar"));
+    }
+    Err(Error::NotImplemented("avatar"))
+}
+
+/// A message expiration is 0 (off) or a positive number of seconds up to the maximum.
+pub(crate) fn message_expiration_fits(seconds: i64) -> bool {
+    (0..=MAX_MESSAGE_EXPIRATION_SECONDS).contains(&seconds)
 }
 
 impl RoomService {
@@ -146,11 +171,22 @@ impl RoomService {
         let last_ids: Vec<i64> = if options.include_last_message {
             rooms
                 .iter()
+                .filter(|(_, attendee)| !attendee.sensitive)
                 .map(|(r, _)| r.last_message_id)
                 .filter(|id| *id > 0)
                 .collect()
         } else {
             Vec::new()
+        };
+        // The caller's current session in each room, as the single room shows it.
+        let mut sessions: HashMap<i64, _> = match &actor.client_session {
+            Some(client) => store
+                .sessions_of_client(client)
+                .await?
+                .into_iter()
+                .map(|s| (s.attendee_id, s))
+                .collect(),
+            None => HashMap::new(),
         };
         let mut last: HashMap<i64, _> = store
             .messages_by_ids(&last_ids)
@@ -168,8 +204,8 @@ impl RoomService {
             };
             let member = Member {
                 room,
+                session: sessions.remove(&attendee.id),
                 attendee,
-                session: None,
             };
             let other = self.one_to_one_partner(&member).await?;
             views.push(RoomView::for_member(member, other, chat, &config));
@@ -192,6 +228,12 @@ impl RoomService {
         } else {
             Err(Error::RoomNotFound)
         }
+    }
+
+    /// `GET /room/{token}/capabilities`: only participants (guests included) may ask; everyone
+    /// else gets 404.
+    pub async fn require_participant(&self, actor: &Actor, token: &str) -> Result<()> {
+        self.ctx.member(actor, token).await.map(drop)
     }
 
     /// `GET /listed-room`: conversations the user may join without an invitation.
@@ -259,12 +301,7 @@ impl RoomService {
         }
         let now = self.ctx.now();
         // The name keeps the partner's id so a room whose partner left still shows who it was.
-        let new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
-            RoomType::OneToOne,
-            other.id.clone(),
-            now,
-        );
+        let new = NewRoom::new(String::new(), RoomType::OneToOne, other.id.clone(), now);
         let attendees = [
             NewAttendee::user(&user.id, &user.display_name, ParticipantType::Owner),
             NewAttendee::user(&other.id, &other.display_name, ParticipantType::Owner),
@@ -291,7 +328,7 @@ impl RoomService {
         }
         let now = self.ctx.now();
         let mut new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
+            String::new(),
             RoomType::NoteToSelf,
             "Note to self".into(),
             now,
@@ -341,12 +378,7 @@ impl RoomService {
         }
         let name = parse_name(&request.room_name)?;
         let now = self.ctx.now();
-        let mut new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
-            parent.room_type,
-            name,
-            now,
-        );
+        let mut new = NewRoom::new(String::new(), parent.room_type, name, now);
         OBJECT_TYPE_BREAKOUT.clone_into(&mut new.object_type);
         parent.token.clone_into(&mut new.object_id);
         new.lobby_state = parent.breakout_room_status == 0;
@@ -374,22 +406,43 @@ impl RoomService {
         self.created(actor, &room, true).await
     }
 
-    /// Stores a new room, drawing a new token on the rare collision.
+    /// Stores a new room under a freshly drawn token. A collision draws again; when they pile
+    /// up, tokens grow and the new length is kept in `token_entropy` (TALK-BEHAVIOR §3.3).
     async fn insert_room(
         &self,
         mut new: NewRoom,
         attendees: &[NewAttendee],
         messages: Vec<NewMessage>,
     ) -> Result<Room> {
-        for _ in 0..8 {
-            match self.ctx.store.create_room(&new, attendees, &messages).await {
-                Err(StoreError::Conflict { .. }) => {
-                    new.token = room_token(self.ctx.config().token_length());
-                }
+        let mut draw = TokenDraw::new(self.ctx.config().token_length());
+        loop {
+            new.token = draw.token();
+            let conflict = match self.ctx.store.create_room(&new, attendees, &messages).await {
+                Err(conflict @ StoreError::Conflict { .. }) => conflict,
                 other => return other.map_err(Error::from),
+            };
+            // Only a taken token is worth another draw; any other conflict is a real failure.
+            if self.ctx.store.room_by_token(&new.token).await?.is_none() {
+                return Err(conflict.into());
+            }
+            match draw.collided() {
+                Collision::Retry => {}
+                Collision::Grew(length) => self.remember_token_length(length).await?,
+                Collision::Exhausted => return Err(conflict.into()),
             }
         }
-        Err(Error::Invalid("token"))
+    }
+
+    /// Keeps a grown token length for every later conversation (never shrinks it).
+    async fn remember_token_length(&self, length: usize) -> Result<()> {
+        if self.ctx.config().token_length() < length {
+            self.ctx
+                .store
+                .set_app_config("token_entropy", &length.to_string())
+                .await?;
+            self.ctx.reload_config().await?;
+        }
+        Ok(())
     }
 
     async fn create_group(
@@ -460,7 +513,7 @@ impl RoomService {
         let lobby_state = flag(r.lobby_state, "lobby")?;
         flag(r.mention_permissions, "mention-permissions")?;
         let listable = Listable::from_i64(r.listable).ok_or(Error::Invalid("listable"))?;
-        if r.message_expiration < 0 {
+        if !message_expiration_fits(r.message_expiration) {
             return Err(Error::Invalid("message-expiration"));
         }
         if r.lobby_timer < 0 {
@@ -475,12 +528,8 @@ impl RoomService {
         if !(0..=Permissions::MAX_WIRE).contains(&r.permissions) {
             return Err(Error::Invalid("permissions"));
         }
-        let mut new = NewRoom::new(
-            room_token(self.ctx.config().token_length()),
-            room_type,
-            String::new(),
-            self.ctx.now(),
-        );
+        check_avatar(&r.emoji, &r.avatar_color)?;
+        let mut new = NewRoom::new(String::new(), room_type, String::new(), self.ctx.now());
         new.description.clone_from(&r.description);
         new.read_only = read_only;
         new.listable = listable;

@@ -4,7 +4,7 @@
 use serde_json::{json, Map};
 
 use super::model::{Listable, Room, RoomType};
-use super::service::{description_fits, parse_name, RoomService};
+use super::service::{description_fits, message_expiration_fits, parse_name, RoomService};
 use super::view::RoomView;
 use crate::access::Member;
 use crate::account::hash_password_blocking;
@@ -376,7 +376,7 @@ impl RoomService {
     ) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
         refuse_breakout_room(&member.room)?;
-        if seconds < 0 {
+        if !message_expiration_fits(seconds) {
             return Err(Error::Invalid("value"));
         }
         if member.room.message_expiration == seconds {

@@ -5,7 +5,8 @@ use crate::access::Member;
 use crate::app_config::AppConfig;
 use crate::chat::Message;
 use crate::participant::{
-    lobby_blocks, Attendee, ParticipantType, Permissions, Session, NOTIFY_DEFAULT, NOTIFY_NEVER,
+    lobby_blocks, ActorType, Attendee, ParticipantType, Permissions, Session, NOTIFY_DEFAULT,
+    NOTIFY_NEVER,
 };
 
 /// Options of the conversation list.
@@ -33,7 +34,10 @@ pub struct RoomView {
     pub last_common_read: i64,
     pub unread_mention: bool,
     pub unread_mention_direct: bool,
+    /// Withheld when the lobby keeps the caller out or they marked the room sensitive.
     pub last_message: Option<Message>,
+    /// The address an email guest was invited with, shown to that guest.
+    pub invited_actor_id: Option<String>,
     pub can_start_call: bool,
     pub can_delete: bool,
     pub can_leave: bool,
@@ -115,11 +119,13 @@ impl RoomView {
             last_common_read: chat.last_common_read,
             unread_mention: unread_mention && !lobby_restricted,
             unread_mention_direct: unread_mention_direct && !lobby_restricted,
-            last_message: if lobby_restricted {
+            last_message: if lobby_restricted || attendee.sensitive {
                 None
             } else {
                 chat.last_message
             },
+            invited_actor_id: (attendee.actor_type == ActorType::Emails)
+                .then(|| attendee.invited_cloud_id.clone()),
             name,
             display_name,
             permissions,
@@ -159,6 +165,7 @@ impl RoomView {
             unread_mention: false,
             unread_mention_direct: false,
             last_message: None,
+            invited_actor_id: None,
             can_start_call: false,
             can_delete: false,
             can_leave: false,

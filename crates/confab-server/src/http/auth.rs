@@ -79,6 +79,13 @@ pub async fn throttle(
     }
 }
 
+/// The 429 for an address at the throttle's cap, with the header saying how long it would
+/// have had to wait.
+pub fn refused(state: &AppState, err: ApiError) -> Response {
+    let max = state.services.throttler.policy().max_delay;
+    with_throttle_header(err.into_response(), max)
+}
+
 fn cookie_value(parts: &axum::http::HeaderMap) -> Option<String> {
     parts
         .get_all(COOKIE)
@@ -130,7 +137,7 @@ pub async fn middleware(
     let user = if auth_header.is_some() {
         match throttle(&state, ip.0, LOGIN).await {
             Ok(w) => waited = w,
-            Err(err) => return with_throttle_header(err.into_response(), Duration::from_secs(25)),
+            Err(err) => return refused(&state, err),
         }
         match authenticate(&state, auth_header.as_ref()).await {
             Ok(user) => {

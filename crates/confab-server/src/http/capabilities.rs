@@ -1,5 +1,7 @@
 //! `GET /cloud/capabilities`: the server version and Talk's feature list. Only features confab
-//! implements are advertised, so clients never try what would fail.
+//! implements are advertised, so clients never try what would fail: there is no call or
+//! signaling API yet, so `audio`, `video`, `signaling-v3` and `in-call-flags` are absent, and
+//! neither user statuses (`single-conversation-status`) nor avatars (`avatar`) are offered.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -8,9 +10,10 @@ use confab_core::app_config::AppConfig;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
+use super::auth::Caller;
 use super::error::ApiResult;
 use super::ocs::Ocs;
-use super::AppState;
+use super::{AppState, RoomToken};
 
 /// The Talk release whose API confab speaks.
 pub const TALK_API_VERSION: &str = "21.1.0";
@@ -34,7 +37,6 @@ const FEATURES: &[&str] = &[
     "room-description",
     "conversation-permissions",
     "notification-calls",
-    "single-conversation-status",
     "session-state",
     "note-to-self",
     "archived-conversations-v2",
@@ -42,6 +44,7 @@ const FEATURES: &[&str] = &[
     "sensitive-conversations",
     "conversation-creation-password",
     "conversation-creation-all",
+    "email-csv-import",
     "chat-v2",
     "chat-read-marker",
     "chat-unread",
@@ -80,7 +83,12 @@ const LOCAL_FEATURES: &[&str] = &[
 ];
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/cloud/capabilities", get(capabilities))
+    Router::new()
+        .route("/cloud/capabilities", get(capabilities))
+        .route(
+            "/apps/spreed/api/v4/room/{token}/capabilities",
+            get(get_room_capabilities),
+        )
 }
 
 /// `capabilities.spreed.config`, derived from the app settings.
@@ -139,6 +147,34 @@ pub fn talk_hash(config: &AppConfig) -> String {
     hex::encode(hasher.finalize())
 }
 
+/// `capabilities.spreed`: what this server's Talk offers.
+fn spreed_capabilities(config: &AppConfig) -> Value {
+    json!({
+        "features": FEATURES,
+        "features-local": LOCAL_FEATURES,
+        "config": talk_config(config),
+        "config-local": {"chat": ["read-privacy", "typing-privacy"], "conversations": ["list-style"]},
+        "version": TALK_API_VERSION,
+    })
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v4/room/{token}/capabilities`: a conversation's
+/// capabilities. Every conversation lives on this server (no federation), so they are the
+/// server's; only participants may ask.
+async fn get_room_capabilities(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+) -> ApiResult {
+    state
+        .services
+        .rooms
+        .require_participant(&actor, &token)
+        .await?;
+    let config = state.services.context.config();
+    Ok(Ocs::ok(spreed_capabilities(&config)).header("x-nextcloud-talk-hash", &talk_hash(&config)))
+}
+
 /// `GET /ocs/v{1,2}.php/cloud/capabilities`
 async fn capabilities(State(state): State<AppState>) -> ApiResult {
     let (major, minor, micro) = state.settings.server_version;
@@ -154,13 +190,7 @@ async fn capabilities(State(state): State<AppState>) -> ApiResult {
         },
         "capabilities": {
             "core": {"pollinterval": 60, "webdav-root": "remote.php/webdav", "reference-api": false},
-            "spreed": {
-                "features": FEATURES,
-                "features-local": LOCAL_FEATURES,
-                "config": talk_config(&config),
-                "config-local": {"chat": ["read-privacy", "typing-privacy"], "conversations": ["list-style"]},
-                "version": TALK_API_VERSION,
-            },
+            "spreed": spreed_capabilities(&config),
         },
     });
     Ok(Ocs::ok(data).header("x-nextcloud-talk-hash", &talk_hash(&config)))

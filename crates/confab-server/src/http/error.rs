@@ -36,7 +36,7 @@ fn status_of(err: &Error) -> StatusCode {
         | Error::MissingPermission
         | Error::NotAdmin => StatusCode::FORBIDDEN,
         Error::LobbyActive | Error::NotConfigured(_) => StatusCode::PRECONDITION_FAILED,
-        Error::Invalid(_) | Error::Rejected => StatusCode::BAD_REQUEST,
+        Error::Invalid(_) | Error::Rejected | Error::InvalidRows { .. } => StatusCode::BAD_REQUEST,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::SessionConflict { .. } | Error::AlreadyExists(_) => StatusCode::CONFLICT,
         Error::Throttled => StatusCode::TOO_MANY_REQUESTS,
@@ -61,6 +61,9 @@ impl ApiError {
                 last_ping,
             } => {
                 json!({"sessionId": session_id, "inCall": in_call, "lastPing": last_ping})
+            }
+            Error::InvalidRows { lines } => {
+                json!({"error": "rows", "invalid": lines.len(), "invalidLines": lines})
             }
             err => err
                 .wire_key()

@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/ocs/v1.php", ocs.clone())
         .nest("/ocs/v2.php", ocs)
         .merge(status::routes())
+        .layer(axum::middleware::from_fn(params::reject_nul_in_path))
         // The envelope wraps authentication so its early answers (401, 429) are enveloped too.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -1,9 +1,15 @@
 //! Request parameters the way Nextcloud reads them: query string, JSON body and form body
 //! merged for every method, with loose scalar types ("1", 1, true, "true" are all true).
+//!
+//! This is also where request text is refused when it holds U+0000: PostgreSQL cannot store
+//! it in a TEXT column, so letting it through would turn bad input into a server error deep
+//! in the store. Parameters are checked here and path segments by [`reject_nul_in_path`].
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::header::CONTENT_TYPE;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use confab_core::Error;
 use serde_json::{Map, Value};
 
@@ -35,7 +41,7 @@ impl<S: Send + Sync> FromRequest<S> for Params {
             }
         })?;
         if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Self(params));
+            return Self::checked(params);
         }
         if content_type.starts_with("application/json") {
             match serde_json::from_slice::<Value>(&body) {
@@ -49,8 +55,65 @@ impl<S: Send + Sync> FromRequest<S> for Params {
         {
             merge_form(&mut params, &body)?;
         }
+        Self::checked(params)
+    }
+}
+
+impl Params {
+    /// Parameters from text fields (a multipart form's), under the same rules as any other.
+    pub fn from_fields(
+        fields: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ApiError> {
+        Self::checked(
+            fields
+                .into_iter()
+                .map(|(name, value)| (name, Value::String(value)))
+                .collect(),
+        )
+    }
+
+    fn checked(params: Map<String, Value>) -> Result<Self, ApiError> {
+        if params.iter().any(|(key, value)| has_nul(key, value)) {
+            return Err(nul_error());
+        }
         Ok(Self(params))
     }
+}
+
+/// The `error` key of a request whose text holds U+0000.
+pub const NUL_CHARACTER: &str = "nul-character";
+
+fn nul_error() -> ApiError {
+    ApiError(Error::Invalid(NUL_CHARACTER))
+}
+
+/// Refuses uploaded text that holds U+0000, as parameters are refused.
+pub fn reject_nul(text: &str) -> Result<(), ApiError> {
+    if text.contains('\0') {
+        Err(nul_error())
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether a parameter's name or any text inside its value holds U+0000.
+fn has_nul(key: &str, value: &Value) -> bool {
+    key.contains('\0')
+        || match value {
+            Value::String(s) => s.contains('\0'),
+            Value::Array(items) => items.iter().any(|v| has_nul("", v)),
+            Value::Object(map) => map.iter().any(|(k, v)| has_nul(k, v)),
+            Value::Null | Value::Bool(_) | Value::Number(_) => false,
+        }
+}
+
+/// Refuses a request whose path holds an encoded U+0000 (`%00`) with 400, before any route
+/// hands the decoded segment (a user id, a group id, a setting name) to the store.
+pub async fn reject_nul_in_path(request: Request, next: Next) -> Response {
+    if request.uri().path().contains("%00") {
+        return nul_error().into_response();
+    }
+    next.run(request).await
 }
 
 /// Parses `a=1&b[]=x&c[k][]=y` into `params`, building nested values for PHP-style brackets.
@@ -266,6 +329,14 @@ mod tests {
         );
         assert!(form("other=1").string_list("groups").unwrap().is_empty());
         assert!(form("groups=a").string_list("groups").is_err());
+    }
+
+    #[test]
+    fn nul_characters_are_found_in_names_values_and_nested_lists() {
+        assert!(!form("a=1&b[]=x").0.iter().any(|(k, v)| has_nul(k, v)));
+        for raw in ["a=%00", "a%00=1", "b[]=x&b[]=y%00", "p[users][]=%00"] {
+            assert!(form(raw).0.iter().any(|(k, v)| has_nul(k, v)), "{raw}");
+        }
     }
 
     #[test]

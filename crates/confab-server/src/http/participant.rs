@@ -1,7 +1,8 @@
 //! Participants API (v4): `/apps/spreed/api/v4/room/{token}/participants…`, moderators,
 //! attendee permissions, and guest names (`/api/v1/guest/{token}/name`).
 
-use axum::extract::State;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post, put};
 use axum::Router;
@@ -10,7 +11,7 @@ use confab_core::Error;
 use serde::Serialize;
 use serde_json::json;
 
-use super::auth::{throttle, with_throttle_header, Caller, RemoteIp, ROOM_PASSWORD};
+use super::auth::{refused, throttle, with_throttle_header, Caller, RemoteIp, ROOM_PASSWORD};
 use super::error::{ApiError, ApiResult};
 use super::ocs::Ocs;
 use super::params::Params;
@@ -33,6 +34,11 @@ pub fn routes() -> Router<AppState> {
             post(join_room).delete(leave_room),
         )
         .route(&r("/participants/state"), put(set_session_state))
+        .route(&r("/import-emails"), post(import_emails_as_participants))
+        .route(
+            &r("/participants/resend-invitations"),
+            post(resend_invitations),
+        )
         .route(
             &r("/moderators"),
             post(promote_moderator).delete(demote_moderator),
@@ -137,6 +143,72 @@ async fn add_participant_to_room(
     })
 }
 
+/// The `file` of a multipart upload as text, and its other fields as parameters.
+async fn upload(
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<(String, Params), ApiError> {
+    let bad = |err: axum::extract::multipart::MultipartError| {
+        if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError(Error::TooLarge("body"))
+        } else {
+            ApiError::bad_param("file")
+        }
+    };
+    let mut multipart = multipart.map_err(|_| ApiError::bad_param("file"))?;
+    let (mut file, mut fields) = (None, Vec::new());
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let text = field.text().await.map_err(bad)?;
+        if name == "file" {
+            file = Some(text);
+        } else {
+            fields.push((name, text));
+        }
+    }
+    let file = file.ok_or(ApiError::bad_param("file"))?;
+    super::params::reject_nul(&file)?;
+    Ok((file, Params::from_fields(fields)?))
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/import-emails` (multipart `file`, `testRun`; capability `email-csv-import`)
+async fn import_emails_as_participants(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> ApiResult {
+    let (csv, fields) = upload(multipart).await?;
+    let test_run = fields.bool_or("testRun", false)?;
+    let import = state
+        .services
+        .participants
+        .import_emails(&actor, &token, &csv, test_run)
+        .await?;
+    let mut data = json!({"invites": import.invites, "duplicates": import.duplicates});
+    if let Some(room_type) = import.room_type {
+        data["type"] = json!(room_type.as_i64());
+    }
+    Ok(Ocs::ok(data))
+}
+
+/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants/resend-invitations` (`attendeeId`)
+///
+/// Invitations are mails; confab sends none, and says so after the usual checks.
+async fn resend_invitations(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    let attendee_id = params.int("attendeeId")?;
+    state
+        .services
+        .participants
+        .resend_invitations(&actor, &token, attendee_id)
+        .await?;
+    Ok(Ocs::null())
+}
+
 fn attendee_id(params: &Params) -> Result<i64, ApiError> {
     params
         .int("attendeeId")?
@@ -203,7 +275,7 @@ async fn join_room(
 ) -> Response {
     let waited = match throttle(&state, ip.0, ROOM_PASSWORD).await {
         Ok(waited) => waited,
-        Err(err) => return err.into_response(),
+        Err(err) => return refused(&state, err),
     };
     let result = async {
         let password = params.str_or("password", "")?;

@@ -130,6 +130,8 @@ pub struct TalkRoom {
     is_sensitive: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_message: Option<ChatMessage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invited_actor_id: Option<String>,
 }
 
 impl TalkRoom {
@@ -209,6 +211,7 @@ impl TalkRoom {
                 .last_message
                 .as_ref()
                 .map(|m| ChatMessage::new(m, &room.token, viewer)),
+            invited_actor_id: view.invited_actor_id.clone(),
         };
         if attendee.is_none() {
             talk_room.reduce_for_non_member(room.listable, view.listing);
@@ -333,6 +336,8 @@ fn create_request(params: &Params) -> Result<CreateRoom, ApiError> {
         recording_consent: params.int_or("recordingConsent", 0)?,
         mention_permissions: params.int_or("mentionPermissions", 0)?,
         description: params.str_or("description", "")?,
+        emoji: params.str_or("emoji", "")?,
+        avatar_color: params.str_or("avatarColor", "")?,
         participants: params.string_lists("participants")?,
     })
 }

@@ -1,6 +1,9 @@
 //! Authentication: Basic with account or app password, Bearer with an app password, anonymous
 //! callers, and brute-force throttling of failed logins.
 
+use std::time::Duration;
+
+use confab_core::throttle::ThrottlePolicy;
 use serde_json::json;
 
 use crate::helpers::{TestApp, PASSWORD};
@@ -176,4 +179,60 @@ async fn a_password_change_invalidates_the_old_password() {
         .get(CURRENT_USER)
         .await
         .expect(200);
+}
+
+/// A policy that reaches its cap after three failures without making tests wait.
+fn quick_policy() -> ThrottlePolicy {
+    ThrottlePolicy {
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(4),
+        refuse_after: 3,
+    }
+}
+
+#[tokio::test]
+async fn logins_at_the_throttle_cap_are_429_even_with_the_right_password() {
+    let app = TestApp::spawn_configured(|config| config.brute_force = quick_policy()).await;
+    let alice = app.user("alice").await;
+    for _ in 0..3 {
+        app.login("alice", "wrong password")
+            .get(CURRENT_USER)
+            .await
+            .expect(401);
+    }
+    let refused = alice.get(CURRENT_USER).await;
+    refused.expect(429);
+    assert_eq!(refused.header(THROTTLED), Some("4ms"));
+    assert_eq!(
+        refused.body["ocs"]["meta"]["message"],
+        "Reached maximum delay"
+    );
+}
+
+#[tokio::test]
+async fn wrong_room_passwords_reach_the_cap_and_then_are_429() {
+    let app = TestApp::spawn_configured(|config| config.brute_force = quick_policy()).await;
+    let alice = app.user("alice").await;
+    let token = alice.create_public_room("Locked").await;
+    alice
+        .put(
+            &format!("/room/{token}/password"),
+            json!({"password": "room secret"}),
+        )
+        .await
+        .expect(200);
+    let guest = app.guest();
+    let first = guest.join(&token, json!({"password": "nope"})).await;
+    first.expect_error(403, "password");
+    assert!(first.header(THROTTLED).is_none());
+    for _ in 0..2 {
+        let again = guest.join(&token, json!({"password": "nope"})).await;
+        again.expect_error(403, "password");
+        assert!(again.header(THROTTLED).is_some(), "{:?}", again.headers);
+    }
+    let refused = guest.join(&token, json!({"password": "room secret"})).await;
+    refused.expect(429);
+    assert_eq!(refused.header(THROTTLED), Some("4ms"));
+    // Logins from the same address are not affected.
+    alice.get(CURRENT_USER).await.expect(200);
 }

@@ -1,17 +1,39 @@
-//! The `confab` binary: admin commands, the admin account from the environment, and a
-//! graceful stop on SIGTERM.
+//! The `confab` binary: admin commands, configuration from flags, environment and file, the
+//! admin account from the environment, and a graceful stop on SIGTERM and SIGINT.
 
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-fn confab(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_confab"))
+use crate::helpers::{create_postgres_database, drop_postgres_database, POSTGRES_URL_VAR};
+
+/// The `CONFAB_*` variables a test must not inherit from the environment running it.
+const ENV_VARS: [&str; 6] = [
+    "CONFAB_CONFIG",
+    "CONFAB_LISTEN",
+    "CONFAB_DATA_DIR",
+    "CONFAB_DATABASE_URL",
+    "CONFAB_ADMIN_PASSWORD",
+    "CONFAB_LOG_FORMAT",
+];
+
+/// `confab` with a clean `CONFAB_*` environment, run in `cwd` so a default `./data` stays there.
+fn command(cwd: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_confab"));
+    command.current_dir(cwd);
+    for var in ENV_VARS {
+        command.env_remove(var);
+    }
+    command
+}
+
+fn confab(dir: &Path, args: &[&str]) -> std::process::Output {
+    command(dir)
         .arg("--data-dir")
         .arg(dir)
         .args(args)
-        .env_remove("CONFAB_DATABASE_URL")
         .output()
         .expect("confab runs")
 }
@@ -94,52 +116,208 @@ fn free_port() -> u16 {
         .port()
 }
 
-#[tokio::test]
-async fn serve_creates_the_admin_account_and_stops_on_sigterm() {
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_confab"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("CONFAB_ADMIN_PASSWORD", "admin secret")
-        .env_remove("CONFAB_DATABASE_URL")
+/// Starts `confab serve` from `command` (which sets whatever configuration the test needs).
+fn spawn_server(mut command: Command) -> Child {
+    command
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
-        .expect("server starts");
+        .expect("server starts")
+}
+
+/// `GET /ocs/v2.php/cloud/user` on `port` with `auth`, retried until the server listens.
+async fn current_user(
+    port: u16,
+    auth: impl Fn(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+) -> (u16, Value) {
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}/ocs/v2.php/cloud/user");
     let deadline = Instant::now() + Duration::from_secs(30);
-    let answer = loop {
-        match client
-            .get(&url)
-            .basic_auth("admin", Some("admin secret"))
-            .header("OCS-APIRequest", "true")
-            .send()
-            .await
-        {
-            Ok(response) => break response,
+    loop {
+        let request = auth(client.get(&url).header("OCS-APIRequest", "true"));
+        match request.send().await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                return (status, response.json().await.unwrap_or(Value::Null));
+            }
             Err(_) if Instant::now() < deadline => {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
             Err(err) => panic!("server did not come up: {err}"),
         }
-    };
-    assert_eq!(answer.status(), 200);
-    let body: Value = answer.json().await.unwrap();
-    assert_eq!(body["ocs"]["data"]["id"], "admin");
-    assert_eq!(body["ocs"]["data"]["groups"][0], "admin");
+    }
+}
 
+/// Sends `signal` (`-TERM`, `-INT`) and asserts a clean exit.
+fn stop(mut server: Child, signal: &str) {
     let pid = server.id().to_string();
     assert!(Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([signal, &pid])
         .status()
         .unwrap()
         .success());
     let status = server.wait().unwrap();
     assert!(
         status.success(),
-        "confab must exit cleanly on SIGTERM, got {status}"
+        "confab must exit cleanly on {signal}, got {status}"
     );
+}
+
+#[tokio::test]
+async fn serve_creates_the_admin_account_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut command = command(dir.path());
+    command
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("CONFAB_ADMIN_PASSWORD", "admin secret");
+    let server = spawn_server(command);
+    let (status, body) = current_user(port, |r| r.basic_auth("admin", Some("admin secret"))).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["ocs"]["data"]["id"], "admin");
+    assert_eq!(body["ocs"]["data"]["groups"][0], "admin");
+    stop(server, "-TERM");
+}
+
+#[tokio::test]
+async fn environment_settings_configure_serve_and_sigint_stops_it() {
+    let cwd = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let with_env = |args: &[&str]| {
+        let output = command(cwd.path())
+            .env("CONFAB_DATA_DIR", data.path())
+            .args(args)
+            .output()
+            .unwrap();
+        stdout_of(&output)
+    };
+    with_env(&["user", "add", "alice", "--password", "pw"]);
+    let app_password = with_env(&["user", "app-password", "alice"])
+        .trim()
+        .to_owned();
+
+    let mut serve = command(cwd.path());
+    serve
+        .arg("serve")
+        .env("CONFAB_LISTEN", format!("127.0.0.1:{port}"))
+        .env("CONFAB_DATA_DIR", data.path())
+        // All digits with a leading zero: taken as the text it is, not as a number.
+        .env("CONFAB_ADMIN_PASSWORD", "0123456");
+    let server = spawn_server(serve);
+    let (status, body) = current_user(port, |r| r.basic_auth("admin", Some("0123456"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["ocs"]["data"]["id"], "admin");
+
+    // The app password `user app-password` printed logs in with Basic and with Bearer.
+    let (status, body) = current_user(port, |r| r.basic_auth("alice", Some(&app_password))).await;
+    assert_eq!(
+        (status, &body["ocs"]["data"]["id"]),
+        (200, &Value::from("alice"))
+    );
+    let (status, body) = current_user(port, |r| r.bearer_auth(&app_password)).await;
+    assert_eq!(
+        (status, &body["ocs"]["data"]["id"]),
+        (200, &Value::from("alice"))
+    );
+
+    assert!(data.path().join("confab.db").exists());
+    assert!(
+        !cwd.path().join("data").exists(),
+        "the default data dir must stay unused"
+    );
+    stop(server, "-INT");
+}
+
+#[test]
+fn a_boolean_looking_admin_password_does_not_break_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    for password in ["true", "123456", "1.5"] {
+        let output = command(dir.path())
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["user", "list"])
+            .env("CONFAB_ADMIN_PASSWORD", password)
+            .output()
+            .unwrap();
+        stdout_of(&output);
+    }
+}
+
+#[tokio::test]
+async fn a_config_file_named_by_flag_or_environment_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let data = dir.path().join("from-file");
+    let file = dir.path().join("confab.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\ndata_dir = {:?}\nadmin_password = 123456\n",
+            data.display().to_string()
+        ),
+    )
+    .unwrap();
+    stdout_of(
+        &command(dir.path())
+            .arg("--config")
+            .arg(&file)
+            .args(["user", "add", "alice", "--password", "pw"])
+            .output()
+            .unwrap(),
+    );
+    let listed = command(dir.path())
+        .env("CONFAB_CONFIG", &file)
+        .args(["user", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout_of(&listed).trim(), "alice\talice");
+    assert!(data.join("confab.db").exists());
+
+    let mut serve = command(dir.path());
+    serve.arg("--config").arg(&file).arg("serve");
+    let server = spawn_server(serve);
+    let (status, body) = current_user(port, |r| r.basic_auth("admin", Some("123456"))).await;
+    assert_eq!(status, 200, "{body}");
+    stop(server, "-TERM");
+}
+
+#[tokio::test]
+async fn database_url_selects_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut urls = vec![format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("elsewhere.db").display()
+    )];
+    let postgres = match std::env::var(POSTGRES_URL_VAR) {
+        Ok(server) if !server.trim().is_empty() => Some(create_postgres_database(&server).await),
+        _ => None,
+    };
+    urls.extend(postgres.clone());
+    for url in &urls {
+        stdout_of(&confab(
+            dir.path(),
+            &[
+                "--database-url",
+                url,
+                "user",
+                "add",
+                "alice",
+                "--password",
+                "pw",
+            ],
+        ));
+        let listed = stdout_of(&confab(
+            dir.path(),
+            &["--database-url", url, "user", "list"],
+        ));
+        assert_eq!(listed.trim(), "alice\talice", "{url}");
+    }
+    // Nothing went to the SQLite database in the data directory.
+    assert_eq!(stdout_of(&confab(dir.path(), &["user", "list"])).trim(), "");
+    if let Some(url) = postgres {
+        drop_postgres_database(&url).await;
+    }
 }

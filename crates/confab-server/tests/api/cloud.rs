@@ -120,3 +120,74 @@ async fn current_user_lists_their_groups() {
     assert_eq!(answer.data()["id"], "alice");
     assert_eq!(answer.data()["groups"], json!(["staff"]));
 }
+
+#[tokio::test]
+async fn room_capabilities_are_the_servers_for_participants_only() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let carol = app.user("carol").await;
+    let token = alice.create_public_room("Open").await;
+    let server = alice.get("/ocs/v2.php/cloud/capabilities").await;
+    let expected = &server.data()["capabilities"]["spreed"];
+
+    let answer = alice.get(&format!("/room/{token}/capabilities")).await;
+    answer.expect(200);
+    assert_eq!(answer.data(), expected);
+    assert_eq!(
+        answer.header("x-nextcloud-talk-hash"),
+        server.header("x-nextcloud-talk-hash")
+    );
+
+    // A guest who joined is a participant too.
+    let guest = app.guest();
+    guest.join(&token, json!({})).await.expect(200);
+    guest
+        .get(&format!("/room/{token}/capabilities"))
+        .await
+        .expect(200);
+
+    // Not participants: 404, even for a public room and for an unknown token.
+    carol
+        .get(&format!("/room/{token}/capabilities"))
+        .await
+        .expect_empty(404);
+    app.guest()
+        .get(&format!("/room/{token}/capabilities"))
+        .await
+        .expect(404);
+    alice.get("/room/nosuchroom/capabilities").await.expect(404);
+}
+
+#[tokio::test]
+async fn features_confab_does_not_implement_are_not_advertised() {
+    let app = TestApp::spawn().await;
+    let answer = app.guest().get("/ocs/v2.php/cloud/capabilities").await;
+    let features = answer.data()["capabilities"]["spreed"]["features"]
+        .as_array()
+        .unwrap()
+        .clone();
+    for missing in [
+        "single-conversation-status",
+        "avatar",
+        "audio",
+        "video",
+        "signaling-v3",
+        "in-call-flags",
+        "bots-v1",
+        "federation-v1",
+        "ban-v1",
+        "recording-v1",
+    ] {
+        assert!(
+            !features.contains(&json!(missing)),
+            "{missing} is advertised"
+        );
+    }
+    for present in [
+        "email-csv-import",
+        "sensitive-conversations",
+        "conversation-creation-all",
+    ] {
+        assert!(features.contains(&json!(present)), "{present} is missing");
+    }
+}

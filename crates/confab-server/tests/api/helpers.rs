@@ -10,16 +10,24 @@ use confab_server::startup::App;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
+use sqlx::migrate::MigrateDatabase;
 use tokio_util::sync::CancellationToken;
 
 pub const TALK: &str = "/ocs/v2.php/apps/spreed/api/v4";
 pub const PASSWORD: &str = "correct horse battery";
+/// Names the PostgreSQL server that tests using [`TestApp::on_each_backend`] also run on.
+pub const POSTGRES_URL_VAR: &str = "CONFAB_TEST_POSTGRES_URL";
 
-/// A running confab on 127.0.0.1 with its own SQLite database.
+/// A running confab on 127.0.0.1 with its own database: SQLite in a temporary directory, or a
+/// PostgreSQL database created for it alone.
 pub struct TestApp {
     pub base: String,
     pub services: Services,
+    /// `sqlite` or `postgres`, for assertion messages.
+    pub backend: &'static str,
     shutdown: CancellationToken,
+    /// The PostgreSQL database to drop in [`TestApp::close`].
+    postgres_url: Option<String>,
     _dir: tempfile::TempDir,
 }
 
@@ -31,11 +39,37 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::start(None, |_| {}).await
+    }
+
+    /// The app with changes to its configuration (for example the brute-force policy).
+    pub async fn spawn_configured(edit: impl FnOnce(&mut Config)) -> Self {
+        Self::start(None, edit).await
+    }
+
+    /// The app on SQLite and, when [`POSTGRES_URL_VAR`] is set, on a fresh PostgreSQL database;
+    /// call [`TestApp::close`] on each at the end so the PostgreSQL database is dropped.
+    pub async fn on_each_backend() -> Vec<Self> {
+        let mut apps = vec![Self::spawn().await];
+        match std::env::var(POSTGRES_URL_VAR) {
+            Ok(server) if !server.trim().is_empty() => {
+                let url = create_postgres_database(&server).await;
+                apps.push(Self::start(Some(url), |_| {}).await);
+            }
+            _ => eprintln!("skipping the PostgreSQL run: {POSTGRES_URL_VAR} not set"),
+        }
+        apps
+    }
+
+    async fn start(postgres_url: Option<String>, edit: impl FnOnce(&mut Config)) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             confab_server::telemetry::init("text");
         }
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config::embedded("127.0.0.1:0".parse().unwrap(), PathBuf::from(dir.path()));
+        let mut config =
+            Config::embedded("127.0.0.1:0".parse().unwrap(), PathBuf::from(dir.path()));
+        config.database_url = postgres_url.clone().map(secrecy::SecretString::from);
+        edit(&mut config);
         let app = App::build(&config).await.expect("app builds");
         let base = format!("http://{}", app.local_addr().unwrap());
         let services = app.services();
@@ -44,8 +78,22 @@ impl TestApp {
         Self {
             base,
             services,
+            backend: if postgres_url.is_some() {
+                "postgres"
+            } else {
+                "sqlite"
+            },
             shutdown,
+            postgres_url,
             _dir: dir,
+        }
+    }
+
+    /// Stops the app and drops its PostgreSQL database, if it has one.
+    pub async fn close(self) {
+        self.shutdown.cancel();
+        if let Some(url) = &self.postgres_url {
+            drop_postgres_database(url).await;
         }
     }
 
@@ -445,5 +493,32 @@ impl Client {
             .into_iter()
             .map(|m| m.system_message)
             .collect()
+    }
+}
+
+/// Creates a database of its own on the PostgreSQL server `server` and returns its URL.
+pub async fn create_postgres_database(server: &str) -> String {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let name = format!(
+        "confab_api_{}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos()),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let mut url = url::Url::parse(server).expect("a PostgreSQL URL");
+    url.set_path(&name);
+    let url = url.to_string();
+    <sqlx::Postgres as MigrateDatabase>::create_database(&url)
+        .await
+        .unwrap_or_else(|e| panic!("create database {name}: {e}"));
+    url
+}
+
+/// Drops a database made by [`create_postgres_database`], reporting (not failing) a problem.
+pub async fn drop_postgres_database(url: &str) {
+    if let Err(e) = <sqlx::Postgres as MigrateDatabase>::force_drop_database(url).await {
+        eprintln!("could not drop the test database: {e}");
     }
 }

@@ -7,17 +7,23 @@
 
 mod helpers;
 
+mod access;
 mod auth;
 mod breakout_invariant;
 mod breakout_room;
 mod chat;
 mod cli;
 mod cloud;
+mod import_emails;
+mod input;
 mod lobby_timer;
 mod participant;
+mod participant_input;
 mod poll;
 mod provisioning;
 mod room;
 mod room_policy;
 mod room_settings;
+mod room_view;
+mod sessions;
 mod transport;

@@ -665,6 +665,11 @@ async fn creation_settings_out_of_range_are_refused_with_their_key() {
         (json!({"readOnly": 2}), "read-only"),
         (json!({"lobbyState": 3}), "lobby"),
         (json!({"messageExpiration": -1}), "message-expiration"),
+        (
+            json!({"messageExpiration": 2_147_483_648_i64}),
+            "message-expiration",
+        ),
+        (json!({"messageExpiration": i64::MAX}), "message-expiration"),
         (json!({"permissions": 256}), "permissions"),
     ];
     for (extra, key) in cases {
@@ -675,6 +680,40 @@ async fn creation_settings_out_of_range_are_refused_with_their_key() {
         alice.post("/room", body).await.expect_error(400, key);
     }
     assert!(alice.room_tokens().await.is_empty());
+}
+
+#[tokio::test]
+async fn creation_validates_the_avatar_emoji_and_color_and_refuses_avatars_plainly() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let create = |extra: serde_json::Value| {
+        let mut body = json!({"roomType": 2, "roomName": "Avatar"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        alice.post("/room", body)
+    };
+    for extra in [
+        json!({"emoji": "ab"}),
+        json!({"emoji": "\u{1F600}\u{1F600}"}),
+        json!({"emoji": "\u{1F600}", "avatarColor": "zzzzzz"}),
+        json!({"emoji": "\u{1F600}", "avatarColor": "#00ff00"}),
+        json!({"emoji": "\u{1F600}", "avatarColor": "00ff0"}),
+    ] {
+        create(extra.clone()).await.expect_error(400, "avatar");
+    }
+    // A valid emoji (skin tones included) is not dropped: confab says it has no avatars.
+    for extra in [
+        json!({"emoji": "\u{1F600}"}),
+        json!({"emoji": "\u{1F44D}\u{1F3FD}", "avatarColor": "00FF00"}),
+    ] {
+        create(extra).await.expect_error(501, "avatar");
+    }
+    assert!(alice.room_tokens().await.is_empty());
+    // Upstream reads the color only with an emoji.
+    create(json!({"emoji": "", "avatarColor": "00ff00"}))
+        .await
+        .expect(201);
 }
 
 // ---------------------------------------------------------------- list

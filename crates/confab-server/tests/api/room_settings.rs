@@ -806,6 +806,41 @@ async fn message_expiration_refuses_negative_seconds_and_normal_members() {
     assert_eq!(Client::system_messages(&app, &token).await, before);
 }
 
+#[tokio::test]
+async fn message_expiration_is_bounded_and_the_longest_one_still_expires_messages() {
+    let app = TestApp::spawn().await;
+    let (alice, _bob, token) = shared_room(&app).await;
+    let path = format!("/room/{token}/message-expiration");
+    for seconds in [
+        json!(i64::MAX),
+        json!(2_147_483_648_i64),
+        json!("9223372036854775807"),
+    ] {
+        alice
+            .post(&path, json!({"seconds": seconds}))
+            .await
+            .expect_error(400, "value");
+    }
+    assert_eq!(alice.room(&token).await["messageExpiration"], 0);
+
+    alice
+        .post(&path, json!({"seconds": 2_147_483_647_i64}))
+        .await
+        .expect(200);
+    let sent = alice
+        .post(
+            &format!("/ocs/v2.php/apps/spreed/api/v1/chat/{token}"),
+            json!({"message": "far future"}),
+        )
+        .await;
+    sent.expect(201);
+    let data = sent.data();
+    assert_eq!(
+        data["expirationTimestamp"].as_i64().unwrap(),
+        data["timestamp"].as_i64().unwrap() + 2_147_483_647
+    );
+}
+
 // ---------------------------------------------------------------- form bodies
 
 #[tokio::test]

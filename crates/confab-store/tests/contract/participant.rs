@@ -382,6 +382,7 @@ async fn session_lookups_return_none_when_missing() {
         assert_eq!(store.session_of_client(r1.id, "client-2").await?, None);
         assert_eq!(store.session_of_client(r2.id, "client-1").await?, None);
         assert!(store.sessions_of_room(r2.id).await?.is_empty());
+        assert!(store.sessions_of_client("client-2").await?.is_empty());
         Ok(())
     })
     .await;
@@ -426,6 +427,32 @@ async fn open_session_replaces_the_session_of_the_same_client_in_the_room() {
             store.session("elsewhere").await?.is_some(),
             "the same client in another room keeps its session"
         );
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_of_client_lists_the_clients_session_in_every_room() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let alice = attendee(&store, r1.id, "alice").await;
+        let bob = attendee(&store, r1.id, "bob").await;
+        let alice2 = attendee(&store, r2.id, "alice").await;
+        let first = store
+            .open_session(r1.id, alice.id, &new_session("a1", "client", NOW))
+            .await?;
+        let second = store
+            .open_session(r2.id, alice2.id, &new_session("a2", "client", NOW + 1))
+            .await?;
+        store
+            .open_session(r1.id, bob.id, &new_session("b1", "other", NOW))
+            .await?;
+
+        let mut sessions = store.sessions_of_client("client").await?;
+        sessions.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(sessions, [first, second]);
         Ok(())
     })
     .await;

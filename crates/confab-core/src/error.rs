@@ -56,9 +56,10 @@ pub enum Error {
     /// A user or group with that id exists already.
     #[error("{0} exists already")]
     AlreadyExists(&'static str),
-    /// The action does not apply to this kind of object (system messages cannot be edited).
-    #[error("not allowed for this object")]
-    NotAllowed,
+    /// The action does not apply to this kind of object (system messages cannot be edited;
+    /// the key names the object).
+    #[error("not allowed for this {0}")]
+    NotAllowed(&'static str),
     /// The endpoint exists upstream but confab does not implement it (yet).
     #[error("not implemented: {0}")]
     NotImplemented(&'static str),
@@ -74,6 +75,7 @@ impl Error {
             | Error::Forbidden(key)
             | Error::Invalid(key)
             | Error::TooLarge(key)
+            | Error::NotAllowed(key)
             | Error::NotImplemented(key) => Some(key),
             Error::NotModerator
             | Error::Unauthenticated
@@ -86,7 +88,6 @@ impl Error {
             | Error::Throttled
             | Error::NotAdmin
             | Error::AlreadyExists(_)
-            | Error::NotAllowed
             | Error::Rejected
             | Error::Store(_) => None,
         }

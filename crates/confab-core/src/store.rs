@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use crate::account::{Group, User};
-use crate::chat::{ChatPost, Message, NewMessage, Poll, PollVote, Posted, Reaction};
+use crate::chat::{ChatPost, Message, NewMessage, Pin, PinState, Poll, PollVote, Posted, Reaction};
 use crate::error::StoreError;
 use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
 use crate::room::{NewRoom, Room};
@@ -217,7 +217,8 @@ pub trait ChatStore: Send + Sync {
         message_id: i64,
         forward_only: bool,
     ) -> StoreResult<()>;
-    /// Writes a message's text, type, parameters and last edit, and appends `notes`.
+    /// Writes a message's text, type, parameters and last edit, and appends `notes`. A message
+    /// whose `pin` is `None` loses its pin; a pin itself is only written by [`PinStore`].
     async fn rewrite_message(
         &self,
         message: &Message,
@@ -266,13 +267,47 @@ pub trait PollStore: Send + Sync {
     async fn poll_votes(&self, poll_id: i64) -> StoreResult<Vec<PollVote>>;
 }
 
+#[async_trait]
+pub trait PinStore: Send + Sync {
+    /// Pins a message, makes every attendee of its room see pins again (their hidden pin is
+    /// reset) and appends `note`. `None` when the message was pinned already (nothing changes).
+    async fn pin_message(
+        &self,
+        message_id: i64,
+        pin: &Pin,
+        note: &NewMessage,
+    ) -> StoreResult<Option<Message>>;
+    /// Unpins a message and appends `notes`; `None` when it was not pinned (nothing changes).
+    async fn unpin_message(
+        &self,
+        message_id: i64,
+        notes: &[NewMessage],
+    ) -> StoreResult<Option<Vec<Message>>>;
+    /// Records the pin an attendee hid for themselves.
+    async fn hide_pinned_message(&self, attendee_id: i64, message_id: i64) -> StoreResult<()>;
+    /// The pin state of each attendee's room: the most recently pinned message that is still
+    /// pinned and not expired at `now`, and the attendee's hidden pin.
+    async fn pin_states(&self, attendee_ids: &[i64], now: i64) -> StoreResult<Vec<PinState>>;
+    /// Unpins every message pinned until `now` or earlier; returns the rooms that changed.
+    async fn unpin_expired(&self, now: i64) -> StoreResult<Vec<i64>>;
+    /// The earliest time a pin runs out.
+    async fn next_pin_expiry(&self) -> StoreResult<Option<i64>>;
+}
+
 /// Every storage port; what the services are built on.
 pub trait Store:
-    AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore
+    AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore + PinStore
 {
 }
 
-impl<T: AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore> Store
-    for T
+impl<
+        T: AccountStore
+            + ConfigStore
+            + RoomStore
+            + ParticipantStore
+            + ChatStore
+            + PollStore
+            + PinStore,
+    > Store for T
 {
 }

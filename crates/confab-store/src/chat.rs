@@ -378,8 +378,15 @@ impl ChatStore for SqlStore {
         message: &Message,
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>> {
+        // A pin is never written here, only dropped ($9 = 0): pins change through `PinStore`.
         const SQL: &str = "UPDATE messages SET message = $2, message_type = $3, parameters = $4, \
-            last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8 \
+            last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8, \
+            pinned_actor_type = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_type END, \
+            pinned_actor_id = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_id END, \
+            pinned_actor_display_name = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_display_name END, \
+            pinned_at = CASE WHEN $9 = 0 THEN 0 ELSE pinned_at END, \
+            pinned_until = CASE WHEN $9 = 0 THEN 0 ELSE pinned_until END, \
+            pin_seq = CASE WHEN $9 = 0 THEN 0 ELSE pin_seq END \
             WHERE id = $1";
         let edit = message
             .last_edit
@@ -400,6 +407,7 @@ impl ChatStore for SqlStore {
             .bind(&edit.actor_id)
             .bind(&edit.actor_display_name)
             .bind(edit.at)
+            .bind(i64::from(message.pin.is_some()))
             .execute(&mut *tx)
             .await
             .or_store()?;

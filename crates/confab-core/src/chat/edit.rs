@@ -58,7 +58,7 @@ impl ChatService {
             return Err(Error::Forbidden("permission"));
         }
         if message.message_type != MessageType::Comment {
-            return Err(Error::NotAllowed);
+            return Err(Error::NotAllowed("message"));
         }
         Ok(message)
     }
@@ -105,6 +105,8 @@ impl ChatService {
         let mut message = self.own_or_moderated(&member, id).await?;
         let now = self.ctx.now();
         message.message_type = MessageType::CommentDeleted;
+        // A deleted message cannot stay pinned (upstream moves `lastPinnedId` back).
+        message.pin = None;
         "Message deleted by {actor}".clone_into(&mut message.message);
         let mut parameters = Map::new();
         parameters.insert(

@@ -6,6 +6,7 @@ mod edit;
 mod feed;
 mod mention;
 mod model;
+mod pin;
 mod poll;
 mod reaction;
 mod read_marker;
@@ -14,7 +15,9 @@ mod system;
 
 pub use edit::MentionSuggestion;
 pub use feed::{ChatFeed, RoomFeed};
-pub use model::{ChatPost, Edit, Mention, Message, MessageType, NewMessage, Posted, Reaction};
+pub use model::{
+    ChatPost, Edit, Mention, Message, MessageType, NewMessage, Pin, PinState, Posted, Reaction,
+};
 pub use poll::{Poll, PollRequest, PollView, PollVote, POLL_CLOSED, POLL_DRAFT, POLL_OPEN};
 pub use reaction::is_single_emoji;
 pub use read_marker::ReadMarkers;

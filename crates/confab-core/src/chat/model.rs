@@ -33,6 +33,7 @@ impl NewMessage {
             silent: self.silent,
             reactions: BTreeMap::new(),
             last_edit: None,
+            pin: None,
         }
     }
 }
@@ -45,6 +46,12 @@ impl MessageType {
             Self::System => "system",
             Self::Command => "command",
         }
+    }
+
+    /// Something a participant wrote or shared: it can be replied to, reacted to and pinned,
+    /// and it counts as unread.
+    pub fn is_visible_comment(self) -> bool {
+        self == Self::Comment
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -81,6 +88,27 @@ pub struct Message {
     /// Reaction counts by emoji.
     pub reactions: BTreeMap<String, i64>,
     pub last_edit: Option<Edit>,
+    /// Set while the message is pinned.
+    pub pin: Option<Pin>,
+}
+
+/// Who pinned a message, when, and until when (0: until someone unpins it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pin {
+    pub actor_type: String,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub pinned_at: i64,
+    pub pinned_until: i64,
+}
+
+/// The pin state a conversation shows one attendee: the most recently pinned message still
+/// pinned, and the pin the attendee hid for themselves (0 for none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PinState {
+    pub attendee_id: i64,
+    pub last_pinned_id: i64,
+    pub hidden_pinned_id: i64,
 }
 
 /// Who last edited a message, and when.

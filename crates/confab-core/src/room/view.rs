@@ -34,6 +34,9 @@ pub struct RoomView {
     pub unread_mention: bool,
     pub unread_mention_direct: bool,
     pub last_message: Option<Message>,
+    /// `lastPinnedId` / `hiddenPinnedId`: the pin the room shows and the one the caller hid.
+    pub last_pinned_id: i64,
+    pub hidden_pinned_id: i64,
     pub can_start_call: bool,
     pub can_delete: bool,
     pub can_leave: bool,
@@ -49,6 +52,8 @@ pub struct ChatState {
     pub unread_messages: i64,
     pub last_message: Option<Message>,
     pub last_common_read: i64,
+    pub last_pinned_id: i64,
+    pub hidden_pinned_id: i64,
 }
 
 impl RoomView {
@@ -117,6 +122,12 @@ impl RoomView {
             } else {
                 chat.last_message
             },
+            last_pinned_id: if lobby_restricted {
+                0
+            } else {
+                chat.last_pinned_id
+            },
+            hidden_pinned_id: chat.hidden_pinned_id,
             name,
             display_name,
             permissions,
@@ -146,6 +157,8 @@ impl RoomView {
             unread_mention: false,
             unread_mention_direct: false,
             last_message: None,
+            last_pinned_id: 0,
+            hidden_pinned_id: 0,
             can_start_call: false,
             can_delete: false,
             can_leave: false,

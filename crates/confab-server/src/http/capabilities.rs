@@ -57,6 +57,7 @@ const FEATURES: &[&str] = &[
     "direct-mention-flag",
     "silent-send",
     "markdown-messages",
+    "pinned-messages",
     "reactions",
     "message-expiration",
     "talk-polls",

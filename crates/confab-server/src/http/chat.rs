@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use confab_core::chat::{Message, MessageType, Reaction, Receive, Received, SendMessage};
+use confab_core::chat::{Message, MessageType, Pin, Reaction, Receive, Received, SendMessage};
 use confab_core::Error;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -70,6 +70,9 @@ pub struct ChatMessage {
     /// The message replied to, or `{id, deleted: true}` when it is gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Value>,
+    /// Who pinned the message, when and until when; only on pinned messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meta_data: Option<Value>,
 }
 
 /// Text templates per system message: (seen by others, seen by the actor).
@@ -124,6 +127,8 @@ fn templates(name: &str) -> Option<(&'static str, &'static str)> {
             "{actor} cleared the history of the conversation",
             "You cleared the history of the conversation",
         ),
+        "message_pinned" => ("{actor} pinned a message", "You pinned a message"),
+        "message_unpinned" => ("{actor} unpinned a message", "You unpinned a message"),
         "reaction" => ("{reaction}", "{reaction}"),
         "reaction_revoked" => ("{actor} deleted a reaction", "You deleted a reaction"),
         "poll_voted" => ("{actor} voted on the poll {poll}", "You voted on the poll {poll}"),
@@ -187,6 +192,20 @@ fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
     text
 }
 
+/// `metaData` of a pinned message; `pinnedUntil` only for pins that run out.
+fn pin_meta_data(pin: &Pin) -> Value {
+    let mut data = json!({
+        "pinnedActorType": pin.actor_type,
+        "pinnedActorId": pin.actor_id,
+        "pinnedActorDisplayName": pin.actor_display_name,
+        "pinnedAt": pin.pinned_at,
+    });
+    if pin.pinned_until > 0 {
+        data["pinnedUntil"] = json!(pin.pinned_until);
+    }
+    data
+}
+
 impl ChatMessage {
     pub fn new(message: &Message, token: &str, viewer: Option<Viewer<'_>>) -> Self {
         let is_system = message.message_type == MessageType::System;
@@ -243,6 +262,7 @@ impl ChatMessage {
             last_edit_timestamp: message.last_edit.as_ref().map(|e| e.at),
             reactions_self: None,
             parent: None,
+            meta_data: message.pin.as_ref().map(pin_meta_data),
         }
     }
 
@@ -296,7 +316,7 @@ fn v1(path: &str) -> String {
 }
 
 /// A message id from the path; anything but digits is a 404 like upstream's route pattern.
-fn message_id(path: &HashMap<String, String>) -> Result<i64, ApiError> {
+pub(super) fn message_id(path: &HashMap<String, String>) -> Result<i64, ApiError> {
     path.get("message_id")
         .and_then(|id| id.parse().ok())
         .ok_or(ApiError(Error::NotFound("message")))
@@ -407,8 +427,8 @@ async fn clear_history(
     Ok(Ocs::ok(ChatMessage::new(&note, &token, Some(viewer))))
 }
 
-/// Answers an edit or delete: the note, with the changed message as its parent.
-fn note_answer(token: &str, note: &Message, changed: &Message) -> Ocs {
+/// Answers an edit, delete or pin: the note, with the changed message as its parent.
+pub(super) fn note_answer(token: &str, note: &Message, changed: &Message) -> Ocs {
     let viewer = viewer_of(actor_type_str(note), &note.actor_id);
     let parents = HashMap::from([(changed.id, changed.clone())]);
     Ocs::ok(ChatMessage::new(note, token, Some(viewer)).with_parent(note, &parents, Some(viewer)))

@@ -10,6 +10,7 @@ pub mod error;
 pub mod ocs;
 pub mod params;
 pub mod participant;
+pub mod pin;
 pub mod poll;
 pub mod room;
 pub mod status;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Woken when a lobby timer may have changed, so the scheduler re-plans.
     pub lobby_timers: Arc<tokio::sync::Notify>,
+    /// Woken when a pin that runs out was made, so the scheduler re-plans.
+    pub pin_timers: Arc<tokio::sync::Notify>,
 }
 
 /// Settings of the HTTP layer that handlers read.
@@ -83,6 +86,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(room::routes())
         .merge(participant::routes())
         .merge(chat::routes())
+        .merge(pin::routes())
         .merge(poll::routes())
         .merge(breakout_room::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))

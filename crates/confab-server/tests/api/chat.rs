@@ -7,110 +7,11 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{Answer, Client, TestApp};
-
-const V1: &str = "/ocs/v2.php/apps/spreed/api/v1";
-
-/// A group room of alice's with bob as a normal member.
-async fn shared_room(app: &TestApp) -> (Client, Client, String) {
-    let alice = app.user("alice").await;
-    let bob = app.user("bob").await;
-    let token = alice.create_room("Team").await;
-    alice.add(&token, "bob").await;
-    (alice, bob, token)
-}
-
-fn chat(token: &str) -> String {
-    format!("{V1}/chat/{token}")
-}
-
-fn reaction(token: &str, id: i64) -> String {
-    format!("{V1}/reaction/{token}/{id}")
-}
-
-/// Posts `text` as `client` and returns the message.
-async fn say(client: &Client, token: &str, text: &str) -> Value {
-    let answer = client.post(&chat(token), json!({"message": text})).await;
-    answer.expect(201);
-    answer.data().clone()
-}
-
-/// Posts `text` and returns the new message's id.
-async fn say_id(client: &Client, token: &str, text: &str) -> i64 {
-    id(&say(client, token, text).await)
-}
-
-fn id(message: &Value) -> i64 {
-    message["id"].as_i64().expect("message id")
-}
-
-/// `GET /chat/{token}?lookIntoFuture=0&…` (history, newest first).
-async fn history(client: &Client, token: &str, query: &str) -> Answer {
-    client
-        .get(&format!("{}?lookIntoFuture=0&{query}", chat(token)))
-        .await
-}
-
-/// `GET /chat/{token}?lookIntoFuture=1&…` (new messages, oldest first, waiting).
-async fn poll(client: &Client, token: &str, query: &str) -> Answer {
-    client
-        .get(&format!("{}?lookIntoFuture=1&{query}", chat(token)))
-        .await
-}
-
-/// The whole history as `client` sees it, newest first.
-async fn all_messages(client: &Client, token: &str) -> Vec<Value> {
-    let answer = history(client, token, "limit=200").await;
-    answer.expect(200);
-    answer.data().as_array().cloned().expect("message list")
-}
-
-fn ids(answer: &Answer) -> Vec<i64> {
-    answer
-        .data()
-        .as_array()
-        .expect("message list")
-        .iter()
-        .map(id)
-        .collect()
-}
-
-fn texts(answer: &Answer) -> Vec<String> {
-    answer
-        .data()
-        .as_array()
-        .expect("message list")
-        .iter()
-        .map(|m| m["message"].as_str().expect("text").to_owned())
-        .collect()
-}
-
-fn last_given(answer: &Answer) -> i64 {
-    answer
-        .header("x-chat-last-given")
-        .expect("X-Chat-Last-Given")
-        .parse()
-        .expect("numeric X-Chat-Last-Given")
-}
-
-/// The message `id` as `client` reads it in the history.
-async fn message(client: &Client, token: &str, id: i64) -> Value {
-    all_messages(client, token)
-        .await
-        .into_iter()
-        .find(|m| m["id"] == id)
-        .expect("message in history")
-}
-
-/// A stored system message of the room by name (its id).
-async fn system_message_id(app: &TestApp, token: &str, name: &str) -> i64 {
-    app.messages(token)
-        .await
-        .iter()
-        .find(|m| m.system_message == name)
-        .map(|m| m.id)
-        .expect("system message")
-}
+use crate::chat_support::{
+    all_messages, chat, history, id, ids, last_given, message, poll, reaction, say, say_id,
+    shared_room, system_message_id, texts,
+};
+use crate::helpers::TestApp;
 
 // ---------------------------------------------------------------- send
 
@@ -971,7 +872,7 @@ async fn edit_errors_change_nothing() {
             json!({"message": "rewrite history"}),
         )
         .await
-        .expect(405);
+        .expect_error(405, "message");
     alice
         .put(&path("999999"), json!({"message": "ghost"}))
         .await
@@ -1040,7 +941,7 @@ async fn deleting_needs_author_or_moderator_and_a_real_message() {
     alice
         .send(Method::DELETE, &path(system), None)
         .await
-        .expect(405);
+        .expect_error(405, "message");
     alice
         .send(Method::DELETE, &path(999_999), None)
         .await

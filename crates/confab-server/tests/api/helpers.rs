@@ -1,8 +1,10 @@
 //! The test application and typed OCS helpers.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use confab_core::chat::Message;
+use confab_core::clock::{Clock, SystemClock};
 use confab_core::room::Room;
 use confab_core::Services;
 use confab_server::config::Config;
@@ -10,6 +12,7 @@ use confab_server::startup::App;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub const TALK: &str = "/ocs/v2.php/apps/spreed/api/v4";
@@ -20,7 +23,8 @@ pub struct TestApp {
     pub base: String,
     pub services: Services,
     shutdown: CancellationToken,
-    _dir: tempfile::TempDir,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
+    dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for TestApp {
@@ -31,22 +35,44 @@ impl Drop for TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with_clock(Arc::new(SystemClock)).await
+    }
+
+    /// A confab whose services read time from `clock`.
+    pub async fn spawn_with_clock(clock: Arc<dyn Clock>) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             confab_server::telemetry::init("text");
         }
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start(tempfile::tempdir().expect("temp dir"), clock).await
+    }
+
+    async fn start(dir: tempfile::TempDir, clock: Arc<dyn Clock>) -> Self {
         let config = Config::embedded("127.0.0.1:0".parse().unwrap(), PathBuf::from(dir.path()));
-        let app = App::build(&config).await.expect("app builds");
+        let app = App::build_with_clock(&config, clock)
+            .await
+            .expect("app builds");
         let base = format!("http://{}", app.local_addr().unwrap());
         let services = app.services();
         let shutdown = app.shutdown_token();
-        tokio::spawn(app.run());
+        let server = tokio::spawn(app.run());
         Self {
             base,
             services,
             shutdown,
-            _dir: dir,
+            server: Some(server),
+            dir: Some(dir),
         }
+    }
+
+    /// Stops the server, waits until it has closed its database, and starts a new one on the
+    /// same data with `clock`. Clients must log in again: the address changes.
+    pub async fn restart(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.shutdown.cancel();
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stops");
+        }
+        let dir = self.dir.take().expect("data directory");
+        Self::start(dir, clock).await
     }
 
     /// Creates a user with [`PASSWORD`] and returns a client logged in as them.

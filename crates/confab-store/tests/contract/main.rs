@@ -12,6 +12,7 @@ mod account;
 mod app_config;
 mod chat;
 mod participant;
+mod pin;
 mod poll;
 mod room;
 mod support;

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use super::model::{Edit, Message, MessageType};
-use super::service::{check_text, ChatService};
+use super::service::{check_text, ChatService, Received};
 use super::system::SystemMessage;
 use crate::access::Member;
 use crate::actor::Actor;
@@ -138,42 +138,38 @@ impl ChatService {
         Ok(note)
     }
 
-    /// `GET /chat/{token}/{messageId}/context`: up to `limit` messages before and after, oldest first.
+    /// `GET /chat/{token}/{messageId}/context`: the message `id` with up to `limit` messages
+    /// before and after it, oldest first. Like upstream the id need not exist: the
+    /// context is taken around it; `None` (304) when there is nothing.
     pub async fn context(
         &self,
         actor: &Actor,
         token: &str,
         id: i64,
         limit: i64,
-    ) -> Result<(Vec<Arc<Message>>, Member)> {
+    ) -> Result<Option<Received>> {
         let member = self.ctx.member_past_lobby(actor, token).await?;
+        if id <= 0 {
+            return Ok(None);
+        }
         let limit = limit.clamp(1, 100);
-        let target = self
-            .ctx
-            .store
-            .message(member.room.id, id)
-            .await?
-            .ok_or(Error::NotFound("message"))?;
-        let mut before = self
-            .ctx
-            .store
-            .messages_before(member.room.id, target.id, limit)
+        let store = &self.ctx.store;
+        // The focused message and `limit` before it, then `limit` after: up to 2 × limit + 1.
+        let mut raw = store
+            .messages_before(member.room.id, id + 1, limit + 1)
             .await?;
-        before.reverse();
-        let after = self
-            .ctx
-            .store
-            .messages_after(member.room.id, target.id, limit)
-            .await?;
+        raw.reverse();
+        raw.extend(store.messages_after(member.room.id, id, limit).await?);
+        let Some(last_given) = raw.last().map(|m| m.id) else {
+            return Ok(None);
+        };
         let now = self.ctx.now();
-        let messages = before
+        let messages = raw
             .into_iter()
-            .chain(std::iter::once(target))
-            .chain(after)
             .filter(|m| m.expires_at == 0 || m.expires_at > now)
             .map(Arc::new)
             .collect();
-        Ok((messages, member))
+        self.received(member, messages, last_given).await.map(Some)
     }
 
     /// `GET /chat/{token}/mentions`: members matching `search`, and `all` for the room.

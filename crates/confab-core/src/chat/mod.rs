@@ -20,7 +20,7 @@ pub use model::{
 };
 pub use poll::{Poll, PollRequest, PollView, PollVote, POLL_CLOSED, POLL_DRAFT, POLL_OPEN};
 pub use reaction::is_single_emoji;
-pub use read_marker::ReadMarkers;
+pub use read_marker::{ReadMarkers, UNREAD_FIRST_MESSAGE};
 pub use service::{
     ChatService, Receive, Received, SendMessage, MAX_MESSAGE_CHARS, MAX_POLL_TIMEOUT,
 };

@@ -11,6 +11,7 @@ use super::committer::Committer;
 use super::feed::RoomFeed;
 use super::mention::candidates;
 use super::model::{ChatPost, Mention, Message, MessageType, NewMessage};
+use super::read_marker::UNREAD_FIRST_MESSAGE;
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -49,14 +50,17 @@ pub struct Receive {
     pub include_last_known: bool,
     pub timeout: Duration,
     pub set_read_marker: bool,
+    /// `lastCommonReadId`: the common read marker the client knows (0: none).
+    pub last_common_read: i64,
 }
 
 /// What a receive found: the visible messages, the raw last id, and the common read marker.
 #[derive(Debug, Clone)]
 pub struct Received {
     pub messages: Vec<Arc<Message>>,
-    /// `X-Chat-Last-Given`: the last id of the underlying result, visible or not.
-    pub last_given: i64,
+    /// `X-Chat-Last-Given`: the last id of the underlying result, visible or not; `None` when
+    /// there was none (an answer that only reports a new common read marker).
+    pub last_given: Option<i64>,
     pub last_common_read: i64,
     /// The viewer, for rendering.
     pub viewer: Attendee,
@@ -339,7 +343,7 @@ impl ChatService {
                 .messages_before(member.room.id, before, limit)
                 .await?;
             let Some(last_given) = raw.last().map(|m| m.id) else {
-                return Ok(None);
+                return self.unchanged(member, request.last_common_read).await;
             };
             let messages = raw.into_iter().map(Arc::new).filter(visible).collect();
             return self.received(member, messages, last_given).await.map(Some);
@@ -378,13 +382,15 @@ impl ChatService {
                     // turns one poll cycle per message into one per burst.
                     tokio::time::sleep(COALESCE).await;
                 }
-                () = tokio::time::sleep_until(deadline) => return Ok(None),
+                () = tokio::time::sleep_until(deadline) => {
+                    return self.unchanged(member, request.last_common_read).await;
+                }
                 () = &mut shutdown => return Ok(None),
             }
         }
     }
 
-    async fn received(
+    pub(crate) async fn received(
         &self,
         member: Member,
         messages: Vec<Arc<Message>>,
@@ -393,10 +399,29 @@ impl ChatService {
         let last_common_read = self.last_common_read(member.room.id).await?;
         Ok(Received {
             messages,
-            last_given,
+            last_given: Some(last_given),
             last_common_read,
             viewer: member.attendee,
         })
+    }
+
+    /// Nothing new: `None` (304), unless the client sent the common read marker it knows and
+    /// that moved; then an empty answer carries the new one, since a 304 has no headers
+    /// (TALK-BEHAVIOR 3.6).
+    async fn unchanged(&self, member: Member, known_common_read: i64) -> Result<Option<Received>> {
+        if known_common_read <= 0 {
+            return Ok(None);
+        }
+        let last_common_read = self.last_common_read(member.room.id).await?;
+        if last_common_read == known_common_read {
+            return Ok(None);
+        }
+        Ok(Some(Received {
+            messages: Vec::new(),
+            last_given: None,
+            last_common_read,
+            viewer: member.attendee,
+        }))
     }
 
     /// Messages after `cursor`, from the window when it can answer, else from the store.
@@ -431,7 +456,8 @@ impl ChatService {
         Ok(older.into_iter().map(Arc::new).collect())
     }
 
-    /// `POST /chat/{token}/read`: sets the read marker (default: the newest message).
+    /// `POST /chat/{token}/read`: sets the read marker (default: the newest message). 0 means
+    /// "everything unread" and is stored as [`UNREAD_FIRST_MESSAGE`], as upstream does.
     pub async fn set_read_marker(
         &self,
         actor: &Actor,
@@ -439,9 +465,11 @@ impl ChatService {
         last_read: Option<i64>,
     ) -> Result<Member> {
         let mut member = self.ctx.member(actor, token).await?;
-        let target = last_read
-            .filter(|id| *id > 0)
-            .unwrap_or(member.room.last_message_id);
+        let target = match last_read.unwrap_or(member.room.last_message_id) {
+            0 => UNREAD_FIRST_MESSAGE,
+            id if id < UNREAD_FIRST_MESSAGE => return Err(Error::Invalid("lastReadMessage")),
+            id => id,
+        };
         self.ctx.read_markers.discard(member.attendee.id);
         self.ctx.feed.room(member.room.id).set_common_read(None);
         self.ctx
@@ -475,6 +503,11 @@ impl ChatService {
                     .map_or(0, |m| m.id),
             },
             None => member.attendee.last_read_message,
+        };
+        let target = if target == 0 {
+            UNREAD_FIRST_MESSAGE
+        } else {
+            target
         };
         self.ctx.read_markers.discard(member.attendee.id);
         self.ctx.feed.room(member.room.id).set_common_read(None);

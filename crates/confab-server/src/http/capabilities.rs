@@ -44,6 +44,7 @@ const FEATURES: &[&str] = &[
     "conversation-creation-all",
     "chat-v2",
     "chat-read-marker",
+    "chat-read-last",
     "chat-unread",
     "chat-replies",
     "chat-reference-id",

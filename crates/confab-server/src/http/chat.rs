@@ -399,6 +399,7 @@ async fn receive_messages(
         include_last_known: params.bool_or("includeLastKnown", false)?,
         timeout: Duration::from_secs(params.int_or("timeout", 30)?.clamp(0, 30) as u64),
         set_read_marker: params.bool_or("setReadMarker", true)?,
+        last_common_read: params.int_or("lastCommonReadId", 0)?,
     };
     let shutdown = state.shutdown.clone();
     let received = state
@@ -406,14 +407,24 @@ async fn receive_messages(
         .chat
         .receive(&actor, &token, request, shutdown.cancelled_owned())
         .await?;
+    message_answer(&state, &token, received).await
+}
+
+/// A list of messages with `X-Chat-Last-Given` and `X-Chat-Last-Common-Read`, or 304.
+async fn message_answer(
+    state: &AppState,
+    token: &str,
+    received: Option<Received>,
+) -> Result<Response, ApiError> {
     let Some(received) = received else {
         return Ok(empty(StatusCode::NOT_MODIFIED));
     };
-    let list = message_list(&state, &token, &received).await?;
-    Ok(Ocs::ok(list)
-        .header("x-chat-last-given", &received.last_given)
-        .header("x-chat-last-common-read", &received.last_common_read)
-        .into_response())
+    let list = message_list(state, token, &received).await?;
+    let mut answer = Ocs::ok(list).header("x-chat-last-common-read", &received.last_common_read);
+    if let Some(last_given) = received.last_given {
+        answer = answer.header("x-chat-last-given", &last_given);
+    }
+    Ok(answer.into_response())
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v1/chat/{token}` (capability `clear-history`)
@@ -470,19 +481,12 @@ async fn get_message_context(
 ) -> Result<Response, ApiError> {
     let id = message_id(&path)?;
     let limit = params.int_or("limit", 50)?;
-    let (messages, member) = state
+    let received = state
         .services
         .chat
         .context(&actor, &token, id, limit)
         .await?;
-    let received = Received {
-        last_given: messages.last().map_or(0, |m| m.id),
-        messages,
-        last_common_read: 0,
-        viewer: member.attendee,
-    };
-    let list = message_list(&state, &token, &received).await?;
-    Ok(Ocs::ok(list).into_response())
+    message_answer(&state, &token, received).await
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v1/chat/{token}/read` (`lastReadMessage`, capability `chat-read-marker`)

@@ -218,7 +218,8 @@ pub trait ChatStore: Send + Sync {
         forward_only: bool,
     ) -> StoreResult<()>;
     /// Writes a message's text, type, parameters and last edit, and appends `notes`. A message
-    /// whose `pin` is `None` loses its pin; a pin itself is only written by [`PinStore`].
+    /// whose `pin` is `None` loses its pin, one without `reactions` loses its reactions; both
+    /// are only added by their own methods.
     async fn rewrite_message(
         &self,
         message: &Message,
@@ -228,8 +229,14 @@ pub trait ChatStore: Send + Sync {
     async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message>;
     /// Adds a reaction (false when it existed) and, when added, appends `note`.
     async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
-    /// Removes a reaction (false when it did not exist) and, when removed, appends `note`.
-    async fn remove_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
+    /// Removes a reaction (false when it did not exist) and, when removed, rewrites the note
+    /// the reaction left with the text, name and parameters of `retracted`, and appends `note`.
+    async fn remove_reaction(
+        &self,
+        reaction: &Reaction,
+        retracted: &NewMessage,
+        note: &NewMessage,
+    ) -> StoreResult<bool>;
     /// The reactions to a message, oldest first.
     async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>>;
     /// Deletes messages whose expiry is at or before `now`; returns how many.

@@ -140,6 +140,10 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// One actor's reaction: `$1` message, `$2`/`$3` actor, `$4` emoji.
+const REACTION_KEY: &str =
+    "message_id = $1 AND actor_type = $2 AND actor_id = $3 AND reaction = $4";
+
 /// Recomputes the reaction counts stored on a message.
 async fn recount_reactions(
     tx: &mut Transaction<'_, Any>,
@@ -378,7 +382,8 @@ impl ChatStore for SqlStore {
         message: &Message,
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>> {
-        // A pin is never written here, only dropped ($9 = 0): pins change through `PinStore`.
+        // Pins and reactions are never written here, only dropped ($9 = 0, $10 = 0): they
+        // change through their own methods.
         const SQL: &str = "UPDATE messages SET message = $2, message_type = $3, parameters = $4, \
             last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8, \
             pinned_actor_type = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_type END, \
@@ -386,7 +391,8 @@ impl ChatStore for SqlStore {
             pinned_actor_display_name = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_display_name END, \
             pinned_at = CASE WHEN $9 = 0 THEN 0 ELSE pinned_at END, \
             pinned_until = CASE WHEN $9 = 0 THEN 0 ELSE pinned_until END, \
-            pin_seq = CASE WHEN $9 = 0 THEN 0 ELSE pin_seq END \
+            pin_seq = CASE WHEN $9 = 0 THEN 0 ELSE pin_seq END, \
+            reactions = CASE WHEN $10 = 0 THEN '{}' ELSE reactions END \
             WHERE id = $1";
         let edit = message
             .last_edit
@@ -408,11 +414,19 @@ impl ChatStore for SqlStore {
             .bind(&edit.actor_display_name)
             .bind(edit.at)
             .bind(i64::from(message.pin.is_some()))
+            .bind(i64::from(!message.reactions.is_empty()))
             .execute(&mut *tx)
             .await
             .or_store()?;
         if updated.rows_affected() == 0 {
             return Err(confab_core::StoreError::NotFound);
+        }
+        if message.reactions.is_empty() {
+            sqlx::query("DELETE FROM reactions WHERE message_id = $1")
+                .bind(message.id)
+                .execute(&mut *tx)
+                .await
+                .or_store()?;
         }
         let appended = append(&mut tx, self.backend, notes).await.or_store()?;
         tx.commit().await.or_store()?;
@@ -469,27 +483,56 @@ impl ChatStore for SqlStore {
         recount_reactions(&mut tx, reaction.message_id)
             .await
             .or_store()?;
-        append(&mut tx, self.backend, std::slice::from_ref(note))
+        let note = append(&mut tx, self.backend, std::slice::from_ref(note))
             .await
-            .or_store()?;
+            .or_store()?
+            .remove(0);
+        sqlx::query(&format!(
+            "UPDATE reactions SET note_id = $5 WHERE {REACTION_KEY}"
+        ))
+        .bind(reaction.message_id)
+        .bind(&reaction.actor_type)
+        .bind(&reaction.actor_id)
+        .bind(&reaction.reaction)
+        .bind(note.id)
+        .execute(&mut *tx)
+        .await
+        .or_store()?;
         tx.commit().await.or_store()?;
         Ok(true)
     }
 
-    async fn remove_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool> {
-        const SQL: &str = "DELETE FROM reactions WHERE message_id = $1 AND actor_type = $2 AND actor_id = $3 AND reaction = $4";
+    async fn remove_reaction(
+        &self,
+        reaction: &Reaction,
+        retracted: &NewMessage,
+        note: &NewMessage,
+    ) -> StoreResult<bool> {
+        const REWRITE: &str =
+            "UPDATE messages SET message = $2, system_message = $3, parameters = $4 WHERE id = $1";
         let mut tx = self.writer.begin().await.or_store()?;
-        let deleted = sqlx::query(SQL)
-            .bind(reaction.message_id)
-            .bind(&reaction.actor_type)
-            .bind(&reaction.actor_id)
-            .bind(&reaction.reaction)
+        let deleted = sqlx::query(&format!(
+            "DELETE FROM reactions WHERE {REACTION_KEY} RETURNING note_id"
+        ))
+        .bind(reaction.message_id)
+        .bind(&reaction.actor_type)
+        .bind(&reaction.actor_id)
+        .bind(&reaction.reaction)
+        .fetch_optional(&mut *tx)
+        .await
+        .or_store()?;
+        let Some(deleted) = deleted else {
+            return Ok(false);
+        };
+        let note_id: i64 = deleted.try_get("note_id").or_store()?;
+        sqlx::query(REWRITE)
+            .bind(note_id)
+            .bind(&retracted.message)
+            .bind(&retracted.system_message)
+            .bind(retracted.parameters.to_string())
             .execute(&mut *tx)
             .await
             .or_store()?;
-        if deleted.rows_affected() == 0 {
-            return Ok(false);
-        }
         recount_reactions(&mut tx, reaction.message_id)
             .await
             .or_store()?;

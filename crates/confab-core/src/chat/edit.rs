@@ -105,8 +105,10 @@ impl ChatService {
         let mut message = self.own_or_moderated(&member, id).await?;
         let now = self.ctx.now();
         message.message_type = MessageType::CommentDeleted;
-        // A deleted message cannot stay pinned (upstream moves `lastPinnedId` back).
+        // A deleted message keeps neither pin nor reactions (upstream moves `lastPinnedId`
+        // back and drops the reactions).
         message.pin = None;
+        message.reactions.clear();
         "Message deleted by {actor}".clone_into(&mut message.message);
         let mut parameters = Map::new();
         parameters.insert(

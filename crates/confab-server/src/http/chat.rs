@@ -130,6 +130,7 @@ fn templates(name: &str) -> Option<(&'static str, &'static str)> {
         "message_pinned" => ("{actor} pinned a message", "You pinned a message"),
         "message_unpinned" => ("{actor} unpinned a message", "You unpinned a message"),
         "reaction" => ("{reaction}", "{reaction}"),
+        "reaction_deleted" => ("Reaction deleted by author", "Reaction deleted by author"),
         "reaction_revoked" => ("{actor} deleted a reaction", "You deleted a reaction"),
         "poll_voted" => ("{actor} voted on the poll {poll}", "You voted on the poll {poll}"),
         "poll_closed" => ("{actor} ended the poll {poll}", "You ended the poll {poll}"),

@@ -21,6 +21,7 @@ mod pin;
 mod pin_expiry;
 mod poll;
 mod provisioning;
+mod reaction;
 mod room;
 mod room_settings;
 mod transport;

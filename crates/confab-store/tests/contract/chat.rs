@@ -1036,6 +1036,7 @@ async fn add_and_remove_reaction_count_on_the_message_and_note_only_changes() {
         let posted = post_each(&store, room.id, &["react to me", "not me"]).await?;
         let id = posted[0].id;
         let note = || system(room.id, "reaction", NOW);
+        let retracted = || system(room.id, "reaction_deleted", NOW);
         let counts = || async {
             store
                 .message(room.id, id)
@@ -1093,13 +1094,21 @@ async fn add_and_remove_reaction_count_on_the_message_and_note_only_changes() {
             created_at: 0,
             ..reaction(id, "alice", "👍", NOW)
         };
-        assert!(store.remove_reaction(&alice_thumb, &note()).await?);
+        assert!(
+            store
+                .remove_reaction(&alice_thumb, &retracted(), &note())
+                .await?
+        );
         assert_eq!(counts().await, expect(&[("👍", 2), ("❤️", 1)]));
         assert_eq!(count(&store, room.id).await?, 7);
-        assert!(!store.remove_reaction(&alice_thumb, &note()).await?);
         assert!(
             !store
-                .remove_reaction(&reaction(id, "carol", "❤️", NOW), &note())
+                .remove_reaction(&alice_thumb, &retracted(), &note())
+                .await?
+        );
+        assert!(
+            !store
+                .remove_reaction(&reaction(id, "carol", "❤️", NOW), &retracted(), &note())
                 .await?
         );
         assert_eq!(
@@ -1110,7 +1119,7 @@ async fn add_and_remove_reaction_count_on_the_message_and_note_only_changes() {
 
         assert!(
             store
-                .remove_reaction(&reaction(id, "alice", "❤️", NOW), &note())
+                .remove_reaction(&reaction(id, "alice", "❤️", NOW), &retracted(), &note())
                 .await?
         );
         assert_eq!(
@@ -1277,6 +1286,87 @@ async fn last_common_read_is_the_lowest_marker_among_users() {
         assert_eq!(store.last_common_read(guests_only.id).await?, 0);
         assert_eq!(store.last_common_read(empty.id).await?, 0);
         assert_eq!(store.last_common_read(empty.id + 1000).await?, 0);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn removing_a_reaction_rewrites_the_note_it_left() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let id = post_each(&store, room.id, &["react to me"]).await?[0].id;
+        let left = |name: &str, emoji: &str| NewMessage {
+            parameters: serde_json::json!({"reaction": emoji}),
+            parent_id: id,
+            ..system(room.id, name, NOW)
+        };
+        store
+            .add_reaction(&reaction(id, "alice", "👍", NOW), &left("reaction", "👍"))
+            .await?;
+        store
+            .add_reaction(&reaction(id, "bob", "👍", NOW), &left("reaction", "👍"))
+            .await?;
+        let before = store.messages_after(room.id, id, 10).await?;
+        assert_eq!(before.len(), 2);
+
+        let retracted = NewMessage {
+            message: "gone".to_owned(),
+            ..system(room.id, "reaction_deleted", NOW + 1)
+        };
+        assert!(
+            store
+                .remove_reaction(
+                    &reaction(id, "alice", "👍", NOW),
+                    &retracted,
+                    &system(room.id, "reaction_revoked", NOW + 1),
+                )
+                .await?
+        );
+        let after = store.messages_after(room.id, id, 10).await?;
+        assert_eq!(
+            after
+                .iter()
+                .map(|m| m.system_message.as_str())
+                .collect::<Vec<_>>(),
+            vec!["reaction_deleted", "reaction", "reaction_revoked"]
+        );
+        // Only text, name and parameters change; the note keeps its place, actor and parent.
+        let rewritten = Message {
+            message: "gone".to_owned(),
+            system_message: "reaction_deleted".to_owned(),
+            parameters: retracted.parameters.clone(),
+            ..before[0].clone()
+        };
+        assert_eq!(after[0], rewritten);
+        assert_eq!(after[1], before[1], "bob's note stays");
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rewriting_a_message_without_reactions_drops_them() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let id = post_each(&store, room.id, &["react to me"]).await?[0].id;
+        store
+            .add_reaction(
+                &reaction(id, "bob", "👍", NOW),
+                &system(room.id, "reaction", NOW),
+            )
+            .await?;
+        let reacted = store.message(room.id, id).await?.expect("message exists");
+        let mut edited = reacted.clone();
+        "edited".clone_into(&mut edited.message);
+        store.rewrite_message(&edited, &[]).await?;
+        assert_eq!(store.message(room.id, id).await?, Some(edited.clone()));
+        assert_eq!(store.reactions(id).await?.len(), 1);
+
+        edited.reactions.clear();
+        store.rewrite_message(&edited, &[]).await?;
+        assert_eq!(store.message(room.id, id).await?, Some(edited));
+        assert!(store.reactions(id).await?.is_empty());
         Ok(())
     })
     .await;

@@ -11,3 +11,6 @@ CREATE INDEX messages_pinned ON messages (room_id, pin_seq) WHERE pin_seq > 0;
 CREATE INDEX messages_pin_expiry ON messages (pinned_until) WHERE pinned_until > 0;
 
 ALTER TABLE attendees ADD COLUMN hidden_pinned_id INTEGER NOT NULL DEFAULT 0;
+
+-- The `reaction` system message each reaction left, rewritten when the reaction is removed.
+ALTER TABLE reactions ADD COLUMN note_id INTEGER NOT NULL DEFAULT 0;

@@ -290,7 +290,7 @@ impl ChatStore for SqlStore {
     ) -> StoreResult<Vec<(i64, i64)>> {
         const SQL: &str = "SELECT m.room_id AS room_id, COUNT(*) AS unread FROM attendees a \
             JOIN messages m ON m.room_id = a.room_id AND m.id > a.last_read_message \
-            WHERE a.actor_type = $1 AND a.actor_id = $2 AND m.message_type = 'comment' \
+            WHERE a.actor_type = $1 AND a.actor_id = $2 AND m.message_type IN ('comment', 'object_shared') \
             GROUP BY m.room_id";
         let found = sqlx::query(SQL)
             .bind(actor_type.as_str())
@@ -307,7 +307,7 @@ impl ChatStore for SqlStore {
 
     async fn unread_count(&self, room_id: i64, after: i64) -> StoreResult<i64> {
         const SQL: &str = "SELECT COUNT(*) AS unread FROM messages \
-            WHERE room_id = $1 AND id > $2 AND message_type = 'comment'";
+            WHERE room_id = $1 AND id > $2 AND message_type IN ('comment', 'object_shared')";
         let row = sqlx::query(SQL)
             .bind(room_id)
             .bind(after)

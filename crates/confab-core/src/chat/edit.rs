@@ -40,8 +40,14 @@ fn is_author(member: &Member, message: &Message) -> bool {
 }
 
 impl ChatService {
-    /// The message `id` of the member's room that the member may change (author or moderator).
-    async fn own_or_moderated(&self, member: &Member, id: i64) -> Result<Message> {
+    /// The message `id` of the member's room that the member may change (author or moderator):
+    /// a comment, or for deleting also a shared object.
+    async fn own_or_moderated(
+        &self,
+        member: &Member,
+        id: i64,
+        changeable: fn(MessageType) -> bool,
+    ) -> Result<Message> {
         let message = self
             .ctx
             .store
@@ -57,7 +63,7 @@ impl ChatService {
         if !is_author(member, &message) && !moderates {
             return Err(Error::Forbidden("permission"));
         }
-        if message.message_type != MessageType::Comment {
+        if !changeable(message.message_type) {
             return Err(Error::NotAllowed("message"));
         }
         Ok(message)
@@ -72,7 +78,9 @@ impl ChatService {
         text: &str,
     ) -> Result<(Message, Message)> {
         let member = self.writer(actor, token).await?;
-        let mut message = self.own_or_moderated(&member, id).await?;
+        let mut message = self
+            .own_or_moderated(&member, id, |t| t == MessageType::Comment)
+            .await?;
         check_text(text)?;
         let now = self.ctx.now();
         if member.room.room_type != RoomType::NoteToSelf
@@ -102,7 +110,9 @@ impl ChatService {
     /// `message_deleted` note and the placeholder.
     pub async fn delete(&self, actor: &Actor, token: &str, id: i64) -> Result<(Message, Message)> {
         let member = self.writer(actor, token).await?;
-        let mut message = self.own_or_moderated(&member, id).await?;
+        let mut message = self
+            .own_or_moderated(&member, id, MessageType::is_visible_comment)
+            .await?;
         let now = self.ctx.now();
         message.message_type = MessageType::CommentDeleted;
         // A deleted message keeps neither pin nor reactions (upstream moves `lastPinnedId`

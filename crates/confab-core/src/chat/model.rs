@@ -11,6 +11,8 @@ pub enum MessageType {
     CommentDeleted,
     System,
     Command,
+    /// A shared object (a poll): shown like a comment, but not editable.
+    ObjectShared,
 }
 
 impl NewMessage {
@@ -45,13 +47,14 @@ impl MessageType {
             Self::CommentDeleted => "comment_deleted",
             Self::System => "system",
             Self::Command => "command",
+            Self::ObjectShared => "object_shared",
         }
     }
 
     /// Something a participant wrote or shared: it can be replied to, reacted to and pinned,
     /// and it counts as unread.
     pub fn is_visible_comment(self) -> bool {
-        self == Self::Comment
+        matches!(self, Self::Comment | Self::ObjectShared)
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -60,6 +63,7 @@ impl MessageType {
             "comment_deleted" => Self::CommentDeleted,
             "system" => Self::System,
             "command" => Self::Command,
+            "object_shared" => Self::ObjectShared,
             _ => return None,
         })
     }

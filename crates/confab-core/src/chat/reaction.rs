@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map};
 
-use super::model::{Message, MessageType, Reaction};
+use super::model::{Message, Reaction};
 use super::service::ChatService;
 use super::system::SystemMessage;
 use crate::access::Member;
@@ -30,7 +30,7 @@ impl ChatService {
             .await?
             .ok_or(Error::NotFound("message"))?;
         let expired = message.expires_at > 0 && message.expires_at <= self.ctx.now();
-        if message.message_type != MessageType::Comment || expired {
+        if !message.message_type.is_visible_comment() || expired {
             return Err(Error::NotFound("message"));
         }
         Ok(message)

@@ -226,7 +226,7 @@ impl ChatService {
             .await?
             .ok_or(Error::Invalid("reply-to"))?;
         let expired = parent.expires_at > 0 && parent.expires_at <= self.ctx.now();
-        if parent.message_type != MessageType::Comment || expired {
+        if !parent.message_type.is_visible_comment() || expired {
             return Err(Error::Invalid("reply-to"));
         }
         Ok(Some(parent))
@@ -490,7 +490,7 @@ impl ChatService {
             .await?;
         let newest_comment = recent
             .iter()
-            .position(|m| m.message_type == MessageType::Comment);
+            .position(|m| m.message_type.is_visible_comment());
         let target = match newest_comment {
             Some(i) => match recent.get(i + 1) {
                 Some(previous) => previous.id,

@@ -241,8 +241,12 @@ impl ChatMessage {
                 Value::Object(parameters)
             },
             system_message: message.system_message.clone(),
-            message_type: message.message_type.as_str(),
-            is_replyable: message.message_type == MessageType::Comment,
+            // Shared objects read as comments, as upstream shows them.
+            message_type: match message.message_type {
+                MessageType::ObjectShared => MessageType::Comment.as_str(),
+                other => other.as_str(),
+            },
+            is_replyable: message.message_type.is_visible_comment(),
             reference_id: message.reference_id.clone(),
             reactions: message
                 .reactions

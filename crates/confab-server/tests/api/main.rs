@@ -20,6 +20,7 @@ mod participant;
 mod pin;
 mod pin_expiry;
 mod poll;
+mod poll_rules;
 mod provisioning;
 mod reaction;
 mod room;

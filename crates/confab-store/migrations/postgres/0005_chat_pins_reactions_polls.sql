@@ -14,3 +14,7 @@ ALTER TABLE attendees ADD COLUMN hidden_pinned_id BIGINT NOT NULL DEFAULT 0;
 
 -- The `reaction` system message each reaction left, rewritten when the reaction is removed.
 ALTER TABLE reactions ADD COLUMN note_id BIGINT NOT NULL DEFAULT 0;
+
+-- Polls are shared objects, not comments: they cannot be edited.
+UPDATE messages SET message_type = 'object_shared'
+    WHERE message_type = 'comment' AND message = '{object}' AND parameters LIKE '%"type":"talk-poll"%';

@@ -217,14 +217,19 @@ pub trait ChatStore: Send + Sync {
         message_id: i64,
         forward_only: bool,
     ) -> StoreResult<()>;
-    /// Writes a message's text, type, parameters and last edit, and appends `notes`. A message
-    /// whose `pin` is `None` loses its pin, one without `reactions` loses its reactions; both
-    /// are only added by their own methods.
+    /// Writes a message's text, type, parameters and last edit, and appends `notes`.
     async fn rewrite_message(
         &self,
         message: &Message,
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>>;
+    /// Turns a message into its deletion placeholder: writes text, type and parameters like
+    /// [`ChatStore::rewrite_message`], drops its pin and its reactions, and appends `note`.
+    async fn delete_message(
+        &self,
+        placeholder: &Message,
+        note: &NewMessage,
+    ) -> StoreResult<Message>;
     /// Deletes every message of the room, resets read markers and appends `note`.
     async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message>;
     /// Adds a reaction (false when it existed) and, when added, appends `note`.

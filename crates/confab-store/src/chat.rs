@@ -4,7 +4,7 @@
 //! order per room: a reader that has seen id N never later finds a smaller id appear.
 
 use async_trait::async_trait;
-use confab_core::chat::{ChatPost, Message, NewMessage, Posted, Reaction};
+use confab_core::chat::{ChatPost, Edit, Message, NewMessage, Posted, Reaction};
 use confab_core::participant::ActorType;
 use confab_core::store::{ChatStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
@@ -211,6 +211,36 @@ async fn post_one(
     })
 }
 
+/// Writes a message's text, type, parameters and last edit inside `tx`; `NotFound` when the
+/// message does not exist. Reactions and pins stay: they change through their own methods.
+async fn write_message(tx: &mut Transaction<'_, Any>, message: &Message) -> StoreResult<()> {
+    const SQL: &str = "UPDATE messages SET message = $2, message_type = $3, parameters = $4, \
+        last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8 \
+        WHERE id = $1";
+    let edit = message.last_edit.clone().unwrap_or_else(|| Edit {
+        actor_type: String::new(),
+        actor_id: String::new(),
+        actor_display_name: String::new(),
+        at: 0,
+    });
+    let updated = sqlx::query(SQL)
+        .bind(message.id)
+        .bind(&message.message)
+        .bind(message.message_type.as_str())
+        .bind(message.parameters.to_string())
+        .bind(&edit.actor_type)
+        .bind(&edit.actor_id)
+        .bind(&edit.actor_display_name)
+        .bind(edit.at)
+        .execute(&mut **tx)
+        .await
+        .or_store()?;
+    if updated.rows_affected() == 0 {
+        return Err(confab_core::StoreError::NotFound);
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl ChatStore for SqlStore {
     async fn post_messages(&self, messages: &[NewMessage]) -> StoreResult<Vec<Message>> {
@@ -382,55 +412,39 @@ impl ChatStore for SqlStore {
         message: &Message,
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>> {
-        // Pins and reactions are never written here, only dropped ($9 = 0, $10 = 0): they
-        // change through their own methods.
-        const SQL: &str = "UPDATE messages SET message = $2, message_type = $3, parameters = $4, \
-            last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8, \
-            pinned_actor_type = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_type END, \
-            pinned_actor_id = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_id END, \
-            pinned_actor_display_name = CASE WHEN $9 = 0 THEN '' ELSE pinned_actor_display_name END, \
-            pinned_at = CASE WHEN $9 = 0 THEN 0 ELSE pinned_at END, \
-            pinned_until = CASE WHEN $9 = 0 THEN 0 ELSE pinned_until END, \
-            pin_seq = CASE WHEN $9 = 0 THEN 0 ELSE pin_seq END, \
-            reactions = CASE WHEN $10 = 0 THEN '{}' ELSE reactions END \
-            WHERE id = $1";
-        let edit = message
-            .last_edit
-            .clone()
-            .unwrap_or_else(|| confab_core::chat::Edit {
-                actor_type: String::new(),
-                actor_id: String::new(),
-                actor_display_name: String::new(),
-                at: 0,
-            });
         let mut tx = self.writer.begin().await.or_store()?;
-        let updated = sqlx::query(SQL)
-            .bind(message.id)
-            .bind(&message.message)
-            .bind(message.message_type.as_str())
-            .bind(message.parameters.to_string())
-            .bind(&edit.actor_type)
-            .bind(&edit.actor_id)
-            .bind(&edit.actor_display_name)
-            .bind(edit.at)
-            .bind(i64::from(message.pin.is_some()))
-            .bind(i64::from(!message.reactions.is_empty()))
-            .execute(&mut *tx)
-            .await
-            .or_store()?;
-        if updated.rows_affected() == 0 {
-            return Err(confab_core::StoreError::NotFound);
-        }
-        if message.reactions.is_empty() {
-            sqlx::query("DELETE FROM reactions WHERE message_id = $1")
-                .bind(message.id)
-                .execute(&mut *tx)
-                .await
-                .or_store()?;
-        }
+        write_message(&mut tx, message).await?;
         let appended = append(&mut tx, self.backend, notes).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(appended)
+    }
+
+    async fn delete_message(
+        &self,
+        placeholder: &Message,
+        note: &NewMessage,
+    ) -> StoreResult<Message> {
+        const DROP_PIN: &str = "UPDATE messages SET pinned_actor_type = '', pinned_actor_id = '', \
+            pinned_actor_display_name = '', pinned_at = 0, pinned_until = 0, pin_seq = 0, \
+            reactions = '{}' WHERE id = $1";
+        let mut tx = self.writer.begin().await.or_store()?;
+        write_message(&mut tx, placeholder).await?;
+        sqlx::query(DROP_PIN)
+            .bind(placeholder.id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        sqlx::query("DELETE FROM reactions WHERE message_id = $1")
+            .bind(placeholder.id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        let note = append(&mut tx, self.backend, std::slice::from_ref(note))
+            .await
+            .or_store()?
+            .remove(0);
+        tx.commit().await.or_store()?;
+        Ok(note)
     }
 
     async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message> {

@@ -115,10 +115,6 @@ impl ChatService {
             .await?;
         let now = self.ctx.now();
         message.message_type = MessageType::CommentDeleted;
-        // A deleted message keeps neither pin nor reactions (upstream moves `lastPinnedId`
-        // back and drops the reactions).
-        message.pin = None;
-        message.reactions.clear();
         "Message deleted by {actor}".clone_into(&mut message.message);
         let mut parameters = Map::new();
         parameters.insert(
@@ -132,9 +128,12 @@ impl ChatService {
         message.parameters = serde_json::Value::Object(parameters);
         let mut note = by(&member).simple(member.room.id, "message_deleted", now);
         note.parent_id = message.id;
-        let notes = self.ctx.store.rewrite_message(&message, &[note]).await?;
+        // A deleted message keeps neither pin nor reactions (upstream moves `lastPinnedId`
+        // back and drops the reactions).
+        let note = self.ctx.store.delete_message(&message, &note).await?;
+        message.pin = None;
+        message.reactions.clear();
         self.ctx.feed.changed(member.room.id);
-        let note = notes.into_iter().next().ok_or(Error::NotFound("message"))?;
         Ok((note, message))
     }
 

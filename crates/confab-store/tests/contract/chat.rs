@@ -1346,7 +1346,7 @@ async fn removing_a_reaction_rewrites_the_note_it_left() {
 }
 
 #[tokio::test]
-async fn rewriting_a_message_without_reactions_drops_them() {
+async fn delete_message_writes_the_placeholder_drops_reactions_and_appends_the_note() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;
         let id = post_each(&store, room.id, &["react to me"]).await?[0].id;
@@ -1357,16 +1357,32 @@ async fn rewriting_a_message_without_reactions_drops_them() {
             )
             .await?;
         let reacted = store.message(room.id, id).await?.expect("message exists");
-        let mut edited = reacted.clone();
-        "edited".clone_into(&mut edited.message);
-        store.rewrite_message(&edited, &[]).await?;
-        assert_eq!(store.message(room.id, id).await?, Some(edited.clone()));
-        assert_eq!(store.reactions(id).await?.len(), 1);
-
-        edited.reactions.clear();
-        store.rewrite_message(&edited, &[]).await?;
-        assert_eq!(store.message(room.id, id).await?, Some(edited));
+        let placeholder = Message {
+            message: "Message deleted by {actor}".to_owned(),
+            message_type: MessageType::CommentDeleted,
+            parameters: serde_json::json!({"actor": {"type": "user", "id": "alice"}}),
+            ..reacted
+        };
+        let note = NewMessage {
+            parent_id: id,
+            ..system(room.id, "message_deleted", NOW + 1)
+        };
+        let stored = store.delete_message(&placeholder, &note).await?;
+        assert_stored_as(&stored, &note);
+        let expected = Message {
+            reactions: BTreeMap::new(),
+            ..placeholder
+        };
+        assert_eq!(store.message(room.id, id).await?, Some(expected));
         assert!(store.reactions(id).await?.is_empty());
+        let room = store.room_by_token("r1").await?.expect("room exists");
+        assert_eq!(room.last_message_id, stored.id);
+
+        let missing = Message {
+            id: id + 1000,
+            ..store.message(room.id, id).await?.expect("message exists")
+        };
+        assert_not_found(store.delete_message(&missing, &note).await);
         Ok(())
     })
     .await;

@@ -1,8 +1,8 @@
 //! `PinStore`: pinning and unpinning messages with their notes, the room's most recent pin,
-//! the pins attendees hid, pins that run out; and `rewrite_message` dropping a pin.
+//! the pins attendees hid, pins that run out; edits keeping a pin and deleting dropping it.
 
 use anyhow::ensure;
-use confab_core::chat::{Message, NewMessage, Pin, PinState};
+use confab_core::chat::{Message, MessageType, NewMessage, Pin, PinState};
 use confab_core::room::Room;
 use confab_core::store::{ChatStore, PinStore};
 use confab_store::SqlStore;
@@ -244,7 +244,7 @@ async fn pins_that_run_out_are_dropped_and_the_next_end_is_known() {
 }
 
 #[tokio::test]
-async fn rewriting_keeps_a_pin_and_drops_it_from_a_message_without_one() {
+async fn editing_keeps_a_pin_and_deleting_drops_it() {
     each_backend(|store| async move {
         let (room, ids) = room_with_comments(&store, &["one", "two"]).await?;
         let alice = user_in(&store, room.id, "alice").await;
@@ -257,14 +257,22 @@ async fn rewriting_keeps_a_pin_and_drops_it_from_a_message_without_one() {
                 )
                 .await?;
         }
+        // Even a copy read before the pin keeps it: edits never touch pins.
         let mut edited = message(&store, &room, ids[1]).await?;
+        let pin = edited.pin.take();
         "two, edited".clone_into(&mut edited.message);
         store.rewrite_message(&edited, &[]).await?;
+        edited.pin = pin;
         assert_eq!(message(&store, &room, ids[1]).await?, edited);
         assert_eq!(state(&store, alice.id, NOW).await?.last_pinned_id, ids[1]);
 
-        edited.pin = None;
-        store.rewrite_message(&edited, &[]).await?;
+        let placeholder = Message {
+            message_type: MessageType::CommentDeleted,
+            ..edited
+        };
+        store
+            .delete_message(&placeholder, &note(room.id, "message_deleted", ids[1]))
+            .await?;
         assert_eq!(message(&store, &room, ids[1]).await?.pin, None);
         assert_eq!(state(&store, alice.id, NOW).await?.last_pinned_id, ids[0]);
         Ok(())

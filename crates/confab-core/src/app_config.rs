@@ -84,6 +84,12 @@ impl AppConfig {
         self.get("breakout_rooms_place_late_joiners") == Some("yes")
     }
 
+    /// `delete_one_to_one_conversations` (default `no`): whether moderators may clear the
+    /// history of one-to-one conversations.
+    pub fn delete_one_to_one_conversations(&self) -> bool {
+        self.get("delete_one_to_one_conversations") == Some("yes")
+    }
+
     /// Length of newly generated conversation tokens (`token_entropy`, at least 8).
     pub fn token_length(&self) -> usize {
         self.int("token_entropy", 8).clamp(8, 30) as usize
@@ -105,6 +111,7 @@ impl AppConfig {
             "default_group_notification" => int_in(1, 3),
             "token_entropy" => int_in(8, 30),
             "breakout_rooms_place_late_joiners" => matches!(value, "yes" | "no"),
+            "delete_one_to_one_conversations" => matches!(value, "yes" | "no"),
             _ => return None,
         })
     }

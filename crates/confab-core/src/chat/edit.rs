@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use super::model::{Edit, Message, MessageType};
-use super::service::{check_text, ChatService, Received};
+use super::service::{check_text, may_mention_all, ChatService, Received};
 use super::system::SystemMessage;
 use crate::access::Member;
 use crate::actor::Actor;
@@ -137,11 +137,23 @@ impl ChatService {
         Ok((note, message))
     }
 
-    /// `DELETE /chat/{token}`: moderators clear the whole history; returns `history_cleared`.
+    /// `DELETE /chat/{token}`: logged-in moderators clear the whole history of a writable room;
+    /// returns `history_cleared`. One-to-one histories stay unless the app config
+    /// `delete_one_to_one_conversations` allows it, as upstream.
     pub async fn clear(&self, actor: &Actor, token: &str) -> Result<Message> {
         let member = self.ctx.moderator(actor, token).await?;
-        if member.room.room_type == RoomType::OneToOne && !member.is_user_moderator() {
+        if member.room.read_only {
+            return Err(Error::ReadOnly);
+        }
+        if !member.is_user_moderator() {
             return Err(Error::NotModerator);
+        }
+        let one_to_one = matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::FormerOneToOne
+        );
+        if one_to_one && !self.ctx.config().delete_one_to_one_conversations() {
+            return Err(Error::MissingPermission);
         }
         let note = by(&member).simple(member.room.id, "history_cleared", self.ctx.now());
         let note = self.ctx.store.clear_history(member.room.id, &note).await?;
@@ -191,11 +203,13 @@ impl ChatService {
         search: &str,
         limit: i64,
     ) -> Result<Vec<MentionSuggestion>> {
-        let member = self.ctx.member_past_lobby(actor, token).await?;
+        // Suggesting is part of writing: read-only rooms, the lobby and a missing chat
+        // permission stop it like sending does.
+        let member = self.writer(actor, token).await?;
         let needle = search.to_lowercase();
         let matches = |s: &str| needle.is_empty() || s.to_lowercase().contains(&needle);
         let mut found = Vec::new();
-        if matches("all") || matches(&member.room.name) {
+        if may_mention_all(&member) && (matches("all") || matches(&member.room.name)) {
             found.push(MentionSuggestion {
                 id: "all".into(),
                 label: member.room.name.clone(),

@@ -249,6 +249,9 @@ impl ChatService {
         let mut copied = 0;
         for candidate in found {
             let (key, parameter) = if candidate.id == "all" {
+                if !may_mention_all(member) {
+                    continue;
+                }
                 for a in attendees.iter().filter(|a| a.id != member.attendee.id) {
                     if !mentions.iter().any(|m| m.attendee_id == a.id) {
                         mentions.push(Mention {
@@ -570,6 +573,12 @@ impl ChatService {
             .map(|m| (m.id, m))
             .collect())
     }
+}
+
+/// Whether `@all` reaches everyone when `member` writes it: always, unless the room's mention
+/// permissions (1) keep it to moderators.
+pub(crate) fn may_mention_all(member: &Member) -> bool {
+    member.room.mention_permissions == 0 || member.is_moderator()
 }
 
 /// A message must have visible text and at most [`MAX_MESSAGE_CHARS`] characters.

@@ -53,6 +53,7 @@ impl ChatService {
             .store
             .message(member.room.id, id)
             .await?
+            .filter(|m| !m.is_expired(self.ctx.now()))
             .ok_or(Error::NotFound("message"))?;
         // Moderators change other people's messages, except in one-to-one rooms.
         let moderates = member.is_user_moderator()
@@ -189,7 +190,7 @@ impl ChatService {
         let now = self.ctx.now();
         let messages = raw
             .into_iter()
-            .filter(|m| m.expires_at == 0 || m.expires_at > now)
+            .filter(|m| !m.is_expired(now))
             .map(Arc::new)
             .collect();
         self.received(member, messages, last_given).await.map(Some)

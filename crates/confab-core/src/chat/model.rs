@@ -40,6 +40,14 @@ impl NewMessage {
     }
 }
 
+impl Message {
+    /// Whether the message has expired at `now`: from then on it is gone from every answer,
+    /// even before the background task deletes it.
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at > 0 && self.expires_at <= now
+    }
+}
+
 impl MessageType {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -30,7 +30,7 @@ impl ChatService {
             .store
             .message(member.room.id, id)
             .await?
-            .filter(|m| m.expires_at == 0 || m.expires_at > self.ctx.now())
+            .filter(|m| !m.is_expired(self.ctx.now()))
             .ok_or(Error::NotFound("message"))?;
         if !message.message_type.is_visible_comment() {
             return Err(Error::NotAllowed("message"));

@@ -29,8 +29,7 @@ impl ChatService {
             .message(member.room.id, message_id)
             .await?
             .ok_or(Error::NotFound("message"))?;
-        let expired = message.expires_at > 0 && message.expires_at <= self.ctx.now();
-        if !message.message_type.is_visible_comment() || expired {
+        if !message.message_type.is_visible_comment() || message.is_expired(self.ctx.now()) {
             return Err(Error::NotFound("message"));
         }
         Ok(message)

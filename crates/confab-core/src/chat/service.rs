@@ -225,8 +225,7 @@ impl ChatService {
             .message(member.room.id, reply_to)
             .await?
             .ok_or(Error::Invalid("reply-to"))?;
-        let expired = parent.expires_at > 0 && parent.expires_at <= self.ctx.now();
-        if !parent.message_type.is_visible_comment() || expired {
+        if !parent.message_type.is_visible_comment() || parent.is_expired(self.ctx.now()) {
             return Err(Error::Invalid("reply-to"));
         }
         Ok(Some(parent))
@@ -333,7 +332,7 @@ impl ChatService {
         let member = self.ctx.member_past_lobby(actor, token).await?;
         let limit = request.limit.clamp(1, 200);
         let now = self.ctx.now();
-        let visible = |m: &Arc<Message>| m.expires_at == 0 || m.expires_at > now;
+        let visible = |m: &Arc<Message>| !m.is_expired(now);
         if !request.look_into_future {
             let before = if request.include_last_known && request.last_known > 0 {
                 request.last_known + 1
@@ -554,13 +553,15 @@ impl ChatService {
             }))
     }
 
-    /// The message a reply points at, for rendering `parent`.
+    /// The messages replies point at, for rendering `parent`; expired ones are left out, so
+    /// they render as deleted.
     pub async fn parents(&self, messages: &[Arc<Message>]) -> Result<HashMap<i64, Message>> {
         let ids: Vec<i64> = messages
             .iter()
             .map(|m| m.parent_id)
             .filter(|id| *id > 0)
             .collect();
+        let now = self.ctx.now();
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -570,6 +571,7 @@ impl ChatService {
             .messages_by_ids(&ids)
             .await?
             .into_iter()
+            .filter(|m| !m.is_expired(now))
             .map(|m| (m.id, m))
             .collect())
     }

@@ -94,6 +94,7 @@ impl RoomService {
                 .messages_by_ids(&[member.room.last_message_id])
                 .await?
                 .pop()
+                .filter(|m| !m.is_expired(self.ctx.now()))
         } else {
             None
         };
@@ -173,12 +174,15 @@ impl RoomService {
             .map(|p| (p.attendee_id, p))
             .collect();
         let config = self.ctx.config();
+        let now = self.ctx.now();
         let mut views = Vec::with_capacity(rooms.len());
         for (room, attendee) in rooms {
             let pin = pins.get(&attendee.id).copied().unwrap_or_default();
             let chat = ChatState {
                 unread_messages: unread.get(&room.id).copied().unwrap_or(0),
-                last_message: last.remove(&room.last_message_id),
+                last_message: last
+                    .remove(&room.last_message_id)
+                    .filter(|m| !m.is_expired(now)),
                 last_common_read: self.ctx.last_common_read(room.id).await?,
                 last_pinned_id: pin.last_pinned_id,
                 hidden_pinned_id: pin.hidden_pinned_id,

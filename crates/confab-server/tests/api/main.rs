@@ -11,6 +11,7 @@ mod auth;
 mod breakout_invariant;
 mod breakout_room;
 mod chat;
+mod chat_expiry;
 mod chat_history;
 mod chat_read;
 mod chat_support;

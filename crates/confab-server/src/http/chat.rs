@@ -323,6 +323,7 @@ fn v1(path: &str) -> String {
 /// A message id from the path; anything but digits is a 404 like upstream's route pattern.
 pub(super) fn message_id(path: &HashMap<String, String>) -> Result<i64, ApiError> {
     path.get("message_id")
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|id| id.parse().ok())
         .ok_or(ApiError(Error::NotFound("message")))
 }

@@ -64,6 +64,11 @@ impl TestApp {
         }
     }
 
+    /// Starts a graceful shutdown, as a signal would.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+
     /// Stops the server, waits until it has closed its database, and starts a new one on the
     /// same data with `clock`. Clients must log in again: the address changes.
     pub async fn restart(mut self, clock: Arc<dyn Clock>) -> Self {

@@ -14,6 +14,7 @@ mod chat;
 mod chat_expiry;
 mod chat_history;
 mod chat_read;
+mod chat_rules;
 mod chat_support;
 mod cli;
 mod cloud;

@@ -1,10 +1,11 @@
-//! Clearing the history (read-only and one-to-one rules), the context of a message (headers,
-//! 304, 404, 412), mention suggestions (who may ask) and mention permissions for `@all`.
+//! Clearing the history (moderators, read-only and one-to-one rules), the context of a message
+//! (ordering, headers, 304, 404, 412), mention suggestions (what they list, who may ask) and
+//! mention permissions for `@all`.
 
 use reqwest::Method;
 use serde_json::json;
 
-use crate::chat_support::{chat, ids, last_given, say, say_id, shared_room};
+use crate::chat_support::{all_messages, chat, ids, last_given, say, say_id, shared_room};
 use crate::helpers::{Answer, Client, TestApp};
 
 async fn clear(client: &Client, token: &str) -> Answer {
@@ -174,4 +175,113 @@ async fn with_mention_permissions_only_moderators_mention_everyone() {
     assert_eq!(carol.room(&token).await["unreadMentionDirect"], false);
     let offered = suggestions(&alice, &token, "all").await;
     assert_eq!(offered.data()[0]["id"], "all");
+}
+
+// ---------------------------------------------------------------- clear history
+
+#[tokio::test]
+async fn moderators_clear_the_history() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    say_id(&alice, &token, "one").await;
+    say_id(&bob, &token, "two").await;
+
+    let before = app.messages(&token).await;
+    bob.send(Method::DELETE, &chat(&token), None)
+        .await
+        .expect_empty(403);
+    assert_eq!(app.messages(&token).await, before);
+
+    let answer = alice.send(Method::DELETE, &chat(&token), None).await;
+    answer.expect(200);
+    assert_eq!(answer.data()["systemMessage"], "history_cleared");
+    assert_eq!(
+        answer.data()["message"],
+        "You cleared the history of the conversation"
+    );
+
+    let left = all_messages(&bob, &token).await;
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["systemMessage"], "history_cleared");
+    assert_eq!(
+        left[0]["message"],
+        "{actor} cleared the history of the conversation"
+    );
+    assert_eq!(bob.room(&token).await["unreadMessages"], 0);
+}
+
+// ---------------------------------------------------------------- context and mentions
+
+#[tokio::test]
+async fn context_lists_the_messages_around_one_oldest_first() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    let mut sent = Vec::new();
+    for n in 1..=5 {
+        sent.push(say_id(&alice, &token, &format!("m{n}")).await);
+    }
+
+    let answer = bob
+        .get(&format!("{}/{}/context", chat(&token), sent[2]))
+        .await;
+    answer.expect(200);
+    let listed = ids(&answer);
+    assert!(listed.windows(2).all(|w| w[0] < w[1]), "{listed:?}");
+    for id in &sent {
+        assert!(listed.contains(id), "{id} missing from {listed:?}");
+    }
+    assert_eq!(listed[0], app.messages(&token).await[0].id);
+
+    // A small limit keeps the focused message in the middle.
+    let answer = bob
+        .get(&format!("{}/{}/context?limit=1", chat(&token), sent[2]))
+        .await;
+    answer.expect(200);
+    let listed = ids(&answer);
+    assert!(listed.contains(&sent[2]), "{listed:?}");
+    assert!(
+        listed.iter().all(|id| (sent[1]..=sent[3]).contains(id)),
+        "{listed:?}"
+    );
+}
+
+#[tokio::test]
+async fn mention_suggestions_list_members_and_all() {
+    let app = TestApp::spawn().await;
+    let (alice, _bob, token) = shared_room(&app).await;
+    app.user("bobby").await;
+    alice.add(&token, "bobby").await;
+
+    let answer = alice
+        .get(&format!("{}/mentions?search=bob", chat(&token)))
+        .await;
+    answer.expect(200);
+    let found = answer.data().as_array().unwrap();
+    let ids: Vec<&str> = found.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "{found:?}");
+    assert!(ids.contains(&"bob") && ids.contains(&"bobby"), "{ids:?}");
+    let bob = found.iter().find(|s| s["id"] == "bob").unwrap();
+    assert_eq!(
+        bob,
+        &json!({"id": "bob", "label": "bob display", "source": "users", "mentionId": "bob"})
+    );
+
+    let answer = alice
+        .get(&format!("{}/mentions?search=all", chat(&token)))
+        .await;
+    answer.expect(200);
+    let all = &answer.data()[0];
+    assert_eq!(all["id"], "all");
+    assert_eq!(all["source"], "calls");
+    assert_eq!(all["mentionId"], "all");
+    assert_eq!(all["label"], "Team");
+
+    let answer = alice
+        .get(&format!(
+            "{}/mentions?search=nobody-like-this",
+            chat(&token)
+        ))
+        .await;
+    answer.expect(200);
+    assert_eq!(answer.data(), &json!([]));
 }

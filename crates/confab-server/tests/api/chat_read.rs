@@ -1,5 +1,6 @@
-//! Read markers: 0 and −2 mean "everything unread", the marker without a value, and polls that
-//! report a moved common read marker instead of 304.
+//! Read markers: setting and unsetting them, 0 and −2 meaning "everything unread", the marker
+//! without a value, the common read marker, and polls that report a moved common read marker
+//! instead of 304.
 
 use reqwest::Method;
 use serde_json::json;
@@ -120,4 +121,93 @@ async fn a_moved_common_read_marker_answers_an_empty_list_instead_of_304() {
     answer.expect(200);
     assert_eq!(last_given(&answer), m2);
     assert!(answer.header("x-chat-last-common-read").is_some());
+}
+
+// ---------------------------------------------------------------- read markers
+
+#[tokio::test]
+async fn read_marker_moves_and_reports_the_common_read() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    let m1 = say_id(&alice, &token, "one").await;
+    let m2 = say_id(&alice, &token, "two").await;
+    let m3 = say_id(&alice, &token, "three").await;
+    assert!(bob.room(&token).await["unreadMessages"].as_i64().unwrap() >= 3);
+
+    let answer = bob
+        .post(
+            &format!("{}/read", chat(&token)),
+            json!({"lastReadMessage": m2}),
+        )
+        .await;
+    answer.expect(200);
+    assert_eq!(answer.data()["token"], token.as_str());
+    assert_eq!(answer.data()["lastReadMessage"], m2);
+    assert_eq!(answer.data()["unreadMessages"], 1);
+    // Alice read everything by writing it; bob is the lowest.
+    assert_eq!(
+        answer.header("x-chat-last-common-read"),
+        Some(m2.to_string().as_str())
+    );
+    let view = bob.room(&token).await;
+    assert_eq!(view["lastReadMessage"], m2);
+    assert_eq!(view["unreadMessages"], 1);
+
+    // Without a value the marker moves to the newest message.
+    let answer = bob.post(&format!("{}/read", chat(&token)), json!({})).await;
+    answer.expect(200);
+    assert_eq!(answer.data()["lastReadMessage"], m3);
+    assert_eq!(answer.data()["unreadMessages"], 0);
+    assert_eq!(
+        answer.header("x-chat-last-common-read"),
+        Some(m3.to_string().as_str())
+    );
+
+    // Form bodies work the same.
+    bob.send_form(
+        Method::POST,
+        &format!("{}/read", chat(&token)),
+        &[("lastReadMessage", &m1.to_string())],
+    )
+    .await
+    .expect(200);
+    assert_eq!(bob.room(&token).await["unreadMessages"], 2);
+}
+
+#[tokio::test]
+async fn mark_unread_moves_the_marker_before_the_newest_comment() {
+    let app = TestApp::spawn().await;
+    let (alice, bob, token) = shared_room(&app).await;
+    say_id(&alice, &token, "one").await;
+    let m2 = say_id(&alice, &token, "two").await;
+    say_id(&alice, &token, "three").await;
+    bob.post(&format!("{}/read", chat(&token)), json!({}))
+        .await
+        .expect(200);
+
+    let answer = bob
+        .send(Method::DELETE, &format!("{}/read", chat(&token)), None)
+        .await;
+    answer.expect(200);
+    assert_eq!(answer.data()["lastReadMessage"], m2);
+    assert_eq!(answer.data()["unreadMessages"], 1);
+    assert!(answer.header("x-chat-last-common-read").is_some());
+    let view = bob.room(&token).await;
+    assert_eq!(view["lastReadMessage"], m2);
+    assert_eq!(view["unreadMessages"], 1);
+}
+
+#[tokio::test]
+async fn read_marker_of_a_room_you_are_not_in_is_404() {
+    let app = TestApp::spawn().await;
+    let (_alice, _bob, token) = shared_room(&app).await;
+    let carol = app.user("carol").await;
+    carol
+        .post(&format!("{}/read", chat(&token)), json!({}))
+        .await
+        .expect_empty(404);
+    carol
+        .send(Method::DELETE, &format!("{}/read", chat(&token)), None)
+        .await
+        .expect_empty(404);
 }

@@ -232,6 +232,16 @@ pub trait ChatStore: Send + Sync {
     ) -> StoreResult<Message>;
     /// Deletes every message of the room, resets read markers and appends `note`.
     async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message>;
+    /// Deletes messages whose expiry is at or before `now`; returns how many.
+    async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64>;
+    /// The earliest expiry of any message.
+    async fn next_message_expiry(&self) -> StoreResult<Option<i64>>;
+    /// The lowest read marker among the room's users.
+    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait ReactionStore: Send + Sync {
     /// Adds a reaction (false when it existed) and, when added, appends `note`.
     async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
     /// Removes a reaction (false when it did not exist) and, when removed, rewrites the note
@@ -244,10 +254,6 @@ pub trait ChatStore: Send + Sync {
     ) -> StoreResult<bool>;
     /// The reactions to a message, oldest first.
     async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>>;
-    /// Deletes messages whose expiry is at or before `now`; returns how many.
-    async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64>;
-    /// The earliest expiry of any message.
-    async fn next_message_expiry(&self) -> StoreResult<Option<i64>>;
     /// The reactions `actor` gave to any of `message_ids`: (message id, emoji).
     async fn reactions_of_actor(
         &self,
@@ -255,8 +261,6 @@ pub trait ChatStore: Send + Sync {
         actor_type: &str,
         actor_id: &str,
     ) -> StoreResult<Vec<(i64, String)>>;
-    /// The lowest read marker among the room's users.
-    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
 }
 
 #[async_trait]
@@ -308,7 +312,14 @@ pub trait PinStore: Send + Sync {
 
 /// Every storage port; what the services are built on.
 pub trait Store:
-    AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore + PinStore
+    AccountStore
+    + ConfigStore
+    + RoomStore
+    + ParticipantStore
+    + ChatStore
+    + ReactionStore
+    + PollStore
+    + PinStore
 {
 }
 
@@ -318,6 +329,7 @@ impl<
             + RoomStore
             + ParticipantStore
             + ChatStore
+            + ReactionStore
             + PollStore
             + PinStore,
     > Store for T

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use super::model::{Edit, Message, MessageType};
-use super::service::{check_text, may_mention_all, ChatService, Received};
+use super::receive::Received;
+use super::service::{check_text, may_mention_all, ChatService};
 use super::system::SystemMessage;
 use crate::access::Member;
 use crate::actor::Actor;

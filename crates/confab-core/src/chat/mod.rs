@@ -10,6 +10,7 @@ mod pin;
 mod poll;
 mod reaction;
 mod read_marker;
+mod receive;
 mod service;
 mod system;
 
@@ -21,7 +22,6 @@ pub use model::{
 pub use poll::{Poll, PollRequest, PollView, PollVote, POLL_CLOSED, POLL_DRAFT, POLL_OPEN};
 pub use reaction::is_single_emoji;
 pub use read_marker::{ReadMarkers, UNREAD_FIRST_MESSAGE};
-pub use service::{
-    ChatService, Receive, Received, SendMessage, MAX_MESSAGE_CHARS, MAX_POLL_TIMEOUT,
-};
+pub use receive::{Receive, Received, MAX_POLL_TIMEOUT};
+pub use service::{ChatService, SendMessage, MAX_MESSAGE_CHARS};
 pub use system::{actor_parameter, SystemMessage};

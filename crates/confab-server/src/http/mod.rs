@@ -7,11 +7,13 @@ pub mod capabilities;
 pub mod chat;
 pub mod cloud;
 pub mod error;
+pub mod message;
 pub mod ocs;
 pub mod params;
 pub mod participant;
 pub mod pin;
 pub mod poll;
+pub mod reaction;
 pub mod room;
 pub mod status;
 
@@ -87,6 +89,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(participant::routes())
         .merge(chat::routes())
         .merge(pin::routes())
+        .merge(reaction::routes())
         .merge(poll::routes())
         .merge(breakout_room::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))

@@ -14,5 +14,6 @@ mod chat;
 mod participant;
 mod pin;
 mod poll;
+mod reaction;
 mod room;
 mod support;

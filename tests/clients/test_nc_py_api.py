@@ -256,3 +256,44 @@ def test_breakout_rooms_through_the_transport(server):
     with pytest.raises(NextcloudException) as err:
         alice.ocs("GET", f"{talk}/v4/room/{conv.token}/breakout-rooms")
     assert err.value.status_code == 400
+
+
+def test_polls_create_get_vote_and_close(server):
+    alice = client(server, "alice")
+    bob = client(server, "bob")
+    conv = alice.talk.create_conversation(ConversationType.GROUP, room_name="polls")
+    _add(alice, conv.token, "bob")
+
+    poll = alice.talk.create_poll(conv, "Lunch?", ["pizza", "pasta", "salad"], hidden_results=False, max_votes=2)
+    assert poll.question == "Lunch?"
+    assert poll.options == ["pizza", "pasta", "salad"]
+    assert poll.actor_id == "alice"
+    assert not poll.closed
+    assert not poll.hidden_results
+    assert poll.max_votes == 2
+    assert poll.voted_self == []
+    # The poll appears in the chat as a shared object.
+    shared = bob.talk.receive_messages(conv, limit=1)[0]
+    assert shared.message == "{object}"
+    assert shared.message_parameters["object"]["type"] == "talk-poll"
+    assert shared.message_parameters["object"]["id"] == str(poll.poll_id)
+
+    seen = bob.talk.get_poll(poll.poll_id, conv)
+    assert seen.poll_id == poll.poll_id
+    assert seen.votes == []  # nothing to show before voting
+    voted = bob.talk.vote_poll([0, 2], seen)
+    assert voted.voted_self == [0, 2]
+    assert voted.votes == {"option-0": 1, "option-2": 1}
+    assert voted.num_voters == 1
+    assert voted.details == []
+    with pytest.raises(NextcloudException) as err:
+        bob.talk.vote_poll([0, 1, 2], seen)
+    assert err.value.status_code == 400
+
+    closed = alice.talk.close_poll(poll)
+    assert closed.closed
+    assert [(d.actor_id, d.option) for d in closed.details] == [("bob", 0), ("bob", 2)]
+    assert bob.talk.get_poll(poll).closed
+    with pytest.raises(NextcloudException) as err:
+        bob.talk.vote_poll([1], poll)
+    assert err.value.status_code == 400

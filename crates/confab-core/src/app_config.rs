@@ -107,6 +107,12 @@ impl AppConfig {
         }
     }
 
+    /// `delete_one_to_one_conversations` (default `no`): whether moderators may clear the
+    /// history of one-to-one conversations.
+    pub fn delete_one_to_one_conversations(&self) -> bool {
+        self.get("delete_one_to_one_conversations") == Some("yes")
+    }
+
     /// Length of newly generated conversation tokens (`token_entropy`, at least 8).
     pub fn token_length(&self) -> usize {
         self.int("token_entropy", 8).clamp(8, 30) as usize
@@ -129,6 +135,7 @@ impl AppConfig {
             "token_entropy" => int_in(8, 30),
             "breakout_rooms_place_late_joiners" => matches!(value, "yes" | "no"),
             "recording_consent" => int_in(0, 2),
+            "delete_one_to_one_conversations" => matches!(value, "yes" | "no"),
             _ => return None,
         })
     }

@@ -63,9 +63,10 @@ pub enum Error {
     /// A user or group with that id exists already.
     #[error("{0} exists already")]
     AlreadyExists(&'static str),
-    /// The action does not apply to this kind of object (system messages cannot be edited).
-    #[error("not allowed for this object")]
-    NotAllowed,
+    /// The action does not apply to this kind of object (system messages cannot be edited;
+    /// the key names the object).
+    #[error("not allowed for this {0}")]
+    NotAllowed(&'static str),
     /// The endpoint exists upstream but confab does not implement it (yet).
     #[error("not implemented: {0}")]
     NotImplemented(&'static str),
@@ -82,6 +83,7 @@ impl Error {
             | Error::Invalid(key)
             | Error::TooLarge(key)
             | Error::NotConfigured(key)
+            | Error::NotAllowed(key)
             | Error::NotImplemented(key) => Some(key),
             Error::InvalidRows { .. } => Some("rows"),
             Error::NotModerator
@@ -95,7 +97,6 @@ impl Error {
             | Error::Throttled
             | Error::NotAdmin
             | Error::AlreadyExists(_)
-            | Error::NotAllowed
             | Error::Rejected
             | Error::Store(_) => None,
         }

@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 
 use crate::account::{Group, User};
-use crate::chat::{ChatPost, Message, NewMessage, Poll, PollVote, Posted, Reaction};
+use crate::chat::{ChatPost, Message, NewMessage, Pin, PinState, Poll, PollVote, Posted, Reaction};
 use crate::error::StoreError;
 use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
 use crate::room::{NewRoom, Room};
@@ -226,18 +226,37 @@ pub trait ChatStore: Send + Sync {
         message: &Message,
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>>;
+    /// Turns a message into its deletion placeholder: writes text, type and parameters like
+    /// [`ChatStore::rewrite_message`], drops its pin and its reactions, and appends `note`.
+    async fn delete_message(
+        &self,
+        placeholder: &Message,
+        note: &NewMessage,
+    ) -> StoreResult<Message>;
     /// Deletes every message of the room, resets read markers and appends `note`.
     async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message>;
-    /// Adds a reaction (false when it existed) and, when added, appends `note`.
-    async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
-    /// Removes a reaction (false when it did not exist) and, when removed, appends `note`.
-    async fn remove_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
-    /// The reactions to a message, oldest first.
-    async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>>;
     /// Deletes messages whose expiry is at or before `now`; returns how many.
     async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64>;
     /// The earliest expiry of any message.
     async fn next_message_expiry(&self) -> StoreResult<Option<i64>>;
+    /// The lowest read marker among the room's users.
+    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
+}
+
+#[async_trait]
+pub trait ReactionStore: Send + Sync {
+    /// Adds a reaction (false when it existed) and, when added, appends `note`.
+    async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool>;
+    /// Removes a reaction (false when it did not exist) and, when removed, rewrites the note
+    /// the reaction left with the text, name and parameters of `retracted`, and appends `note`.
+    async fn remove_reaction(
+        &self,
+        reaction: &Reaction,
+        retracted: &NewMessage,
+        note: &NewMessage,
+    ) -> StoreResult<bool>;
+    /// The reactions to a message, oldest first.
+    async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>>;
     /// The reactions `actor` gave to any of `message_ids`: (message id, emoji).
     async fn reactions_of_actor(
         &self,
@@ -245,8 +264,6 @@ pub trait ChatStore: Send + Sync {
         actor_type: &str,
         actor_id: &str,
     ) -> StoreResult<Vec<(i64, String)>>;
-    /// The lowest read marker among the room's users.
-    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
 }
 
 #[async_trait]
@@ -269,13 +286,55 @@ pub trait PollStore: Send + Sync {
     async fn poll_votes(&self, poll_id: i64) -> StoreResult<Vec<PollVote>>;
 }
 
+#[async_trait]
+pub trait PinStore: Send + Sync {
+    /// Pins a message, makes every attendee of its room see pins again (their hidden pin is
+    /// reset) and appends `note`. `None` when the message was pinned already (nothing changes).
+    async fn pin_message(
+        &self,
+        message_id: i64,
+        pin: &Pin,
+        note: &NewMessage,
+    ) -> StoreResult<Option<Message>>;
+    /// Unpins a message and appends `notes`; `None` when it was not pinned (nothing changes).
+    async fn unpin_message(
+        &self,
+        message_id: i64,
+        notes: &[NewMessage],
+    ) -> StoreResult<Option<Vec<Message>>>;
+    /// Records the pin an attendee hid for themselves.
+    async fn hide_pinned_message(&self, attendee_id: i64, message_id: i64) -> StoreResult<()>;
+    /// The pin state of each attendee's room: the most recently pinned message that is still
+    /// pinned and not expired at `now`, and the attendee's hidden pin.
+    async fn pin_states(&self, attendee_ids: &[i64], now: i64) -> StoreResult<Vec<PinState>>;
+    /// Unpins every message pinned until `now` or earlier; returns the rooms that changed.
+    async fn unpin_expired(&self, now: i64) -> StoreResult<Vec<i64>>;
+    /// The earliest time a pin runs out.
+    async fn next_pin_expiry(&self) -> StoreResult<Option<i64>>;
+}
+
 /// Every storage port; what the services are built on.
 pub trait Store:
-    AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore
+    AccountStore
+    + ConfigStore
+    + RoomStore
+    + ParticipantStore
+    + ChatStore
+    + ReactionStore
+    + PollStore
+    + PinStore
 {
 }
 
-impl<T: AccountStore + ConfigStore + RoomStore + ParticipantStore + ChatStore + PollStore> Store
-    for T
+impl<
+        T: AccountStore
+            + ConfigStore
+            + RoomStore
+            + ParticipantStore
+            + ChatStore
+            + ReactionStore
+            + PollStore
+            + PinStore,
+    > Store for T
 {
 }

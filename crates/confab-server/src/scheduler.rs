@@ -1,6 +1,6 @@
 //! Durable timers. The next due time lives in the store, so a restart simply picks up where
 //! the last run stopped: a lobby whose timer passed while the server was down opens at start,
-//! and messages that expired meanwhile are deleted.
+//! messages that expired meanwhile are deleted, and pins that ran out are dropped.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,6 +62,29 @@ pub async fn run_message_expiry(services: Services, shutdown: CancellationToken)
         };
         tokio::select! {
             () = tokio::time::sleep(sleep) => {}
+            () = shutdown.cancelled() => return,
+        }
+    }
+}
+
+/// Unpins messages whose pin ran out, until `shutdown`. `changed` wakes it when a pin with an
+/// end was made, so a short pin does not wait out a long sleep.
+pub async fn run_pin_expiry(services: Services, changed: Arc<Notify>, shutdown: CancellationToken) {
+    loop {
+        let sleep = match services.chat.unpin_expired().await {
+            Ok(Some(next)) => {
+                let seconds = (next - services.context.now()).max(1);
+                Duration::from_secs(seconds as u64).min(MAX_SLEEP)
+            }
+            Ok(None) => MAX_SLEEP,
+            Err(err) => {
+                tracing::error!(error = %err, "unpinning expired pins failed");
+                Duration::from_secs(5)
+            }
+        };
+        tokio::select! {
+            () = tokio::time::sleep(sleep) => {}
+            () = changed.notified() => {}
             () = shutdown.cancelled() => return,
         }
     }

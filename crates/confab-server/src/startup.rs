@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use confab_core::clock::SystemClock;
+use confab_core::clock::{Clock, SystemClock};
 use confab_core::throttle::Throttler;
 use confab_core::Services;
 use confab_store::SqlStore;
@@ -40,8 +40,13 @@ pub struct App {
 
 impl App {
     pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`App::build`] with the given clock (tests move time by hand).
+    pub async fn build_with_clock(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         let store = open_store(config).await?;
-        let mut services = Services::new(Arc::new(store.clone()), Arc::new(SystemClock))
+        let mut services = Services::new(Arc::new(store.clone()), clock)
             .await
             .context("loading the app settings")?;
         services.throttler = Arc::new(Throttler::new(config.brute_force));
@@ -63,6 +68,7 @@ impl App {
             settings: Arc::new(HttpSettings::default()),
             shutdown: CancellationToken::new(),
             lobby_timers: Arc::new(Notify::new()),
+            pin_timers: Arc::new(Notify::new()),
         };
         Ok(Self {
             listener,
@@ -102,6 +108,11 @@ impl App {
             state.services.clone(),
             shutdown.clone(),
         ));
+        let pins = tokio::spawn(scheduler::run_pin_expiry(
+            state.services.clone(),
+            state.pin_timers.clone(),
+            shutdown.clone(),
+        ));
         let markers = tokio::spawn(scheduler::run_read_marker_flush(
             state.services.clone(),
             shutdown.clone(),
@@ -118,6 +129,7 @@ impl App {
         shutdown.cancel();
         let _ = timers.await;
         let _ = expiry.await;
+        let _ = pins.await;
         let _ = markers.await;
         store.close().await;
         tracing::info!("confab stopped");

@@ -4,7 +4,7 @@
 //! order per room: a reader that has seen id N never later finds a smaller id appear.
 
 use async_trait::async_trait;
-use confab_core::chat::{ChatPost, Message, NewMessage, Posted, Reaction};
+use confab_core::chat::{ChatPost, Edit, Message, NewMessage, Posted};
 use confab_core::participant::ActorType;
 use confab_core::store::{ChatStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
@@ -140,32 +140,6 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// Recomputes the reaction counts stored on a message.
-async fn recount_reactions(
-    tx: &mut Transaction<'_, Any>,
-    message_id: i64,
-) -> Result<(), sqlx::Error> {
-    let counts = sqlx::query(
-        "SELECT reaction, COUNT(*) AS n FROM reactions WHERE message_id = $1 GROUP BY reaction",
-    )
-    .bind(message_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut map = serde_json::Map::new();
-    for row in &counts {
-        map.insert(
-            row.try_get("reaction")?,
-            serde_json::Value::from(row.try_get::<i64, _>("n")?),
-        );
-    }
-    sqlx::query("UPDATE messages SET reactions = $2 WHERE id = $1")
-        .bind(message_id)
-        .bind(serde_json::Value::Object(map).to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// One chat post inside `tx`: the message, the sender's read marker and the mentions.
 async fn post_one(
     tx: &mut Transaction<'_, Any>,
@@ -205,6 +179,36 @@ async fn post_one(
         message,
         previous_last_id,
     })
+}
+
+/// Writes a message's text, type, parameters and last edit inside `tx`; `NotFound` when the
+/// message does not exist. Reactions and pins stay: they change through their own methods.
+async fn write_message(tx: &mut Transaction<'_, Any>, message: &Message) -> StoreResult<()> {
+    const SQL: &str = "UPDATE messages SET message = $2, message_type = $3, parameters = $4, \
+        last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8 \
+        WHERE id = $1";
+    let edit = message.last_edit.clone().unwrap_or_else(|| Edit {
+        actor_type: String::new(),
+        actor_id: String::new(),
+        actor_display_name: String::new(),
+        at: 0,
+    });
+    let updated = sqlx::query(SQL)
+        .bind(message.id)
+        .bind(&message.message)
+        .bind(message.message_type.as_str())
+        .bind(message.parameters.to_string())
+        .bind(&edit.actor_type)
+        .bind(&edit.actor_id)
+        .bind(&edit.actor_display_name)
+        .bind(edit.at)
+        .execute(&mut **tx)
+        .await
+        .or_store()?;
+    if updated.rows_affected() == 0 {
+        return Err(confab_core::StoreError::NotFound);
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -286,7 +290,7 @@ impl ChatStore for SqlStore {
     ) -> StoreResult<Vec<(i64, i64)>> {
         const SQL: &str = "SELECT m.room_id AS room_id, COUNT(*) AS unread FROM attendees a \
             JOIN messages m ON m.room_id = a.room_id AND m.id > a.last_read_message \
-            WHERE a.actor_type = $1 AND a.actor_id = $2 AND m.message_type = 'comment' \
+            WHERE a.actor_type = $1 AND a.actor_id = $2 AND m.message_type IN ('comment', 'object_shared') \
             GROUP BY m.room_id";
         let found = sqlx::query(SQL)
             .bind(actor_type.as_str())
@@ -303,7 +307,7 @@ impl ChatStore for SqlStore {
 
     async fn unread_count(&self, room_id: i64, after: i64) -> StoreResult<i64> {
         const SQL: &str = "SELECT COUNT(*) AS unread FROM messages \
-            WHERE room_id = $1 AND id > $2 AND message_type = 'comment'";
+            WHERE room_id = $1 AND id > $2 AND message_type IN ('comment', 'object_shared')";
         let row = sqlx::query(SQL)
             .bind(room_id)
             .bind(after)
@@ -378,37 +382,39 @@ impl ChatStore for SqlStore {
         message: &Message,
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>> {
-        const SQL: &str = "UPDATE messages SET message = $2, message_type = $3, parameters = $4, \
-            last_edit_actor_type = $5, last_edit_actor_id = $6, last_edit_actor_display_name = $7, last_edit_at = $8 \
-            WHERE id = $1";
-        let edit = message
-            .last_edit
-            .clone()
-            .unwrap_or_else(|| confab_core::chat::Edit {
-                actor_type: String::new(),
-                actor_id: String::new(),
-                actor_display_name: String::new(),
-                at: 0,
-            });
         let mut tx = self.writer.begin().await.or_store()?;
-        let updated = sqlx::query(SQL)
-            .bind(message.id)
-            .bind(&message.message)
-            .bind(message.message_type.as_str())
-            .bind(message.parameters.to_string())
-            .bind(&edit.actor_type)
-            .bind(&edit.actor_id)
-            .bind(&edit.actor_display_name)
-            .bind(edit.at)
-            .execute(&mut *tx)
-            .await
-            .or_store()?;
-        if updated.rows_affected() == 0 {
-            return Err(confab_core::StoreError::NotFound);
-        }
+        write_message(&mut tx, message).await?;
         let appended = append(&mut tx, self.backend, notes).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(appended)
+    }
+
+    async fn delete_message(
+        &self,
+        placeholder: &Message,
+        note: &NewMessage,
+    ) -> StoreResult<Message> {
+        const DROP_PIN: &str = "UPDATE messages SET pinned_actor_type = '', pinned_actor_id = '', \
+            pinned_actor_display_name = '', pinned_at = 0, pinned_until = 0, pin_seq = 0, \
+            reactions = '{}' WHERE id = $1";
+        let mut tx = self.writer.begin().await.or_store()?;
+        write_message(&mut tx, placeholder).await?;
+        sqlx::query(DROP_PIN)
+            .bind(placeholder.id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        sqlx::query("DELETE FROM reactions WHERE message_id = $1")
+            .bind(placeholder.id)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
+        let note = append(&mut tx, self.backend, std::slice::from_ref(note))
+            .await
+            .or_store()?
+            .remove(0);
+        tx.commit().await.or_store()?;
+        Ok(note)
     }
 
     async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message> {
@@ -439,97 +445,6 @@ impl ChatStore for SqlStore {
         .or_store()?;
         tx.commit().await.or_store()?;
         Ok(note)
-    }
-
-    async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool> {
-        const SQL: &str = "INSERT INTO reactions (message_id, actor_type, actor_id, actor_display_name, reaction, created_at) \
-            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-        let mut tx = self.writer.begin().await.or_store()?;
-        let inserted = sqlx::query(SQL)
-            .bind(reaction.message_id)
-            .bind(&reaction.actor_type)
-            .bind(&reaction.actor_id)
-            .bind(&reaction.actor_display_name)
-            .bind(&reaction.reaction)
-            .bind(reaction.created_at)
-            .execute(&mut *tx)
-            .await
-            .or_store()?;
-        if inserted.rows_affected() == 0 {
-            return Ok(false);
-        }
-        recount_reactions(&mut tx, reaction.message_id)
-            .await
-            .or_store()?;
-        append(&mut tx, self.backend, std::slice::from_ref(note))
-            .await
-            .or_store()?;
-        tx.commit().await.or_store()?;
-        Ok(true)
-    }
-
-    async fn remove_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool> {
-        const SQL: &str = "DELETE FROM reactions WHERE message_id = $1 AND actor_type = $2 AND actor_id = $3 AND reaction = $4";
-        let mut tx = self.writer.begin().await.or_store()?;
-        let deleted = sqlx::query(SQL)
-            .bind(reaction.message_id)
-            .bind(&reaction.actor_type)
-            .bind(&reaction.actor_id)
-            .bind(&reaction.reaction)
-            .execute(&mut *tx)
-            .await
-            .or_store()?;
-        if deleted.rows_affected() == 0 {
-            return Ok(false);
-        }
-        recount_reactions(&mut tx, reaction.message_id)
-            .await
-            .or_store()?;
-        append(&mut tx, self.backend, std::slice::from_ref(note))
-            .await
-            .or_store()?;
-        tx.commit().await.or_store()?;
-        Ok(true)
-    }
-
-    async fn reactions_of_actor(
-        &self,
-        message_ids: &[i64],
-        actor_type: &str,
-        actor_id: &str,
-    ) -> StoreResult<Vec<(i64, String)>> {
-        let mut found = Vec::new();
-        for chunk in message_ids.chunks(500) {
-            let sql = format!(
-                "SELECT message_id, reaction FROM reactions WHERE actor_type = $1 AND actor_id = $2 \
-                 AND message_id IN ({}) ORDER BY id",
-                placeholders(3, chunk.len())
-            );
-            let mut query = sqlx::query(&sql).bind(actor_type).bind(actor_id);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            for row in query.fetch_all(&self.reader).await.or_store()? {
-                found.push((
-                    row.try_get("message_id").or_store()?,
-                    row.try_get("reaction").or_store()?,
-                ));
-            }
-        }
-        Ok(found)
-    }
-
-    async fn reactions(&self, message_id: i64) -> StoreResult<Vec<Reaction>> {
-        let sql = format!(
-            "SELECT {} FROM reactions WHERE message_id = $1 ORDER BY id",
-            rows::REACTION_COLUMNS
-        );
-        let found = sqlx::query(&sql)
-            .bind(message_id)
-            .fetch_all(&self.reader)
-            .await
-            .or_store()?;
-        rows::all(&found, rows::reaction).or_store()
     }
 
     async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64> {

@@ -5,8 +5,8 @@
 //! would make the two drift apart; the few places where the dialects differ are named in
 //! [`backend::Backend`]. Each area has its module, one transaction per method:
 //!
-//! - [`account`], [`app_config`], [`room`], [`participant`], [`chat`], [`poll`]: the port
-//!   implementations.
+//! - [`account`], [`app_config`], [`room`], [`participant`], [`chat`], [`reaction`], [`poll`],
+//!   [`pin`]: the port implementations.
 //! - [`rows`]: mapping rows to domain types.
 //! - [`backend`]: connecting, pools, pragmas and migrations.
 //! - [`error`]: the only place that knows `sqlx::Error`.
@@ -17,7 +17,9 @@ pub mod backend;
 pub mod chat;
 pub mod error;
 pub mod participant;
+pub mod pin;
 pub mod poll;
+pub mod reaction;
 pub mod room;
 mod rows;
 

@@ -1,7 +1,7 @@
 //! Row → domain type mapping, with the column lists the queries select.
 
 use confab_core::account::{Group, User};
-use confab_core::chat::{Edit, Message, MessageType, Reaction};
+use confab_core::chat::{Edit, Message, MessageType, Pin, Reaction};
 use confab_core::participant::{ActorType, Attendee, ParticipantType, Session};
 use confab_core::room::{Listable, Room, RoomType};
 use sqlx::any::AnyRow;
@@ -26,7 +26,8 @@ pub(crate) const SESSION_COLUMNS: &str =
 
 pub(crate) const MESSAGE_COLUMNS: &str = "id, room_id, actor_type, actor_id, actor_display_name, message, \
     message_type, system_message, parameters, reference_id, parent_id, created_at, expires_at, silent, \
-    reactions, last_edit_actor_type, last_edit_actor_id, last_edit_actor_display_name, last_edit_at";
+    reactions, last_edit_actor_type, last_edit_actor_id, last_edit_actor_display_name, last_edit_at, \
+    pinned_actor_type, pinned_actor_id, pinned_actor_display_name, pinned_at, pinned_until";
 
 pub(crate) const REACTION_COLUMNS: &str =
     "message_id, actor_type, actor_id, actor_display_name, reaction, created_at";
@@ -180,6 +181,18 @@ pub(crate) fn message(row: &AnyRow) -> Result<Message, sqlx::Error> {
     } else {
         None
     };
+    let pinned_at: i64 = row.try_get("pinned_at")?;
+    let pin = if pinned_at > 0 {
+        Some(Pin {
+            actor_type: row.try_get("pinned_actor_type")?,
+            actor_id: row.try_get("pinned_actor_id")?,
+            actor_display_name: row.try_get("pinned_actor_display_name")?,
+            pinned_at,
+            pinned_until: row.try_get("pinned_until")?,
+        })
+    } else {
+        None
+    };
     Ok(Message {
         id: row.try_get("id")?,
         room_id: row.try_get("room_id")?,
@@ -198,6 +211,7 @@ pub(crate) fn message(row: &AnyRow) -> Result<Message, sqlx::Error> {
         silent: flag(row, "silent")?,
         reactions: json(row, "reactions")?,
         last_edit,
+        pin,
     })
 }
 

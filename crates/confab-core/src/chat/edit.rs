@@ -6,7 +6,8 @@ use std::sync::Arc;
 use serde_json::Map;
 
 use super::model::{Edit, Message, MessageType};
-use super::service::{check_text, ChatService};
+use super::receive::Received;
+use super::service::{check_text, may_mention_all, ChatService};
 use super::system::SystemMessage;
 use crate::access::Member;
 use crate::actor::Actor;
@@ -40,13 +41,20 @@ fn is_author(member: &Member, message: &Message) -> bool {
 }
 
 impl ChatService {
-    /// The message `id` of the member's room that the member may change (author or moderator).
-    async fn own_or_moderated(&self, member: &Member, id: i64) -> Result<Message> {
+    /// The message `id` of the member's room that the member may change (author or moderator):
+    /// a comment, or for deleting also a shared object.
+    async fn own_or_moderated(
+        &self,
+        member: &Member,
+        id: i64,
+        changeable: fn(MessageType) -> bool,
+    ) -> Result<Message> {
         let message = self
             .ctx
             .store
             .message(member.room.id, id)
             .await?
+            .filter(|m| !m.is_expired(self.ctx.now()))
             .ok_or(Error::NotFound("message"))?;
         // Moderators change other people's messages, except in one-to-one rooms.
         let moderates = member.is_user_moderator()
@@ -57,8 +65,8 @@ impl ChatService {
         if !is_author(member, &message) && !moderates {
             return Err(Error::Forbidden("permission"));
         }
-        if message.message_type != MessageType::Comment {
-            return Err(Error::NotAllowed);
+        if !changeable(message.message_type) {
+            return Err(Error::NotAllowed("message"));
         }
         Ok(message)
     }
@@ -72,7 +80,9 @@ impl ChatService {
         text: &str,
     ) -> Result<(Message, Message)> {
         let member = self.writer(actor, token).await?;
-        let mut message = self.own_or_moderated(&member, id).await?;
+        let mut message = self
+            .own_or_moderated(&member, id, |t| t == MessageType::Comment)
+            .await?;
         check_text(text)?;
         let now = self.ctx.now();
         if member.room.room_type != RoomType::NoteToSelf
@@ -102,7 +112,9 @@ impl ChatService {
     /// `message_deleted` note and the placeholder.
     pub async fn delete(&self, actor: &Actor, token: &str, id: i64) -> Result<(Message, Message)> {
         let member = self.writer(actor, token).await?;
-        let mut message = self.own_or_moderated(&member, id).await?;
+        let mut message = self
+            .own_or_moderated(&member, id, MessageType::is_visible_comment)
+            .await?;
         let now = self.ctx.now();
         message.message_type = MessageType::CommentDeleted;
         "Message deleted by {actor}".clone_into(&mut message.message);
@@ -118,17 +130,32 @@ impl ChatService {
         message.parameters = serde_json::Value::Object(parameters);
         let mut note = by(&member).simple(member.room.id, "message_deleted", now);
         note.parent_id = message.id;
-        let notes = self.ctx.store.rewrite_message(&message, &[note]).await?;
+        // A deleted message keeps neither pin nor reactions (upstream moves `lastPinnedId`
+        // back and drops the reactions).
+        let note = self.ctx.store.delete_message(&message, &note).await?;
+        message.pin = None;
+        message.reactions.clear();
         self.ctx.feed.changed(member.room.id);
-        let note = notes.into_iter().next().ok_or(Error::NotFound("message"))?;
         Ok((note, message))
     }
 
-    /// `DELETE /chat/{token}`: moderators clear the whole history; returns `history_cleared`.
+    /// `DELETE /chat/{token}`: logged-in moderators clear the whole history of a writable room;
+    /// returns `history_cleared`. One-to-one histories stay unless the app config
+    /// `delete_one_to_one_conversations` allows it, as upstream.
     pub async fn clear(&self, actor: &Actor, token: &str) -> Result<Message> {
         let member = self.ctx.moderator(actor, token).await?;
-        if member.room.room_type == RoomType::OneToOne && !member.is_user_moderator() {
+        if member.room.read_only {
+            return Err(Error::ReadOnly);
+        }
+        if !member.is_user_moderator() {
             return Err(Error::NotModerator);
+        }
+        let one_to_one = matches!(
+            member.room.room_type,
+            RoomType::OneToOne | RoomType::FormerOneToOne
+        );
+        if one_to_one && !self.ctx.config().delete_one_to_one_conversations() {
+            return Err(Error::MissingPermission);
         }
         let note = by(&member).simple(member.room.id, "history_cleared", self.ctx.now());
         let note = self.ctx.store.clear_history(member.room.id, &note).await?;
@@ -136,42 +163,38 @@ impl ChatService {
         Ok(note)
     }
 
-    /// `GET /chat/{token}/{messageId}/context`: up to `limit` messages before and after, oldest first.
+    /// `GET /chat/{token}/{messageId}/context`: the message `id` with up to `limit` messages
+    /// before and after it, oldest first. Like upstream the id need not exist: the
+    /// context is taken around it; `None` (304) when there is nothing.
     pub async fn context(
         &self,
         actor: &Actor,
         token: &str,
         id: i64,
         limit: i64,
-    ) -> Result<(Vec<Arc<Message>>, Member)> {
+    ) -> Result<Option<Received>> {
         let member = self.ctx.member_past_lobby(actor, token).await?;
+        if id <= 0 {
+            return Ok(None);
+        }
         let limit = limit.clamp(1, 100);
-        let target = self
-            .ctx
-            .store
-            .message(member.room.id, id)
-            .await?
-            .ok_or(Error::NotFound("message"))?;
-        let mut before = self
-            .ctx
-            .store
-            .messages_before(member.room.id, target.id, limit)
+        let store = &self.ctx.store;
+        // The focused message and `limit` before it, then `limit` after: up to 2 × limit + 1.
+        let mut raw = store
+            .messages_before(member.room.id, id + 1, limit + 1)
             .await?;
-        before.reverse();
-        let after = self
-            .ctx
-            .store
-            .messages_after(member.room.id, target.id, limit)
-            .await?;
+        raw.reverse();
+        raw.extend(store.messages_after(member.room.id, id, limit).await?);
+        let Some(last_given) = raw.last().map(|m| m.id) else {
+            return Ok(None);
+        };
         let now = self.ctx.now();
-        let messages = before
+        let messages = raw
             .into_iter()
-            .chain(std::iter::once(target))
-            .chain(after)
-            .filter(|m| m.expires_at == 0 || m.expires_at > now)
+            .filter(|m| !m.is_expired(now))
             .map(Arc::new)
             .collect();
-        Ok((messages, member))
+        self.received(member, messages, last_given).await.map(Some)
     }
 
     /// `GET /chat/{token}/mentions`: members matching `search`, and `all` for the room.
@@ -182,11 +205,13 @@ impl ChatService {
         search: &str,
         limit: i64,
     ) -> Result<Vec<MentionSuggestion>> {
-        let member = self.ctx.member_past_lobby(actor, token).await?;
+        // Suggesting is part of writing: read-only rooms, the lobby and a missing chat
+        // permission stop it like sending does.
+        let member = self.writer(actor, token).await?;
         let needle = search.to_lowercase();
         let matches = |s: &str| needle.is_empty() || s.to_lowercase().contains(&needle);
         let mut found = Vec::new();
-        if matches("all") || matches(&member.room.name) {
+        if may_mention_all(&member) && (matches("all") || matches(&member.room.name)) {
             found.push(MentionSuggestion {
                 id: "all".into(),
                 label: member.room.name.clone(),

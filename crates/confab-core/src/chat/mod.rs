@@ -6,19 +6,22 @@ mod edit;
 mod feed;
 mod mention;
 mod model;
+mod pin;
 mod poll;
 mod reaction;
 mod read_marker;
+mod receive;
 mod service;
 mod system;
 
 pub use edit::MentionSuggestion;
 pub use feed::{ChatFeed, RoomFeed};
-pub use model::{ChatPost, Edit, Mention, Message, MessageType, NewMessage, Posted, Reaction};
+pub use model::{
+    ChatPost, Edit, Mention, Message, MessageType, NewMessage, Pin, PinState, Posted, Reaction,
+};
 pub use poll::{Poll, PollRequest, PollView, PollVote, POLL_CLOSED, POLL_DRAFT, POLL_OPEN};
 pub use reaction::is_single_emoji;
-pub use read_marker::ReadMarkers;
-pub use service::{
-    ChatService, Receive, Received, SendMessage, MAX_MESSAGE_CHARS, MAX_POLL_TIMEOUT,
-};
+pub use read_marker::{ReadMarkers, UNREAD_FIRST_MESSAGE};
+pub use receive::{Receive, Received, MAX_POLL_TIMEOUT};
+pub use service::{ChatService, SendMessage, MAX_MESSAGE_CHARS};
 pub use system::{actor_parameter, SystemMessage};

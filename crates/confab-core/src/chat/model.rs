@@ -11,6 +11,8 @@ pub enum MessageType {
     CommentDeleted,
     System,
     Command,
+    /// A shared object (a poll): shown like a comment, but not editable.
+    ObjectShared,
 }
 
 impl NewMessage {
@@ -33,7 +35,16 @@ impl NewMessage {
             silent: self.silent,
             reactions: BTreeMap::new(),
             last_edit: None,
+            pin: None,
         }
+    }
+}
+
+impl Message {
+    /// Whether the message has expired at `now`: from then on it is gone from every answer,
+    /// even before the background task deletes it.
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at > 0 && self.expires_at <= now
     }
 }
 
@@ -44,7 +55,14 @@ impl MessageType {
             Self::CommentDeleted => "comment_deleted",
             Self::System => "system",
             Self::Command => "command",
+            Self::ObjectShared => "object_shared",
         }
+    }
+
+    /// Something a participant wrote or shared: it can be replied to, reacted to and pinned,
+    /// and it counts as unread.
+    pub fn is_visible_comment(self) -> bool {
+        matches!(self, Self::Comment | Self::ObjectShared)
     }
 
     pub fn parse(s: &str) -> Option<Self> {
@@ -53,6 +71,7 @@ impl MessageType {
             "comment_deleted" => Self::CommentDeleted,
             "system" => Self::System,
             "command" => Self::Command,
+            "object_shared" => Self::ObjectShared,
             _ => return None,
         })
     }
@@ -81,6 +100,27 @@ pub struct Message {
     /// Reaction counts by emoji.
     pub reactions: BTreeMap<String, i64>,
     pub last_edit: Option<Edit>,
+    /// Set while the message is pinned.
+    pub pin: Option<Pin>,
+}
+
+/// Who pinned a message, when, and until when (0: until someone unpins it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pin {
+    pub actor_type: String,
+    pub actor_id: String,
+    pub actor_display_name: String,
+    pub pinned_at: i64,
+    pub pinned_until: i64,
+}
+
+/// The pin state a conversation shows one attendee: the most recently pinned message still
+/// pinned, and the pin the attendee hid for themselves (0 for none).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PinState {
+    pub attendee_id: i64,
+    pub last_pinned_id: i64,
+    pub hidden_pinned_id: i64,
 }
 
 /// Who last edited a message, and when.

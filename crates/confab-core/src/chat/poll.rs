@@ -102,6 +102,10 @@ fn by(member: &Member) -> SystemMessage {
 }
 
 impl ChatService {
+    /// The poll as `member` sees it (upstream's `renderPoll`): while a poll is open, results
+    /// show only to voters of a public poll, and the number of voters also to its author and
+    /// moderators so they know when to close it; who voted what shows once a public poll is
+    /// closed.
     async fn view(&self, member: &Member, poll: Poll) -> Result<PollView> {
         let votes = self.ctx.store.poll_votes(poll.id).await?;
         let (me_type, me_id) = (
@@ -113,8 +117,6 @@ impl ChatService {
             .filter(|v| v.actor_type == me_type && v.actor_id == me_id)
             .map(|v| v.option_id)
             .collect();
-        let visible = poll.status == POLL_CLOSED
-            || (poll.result_mode == RESULTS_PUBLIC && !voted_self.is_empty());
         let mut distinct_voters: Vec<(&str, &str)> = votes
             .iter()
             .map(|v| (v.actor_type.as_str(), v.actor_id.as_str()))
@@ -125,14 +127,18 @@ impl ChatService {
             *map.entry(format!("option-{}", v.option_id)).or_insert(0) += 1;
             map
         });
-        let num_voters = if visible {
-            distinct_voters.len() as i64
-        } else {
+        let summary = !voted_self.is_empty() && poll.result_mode == RESULTS_PUBLIC;
+        let hidden = !summary && poll.status == POLL_OPEN;
+        let is_author = poll.actor_type == me_type && poll.actor_id == me_id;
+        let num_voters = if hidden && !(member.is_moderator() || is_author) {
             0
+        } else {
+            distinct_voters.len() as i64
         };
-        let details = (visible && poll.result_mode == RESULTS_PUBLIC).then(|| votes.clone());
+        let details = (poll.result_mode == RESULTS_PUBLIC && poll.status == POLL_CLOSED)
+            .then(|| votes.clone());
         Ok(PollView {
-            votes: visible.then_some(counts),
+            votes: (!hidden).then_some(counts),
             num_voters,
             details,
             voted_self,
@@ -161,10 +167,7 @@ impl ChatService {
         request: PollRequest,
     ) -> Result<PollView> {
         let member = self.writer(actor, token).await?;
-        if matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        ) {
+        if !matches!(member.room.room_type, RoomType::Group | RoomType::Public) {
             return Err(Error::Invalid("room"));
         }
         let (question, options) = validate(&request)?;
@@ -191,7 +194,8 @@ impl ChatService {
         self.view(&member, poll).await
     }
 
-    /// Posts the poll into the chat as a shared object (`{object}`).
+    /// Posts the poll into the chat as a shared object (`{object}`): an `object_shared`
+    /// message, which people see like a comment but cannot edit.
     async fn share_poll(&self, member: &Member, poll: &Poll) -> Result<()> {
         let mut parameters = Map::new();
         parameters.insert(
@@ -210,7 +214,7 @@ impl ChatService {
             actor_id,
             actor_display_name,
             message: "{object}".into(),
-            message_type: MessageType::Comment,
+            message_type: MessageType::ObjectShared,
             system_message: String::new(),
             parameters: serde_json::Value::Object(parameters),
             reference_id: String::new(),
@@ -236,7 +240,9 @@ impl ChatService {
         self.view(&member, poll).await
     }
 
-    /// `POST /poll/{token}/{pollId}` (`optionIds`): replaces the caller's votes.
+    /// `POST /poll/{token}/{pollId}` (`optionIds`): replaces the caller's votes (an empty list
+    /// withdraws them). Like upstream, any participant past the lobby may vote: neither the
+    /// chat permission nor a read-only room stops it.
     pub async fn vote_poll(
         &self,
         actor: &Actor,
@@ -244,8 +250,11 @@ impl ChatService {
         id: i64,
         option_ids: &[i64],
     ) -> Result<PollView> {
-        let member = self.writer(actor, token).await?;
+        let member = self.ctx.member_past_lobby(actor, token).await?;
         let poll = self.poll_of(&member, id).await?;
+        if poll.status == POLL_DRAFT {
+            return Err(Error::NotFound("poll"));
+        }
         if poll.status != POLL_OPEN {
             return Err(Error::Rejected);
         }
@@ -261,7 +270,8 @@ impl ChatService {
         {
             return Err(Error::Rejected);
         }
-        let note = (poll.result_mode == RESULTS_PUBLIC && !choice.is_empty()).then(|| {
+        // Public polls tell the chat about every vote, withdrawn ones included.
+        let note = (poll.result_mode == RESULTS_PUBLIC).then(|| {
             let mut extra = Map::new();
             extra.insert("poll".into(), poll_parameter(&poll));
             by(&member).message(member.room.id, "poll_voted", extra, self.ctx.now())
@@ -282,26 +292,30 @@ impl ChatService {
     }
 
     /// `DELETE /poll/{token}/{pollId}`: the author or a moderator closes a poll (drafts are
-    /// deleted instead; `None` then).
+    /// deleted instead; `None` then). Like voting, it needs no chat permission.
     pub async fn close_poll(
         &self,
         actor: &Actor,
         token: &str,
         id: i64,
     ) -> Result<Option<PollView>> {
-        let member = self.writer(actor, token).await?;
+        let member = self.ctx.member_past_lobby(actor, token).await?;
         let mut poll = self.poll_of(&member, id).await?;
-        let is_author = poll.actor_type == member.attendee.actor_type.as_str()
-            && poll.actor_id == member.attendee.actor_id;
-        if !is_author && !member.is_moderator() {
-            return Err(Error::NotModerator);
-        }
         if poll.status == POLL_DRAFT {
+            // Drafts belong to the logged-in moderators.
+            if !member.is_user_moderator() {
+                return Err(Error::NotFound("poll"));
+            }
             self.ctx.store.delete_poll(poll.id).await?;
             return Ok(None);
         }
         if poll.status == POLL_CLOSED {
             return Err(Error::Rejected);
+        }
+        let is_author = poll.actor_type == member.attendee.actor_type.as_str()
+            && poll.actor_id == member.attendee.actor_id;
+        if !is_author && !member.is_moderator() {
+            return Err(Error::NotModerator);
         }
         poll.status = POLL_CLOSED;
         let mut extra = Map::new();

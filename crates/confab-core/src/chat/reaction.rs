@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map};
 
-use super::model::{Message, MessageType, NewMessage, Reaction};
+use super::model::{Message, Reaction};
 use super::service::ChatService;
 use super::system::SystemMessage;
 use crate::access::Member;
@@ -29,8 +29,7 @@ impl ChatService {
             .message(member.room.id, message_id)
             .await?
             .ok_or(Error::NotFound("message"))?;
-        let expired = message.expires_at > 0 && message.expires_at <= self.ctx.now();
-        if message.message_type != MessageType::Comment || expired {
+        if !message.message_type.is_visible_comment() || message.is_expired(self.ctx.now()) {
             return Err(Error::NotFound("message"));
         }
         Ok(message)
@@ -47,42 +46,31 @@ impl ChatService {
         }
     }
 
-    /// Checks a reaction change and prepares it: the room, the reaction and its note.
+    /// Checks a reaction change and prepares it: the room, the reaction and who changes it.
     async fn reaction_change(
         &self,
         actor: &Actor,
         token: &str,
         message_id: i64,
         reaction: &str,
-        note_name: &str,
-    ) -> Result<(i64, Reaction, NewMessage)> {
+    ) -> Result<(i64, Reaction, SystemMessage)> {
         let member = self.writer(actor, token).await?;
         if !is_single_emoji(reaction) {
             return Err(Error::Invalid("reaction"));
         }
         let message = self.reactable(&member, message_id).await?;
-        let now = self.ctx.now();
         let by = SystemMessage::by(
             member.attendee.actor_type,
             &member.attendee.actor_id,
             &member.attendee.display_name,
         );
-        let mut note = by.message(
-            member.room.id,
-            note_name,
-            reaction_parameters(reaction),
-            now,
-        );
-        note.parent_id = message.id;
-        Ok((
-            member.room.id,
-            Self::reaction_of(&member, message.id, reaction, now),
-            note,
-        ))
+        let reaction = Self::reaction_of(&member, message.id, reaction, self.ctx.now());
+        Ok((member.room.id, reaction, by))
     }
 
     /// `POST /reaction/{token}/{messageId}`: true when the reaction is new (201), false when it
-    /// existed (200). Returns the message's reactions afterwards.
+    /// existed (200). A new reaction leaves a `reaction` note whose parent is the message.
+    /// Returns the message's reactions afterwards.
     pub async fn react(
         &self,
         actor: &Actor,
@@ -90,9 +78,16 @@ impl ChatService {
         message_id: i64,
         reaction: &str,
     ) -> Result<(bool, Vec<Reaction>)> {
-        let (room_id, reaction, note) = self
-            .reaction_change(actor, token, message_id, reaction, "reaction")
+        let (room_id, reaction, by) = self
+            .reaction_change(actor, token, message_id, reaction)
             .await?;
+        let mut note = by.message(
+            room_id,
+            "reaction",
+            reaction_parameters(&reaction.reaction),
+            reaction.created_at,
+        );
+        note.parent_id = message_id;
         let added = self.ctx.store.add_reaction(&reaction, &note).await?;
         if added {
             self.ctx.feed.changed(room_id);
@@ -100,7 +95,9 @@ impl ChatService {
         Ok((added, self.ctx.store.reactions(reaction.message_id).await?))
     }
 
-    /// `DELETE /reaction/{token}/{messageId}`: 404 when the caller had not reacted so.
+    /// `DELETE /reaction/{token}/{messageId}`: 404 when the caller had not reacted so. As
+    /// upstream, the reaction's own note becomes `reaction_deleted` (the emoji is gone from it)
+    /// and a `reaction_revoked` note with the message as parent tells clients to refresh.
     pub async fn unreact(
         &self,
         actor: &Actor,
@@ -108,10 +105,19 @@ impl ChatService {
         message_id: i64,
         reaction: &str,
     ) -> Result<Vec<Reaction>> {
-        let (room_id, reaction, note) = self
-            .reaction_change(actor, token, message_id, reaction, "reaction_revoked")
+        let (room_id, reaction, by) = self
+            .reaction_change(actor, token, message_id, reaction)
             .await?;
-        if !self.ctx.store.remove_reaction(&reaction, &note).await? {
+        let now = reaction.created_at;
+        let retracted = by.simple(room_id, "reaction_deleted", now);
+        let mut note = by.simple(room_id, "reaction_revoked", now);
+        note.parent_id = message_id;
+        if !self
+            .ctx
+            .store
+            .remove_reaction(&reaction, &retracted, &note)
+            .await?
+        {
             return Err(Error::NotFound("reaction"));
         }
         self.ctx.feed.changed(room_id);

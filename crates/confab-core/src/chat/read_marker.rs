@@ -12,6 +12,9 @@ use std::sync::Mutex;
 use crate::store::Store;
 use crate::Result;
 
+/// The read marker meaning "the first message is unread": what a marker of 0 becomes.
+pub const UNREAD_FIRST_MESSAGE: i64 = -2;
+
 #[derive(Debug, Default)]
 pub struct ReadMarkers {
     pending: Mutex<HashMap<i64, i64>>,

@@ -1,16 +1,15 @@
 //! Sending and receiving messages, long polling, and read markers.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
 use super::committer::Committer;
-use super::feed::RoomFeed;
 use super::mention::candidates;
 use super::model::{ChatPost, Mention, Message, MessageType, NewMessage};
+use super::read_marker::UNREAD_FIRST_MESSAGE;
+use super::receive::PollSlots;
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -21,15 +20,6 @@ use crate::services::Context;
 pub const MAX_MESSAGE_CHARS: usize = 32_000;
 /// Longest reference id kept (longer ones are cut, not refused).
 const MAX_REFERENCE_ID_CHARS: usize = 64;
-/// The longest a poll may wait.
-pub const MAX_POLL_TIMEOUT: Duration = Duration::from_secs(30);
-/// Long polls one user may hold at the same time.
-const MAX_POLLS_PER_USER: usize = 32;
-/// How long a woken poll waits for more messages before answering.
-const COALESCE: Duration = Duration::from_millis(5);
-/// Messages a store read returns when refilling a room's window.
-const REFILL: i64 = 256;
-
 /// `POST /chat/{token}`, parsed.
 #[derive(Debug, Clone, Default)]
 pub struct SendMessage {
@@ -40,75 +30,10 @@ pub struct SendMessage {
     pub silent: bool,
 }
 
-/// `GET /chat/{token}`, parsed.
-#[derive(Debug, Clone)]
-pub struct Receive {
-    pub look_into_future: bool,
-    pub limit: i64,
-    pub last_known: i64,
-    pub include_last_known: bool,
-    pub timeout: Duration,
-    pub set_read_marker: bool,
-}
-
-/// What a receive found: the visible messages, the raw last id, and the common read marker.
-#[derive(Debug, Clone)]
-pub struct Received {
-    pub messages: Vec<Arc<Message>>,
-    /// `X-Chat-Last-Given`: the last id of the underlying result, visible or not.
-    pub last_given: i64,
-    pub last_common_read: i64,
-    /// The viewer, for rendering.
-    pub viewer: Attendee,
-}
-
-/// Counts the long polls a user holds; the guard gives the slot back.
-#[derive(Debug, Default)]
-struct PollSlots(Mutex<HashMap<String, usize>>);
-
-struct PollSlot {
-    slots: Arc<PollSlots>,
-    key: String,
-}
-
-impl Drop for PollSlot {
-    fn drop(&mut self) {
-        let mut map = self
-            .slots
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(n) = map.get_mut(&self.key) {
-            *n -= 1;
-            if *n == 0 {
-                map.remove(&self.key);
-            }
-        }
-    }
-}
-
-impl PollSlots {
-    fn take(self: &Arc<Self>, key: String) -> Result<PollSlot> {
-        let mut map = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = map.entry(key.clone()).or_insert(0);
-        if *n >= MAX_POLLS_PER_USER {
-            return Err(Error::Throttled);
-        }
-        *n += 1;
-        Ok(PollSlot {
-            slots: self.clone(),
-            key,
-        })
-    }
-}
-
 #[derive(Clone)]
 pub struct ChatService {
     pub(crate) ctx: Arc<Context>,
-    polls: Arc<PollSlots>,
+    pub(super) polls: Arc<PollSlots>,
     pub(crate) committer: Committer,
 }
 
@@ -217,8 +142,7 @@ impl ChatService {
             .message(member.room.id, reply_to)
             .await?
             .ok_or(Error::Invalid("reply-to"))?;
-        let expired = parent.expires_at > 0 && parent.expires_at <= self.ctx.now();
-        if parent.message_type != MessageType::Comment || expired {
+        if !parent.message_type.is_visible_comment() || parent.is_expired(self.ctx.now()) {
             return Err(Error::Invalid("reply-to"));
         }
         Ok(Some(parent))
@@ -241,13 +165,12 @@ impl ChatService {
         let mut copied = 0;
         // With mention permissions "moderators", `@all` from anyone else still renders but
         // notifies nobody (upstream's Notifier).
-        let may_mention_all = member.room.mention_permissions != crate::room::MENTION_MODERATORS
-            || member.is_moderator();
+        let notify_all = may_mention_all(member);
         for candidate in found {
             let (key, parameter) = if candidate.id == "all" {
                 let notified = attendees
                     .iter()
-                    .filter(|a| may_mention_all && a.id != member.attendee.id);
+                    .filter(|a| notify_all && a.id != member.attendee.id);
                 for a in notified {
                     if !mentions.iter().any(|m| m.attendee_id == a.id) {
                         mentions.push(Mention {
@@ -317,124 +240,8 @@ impl ChatService {
         Ok((out, Value::Object(parameters), mentions))
     }
 
-    /// `GET /chat/{token}`: history (newest first) or, with `look_into_future`, new messages
-    /// (oldest first), waiting up to the timeout. `None` means nothing (304).
-    pub async fn receive(
-        &self,
-        actor: &Actor,
-        token: &str,
-        request: Receive,
-        shutdown: impl Future<Output = ()>,
-    ) -> Result<Option<Received>> {
-        let member = self.ctx.member_past_lobby(actor, token).await?;
-        let limit = request.limit.clamp(1, 200);
-        let now = self.ctx.now();
-        let visible = |m: &Arc<Message>| m.expires_at == 0 || m.expires_at > now;
-        if !request.look_into_future {
-            let before = if request.include_last_known && request.last_known > 0 {
-                request.last_known + 1
-            } else {
-                request.last_known
-            };
-            let raw = self
-                .ctx
-                .store
-                .messages_before(member.room.id, before, limit)
-                .await?;
-            let Some(last_given) = raw.last().map(|m| m.id) else {
-                return Ok(None);
-            };
-            let messages = raw.into_iter().map(Arc::new).filter(visible).collect();
-            return self.received(member, messages, last_given).await.map(Some);
-        }
-        if request.set_read_marker && request.last_known > member.attendee.last_read_message {
-            self.ctx
-                .read_markers
-                .advance(member.attendee.id, request.last_known);
-        }
-        let cursor = if request.include_last_known {
-            request.last_known - 1
-        } else {
-            request.last_known
-        };
-        let _slot = self.polls.take(format!(
-            "{}/{}",
-            member.attendee.actor_type.as_str(),
-            member.attendee.actor_id
-        ))?;
-        let feed = self.ctx.feed.room(member.room.id);
-        // Subscribe before reading: a message posted between the read and the wait still wakes us.
-        let mut subscription = feed.subscribe();
-        let deadline = tokio::time::Instant::now() + request.timeout.min(MAX_POLL_TIMEOUT);
-        tokio::pin!(shutdown);
-        loop {
-            let raw = self
-                .read_after(&feed, member.room.id, cursor, limit)
-                .await?;
-            if let Some(last_given) = raw.last().map(|m| m.id) {
-                let messages = raw.into_iter().filter(visible).collect();
-                return self.received(member, messages, last_given).await.map(Some);
-            }
-            tokio::select! {
-                () = subscription.changed() => {
-                    // Let a burst of posts land so one answer carries them all: under load this
-                    // turns one poll cycle per message into one per burst.
-                    tokio::time::sleep(COALESCE).await;
-                }
-                () = tokio::time::sleep_until(deadline) => return Ok(None),
-                () = &mut shutdown => return Ok(None),
-            }
-        }
-    }
-
-    async fn received(
-        &self,
-        member: Member,
-        messages: Vec<Arc<Message>>,
-        last_given: i64,
-    ) -> Result<Received> {
-        let last_common_read = self.last_common_read(member.room.id).await?;
-        Ok(Received {
-            messages,
-            last_given,
-            last_common_read,
-            viewer: member.attendee,
-        })
-    }
-
-    /// Messages after `cursor`, from the window when it can answer, else from the store.
-    async fn read_after(
-        &self,
-        feed: &RoomFeed,
-        room_id: i64,
-        cursor: i64,
-        limit: i64,
-    ) -> Result<Vec<Arc<Message>>> {
-        if let Some(found) = feed.after(cursor, limit as usize) {
-            return Ok(found);
-        }
-        {
-            let _serial = feed.post_lock.lock().await;
-            if let Some(found) = feed.after(cursor, limit as usize) {
-                return Ok(found);
-            }
-            let epoch = feed.epoch();
-            let newest = self.ctx.store.messages_before(room_id, 0, REFILL).await?;
-            let complete = (newest.len() as i64) < REFILL;
-            feed.refill(epoch, newest, complete);
-            if let Some(found) = feed.after(cursor, limit as usize) {
-                return Ok(found);
-            }
-        }
-        let older = self
-            .ctx
-            .store
-            .messages_after(room_id, cursor, limit)
-            .await?;
-        Ok(older.into_iter().map(Arc::new).collect())
-    }
-
-    /// `POST /chat/{token}/read`: sets the read marker (default: the newest message).
+    /// `POST /chat/{token}/read`: sets the read marker (default: the newest message). 0 means
+    /// "everything unread" and is stored as [`UNREAD_FIRST_MESSAGE`], as upstream does.
     pub async fn set_read_marker(
         &self,
         actor: &Actor,
@@ -442,9 +249,11 @@ impl ChatService {
         last_read: Option<i64>,
     ) -> Result<Member> {
         let mut member = self.ctx.member(actor, token).await?;
-        let target = last_read
-            .filter(|id| *id > 0)
-            .unwrap_or(member.room.last_message_id);
+        let target = match last_read.unwrap_or(member.room.last_message_id) {
+            0 => UNREAD_FIRST_MESSAGE,
+            id if id < UNREAD_FIRST_MESSAGE => return Err(Error::Invalid("lastReadMessage")),
+            id => id,
+        };
         self.ctx.read_markers.discard(member.attendee.id);
         self.ctx.feed.room(member.room.id).set_common_read(None);
         self.ctx
@@ -465,7 +274,7 @@ impl ChatService {
             .await?;
         let newest_comment = recent
             .iter()
-            .position(|m| m.message_type == MessageType::Comment);
+            .position(|m| m.message_type.is_visible_comment());
         let target = match newest_comment {
             Some(i) => match recent.get(i + 1) {
                 Some(previous) => previous.id,
@@ -478,6 +287,11 @@ impl ChatService {
                     .map_or(0, |m| m.id),
             },
             None => member.attendee.last_read_message,
+        };
+        let target = if target == 0 {
+            UNREAD_FIRST_MESSAGE
+        } else {
+            target
         };
         self.ctx.read_markers.discard(member.attendee.id);
         self.ctx.feed.room(member.room.id).set_common_read(None);
@@ -521,13 +335,15 @@ impl ChatService {
             }))
     }
 
-    /// The message a reply points at, for rendering `parent`.
+    /// The messages replies point at, for rendering `parent`; expired ones are left out, so
+    /// they render as deleted.
     pub async fn parents(&self, messages: &[Arc<Message>]) -> Result<HashMap<i64, Message>> {
         let ids: Vec<i64> = messages
             .iter()
             .map(|m| m.parent_id)
             .filter(|id| *id > 0)
             .collect();
+        let now = self.ctx.now();
         if ids.is_empty() {
             return Ok(HashMap::new());
         }
@@ -537,9 +353,16 @@ impl ChatService {
             .messages_by_ids(&ids)
             .await?
             .into_iter()
+            .filter(|m| !m.is_expired(now))
             .map(|m| (m.id, m))
             .collect())
     }
+}
+
+/// Whether `@all` reaches everyone when `member` writes it: always, unless the room's mention
+/// permissions (1) keep it to moderators.
+pub(crate) fn may_mention_all(member: &Member) -> bool {
+    member.room.mention_permissions == 0 || member.is_moderator()
 }
 
 /// A message must have visible text and at most [`MAX_MESSAGE_CHARS`] characters.

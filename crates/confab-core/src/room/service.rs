@@ -14,7 +14,7 @@ use super::view::{ChatState, ListOptions, RoomView};
 use crate::access::Member;
 use crate::account::hash_password_blocking;
 use crate::actor::{Actor, UserRef};
-use crate::chat::{NewMessage, SystemMessage};
+use crate::chat::{NewMessage, PinState, SystemMessage};
 use crate::error::{Error, Result, StoreError};
 use crate::participant::{ActorType, NewAttendee, ParticipantType, Permissions};
 use crate::services::Context;
@@ -119,13 +119,21 @@ impl RoomService {
                 .messages_by_ids(&[member.room.last_message_id])
                 .await?
                 .pop()
+                .filter(|m| !m.is_expired(self.ctx.now()))
         } else {
             None
         };
+        let pins = store
+            .pin_states(&[member.attendee.id], self.ctx.now())
+            .await?
+            .pop()
+            .unwrap_or_default();
         let chat = ChatState {
             unread_messages: unread,
             last_message,
             last_common_read: self.ctx.last_common_read(member.room.id).await?,
+            last_pinned_id: pins.last_pinned_id,
+            hidden_pinned_id: pins.hidden_pinned_id,
         };
         Ok(RoomView::for_member(
             member,
@@ -194,13 +202,26 @@ impl RoomService {
             .into_iter()
             .map(|m| (m.id, m))
             .collect();
+        let attendee_ids: Vec<i64> = rooms.iter().map(|(_, a)| a.id).collect();
+        let pins: HashMap<i64, PinState> = store
+            .pin_states(&attendee_ids, self.ctx.now())
+            .await?
+            .into_iter()
+            .map(|p| (p.attendee_id, p))
+            .collect();
         let config = self.ctx.config();
+        let now = self.ctx.now();
         let mut views = Vec::with_capacity(rooms.len());
         for (room, attendee) in rooms {
+            let pin = pins.get(&attendee.id).copied().unwrap_or_default();
             let chat = ChatState {
                 unread_messages: unread.get(&room.id).copied().unwrap_or(0),
-                last_message: last.remove(&room.last_message_id),
+                last_message: last
+                    .remove(&room.last_message_id)
+                    .filter(|m| !m.is_expired(now)),
                 last_common_read: self.ctx.last_common_read(room.id).await?,
+                last_pinned_id: pin.last_pinned_id,
+                hidden_pinned_id: pin.hidden_pinned_id,
             };
             let member = Member {
                 room,

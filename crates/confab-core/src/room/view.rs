@@ -38,6 +38,9 @@ pub struct RoomView {
     pub last_message: Option<Message>,
     /// The address an email guest was invited with, shown to that guest.
     pub invited_actor_id: Option<String>,
+    /// `lastPinnedId` / `hiddenPinnedId`: the pin the room shows and the one the caller hid.
+    pub last_pinned_id: i64,
+    pub hidden_pinned_id: i64,
     pub can_start_call: bool,
     pub can_delete: bool,
     pub can_leave: bool,
@@ -56,6 +59,8 @@ pub struct ChatState {
     pub unread_messages: i64,
     pub last_message: Option<Message>,
     pub last_common_read: i64,
+    pub last_pinned_id: i64,
+    pub hidden_pinned_id: i64,
 }
 
 impl RoomView {
@@ -126,6 +131,12 @@ impl RoomView {
             },
             invited_actor_id: (attendee.actor_type == ActorType::Emails)
                 .then(|| attendee.invited_cloud_id.clone()),
+            last_pinned_id: if lobby_restricted {
+                0
+            } else {
+                chat.last_pinned_id
+            },
+            hidden_pinned_id: chat.hidden_pinned_id,
             name,
             display_name,
             permissions,
@@ -166,6 +177,8 @@ impl RoomView {
             unread_mention_direct: false,
             last_message: None,
             invited_actor_id: None,
+            last_pinned_id: 0,
+            hidden_pinned_id: 0,
             can_start_call: false,
             can_delete: false,
             can_leave: false,

@@ -1,6 +1,5 @@
-//! Chat API (v1): `/apps/spreed/api/v1/chat/{token}…` and reactions, and the `ChatMessage`
-//! wire object, with system messages rendered for the viewer ("You added Bob" for the actor,
-//! "Alice added you" for the one added).
+//! Chat API (v1): `/apps/spreed/api/v1/chat/{token}…`. The `ChatMessage` wire object lives
+//! in [`super::message`].
 
 use std::collections::HashMap;
 
@@ -11,10 +10,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
-use confab_core::chat::{Message, MessageType, Reaction, Receive, Received, SendMessage};
+use confab_core::chat::{Message, Receive, Received, SendMessage};
 use confab_core::Error;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult};
@@ -23,262 +21,7 @@ use super::params::Params;
 use super::room::TalkRoom;
 use super::{AppState, RoomToken};
 
-/// Who looks at a message: their actor type and id.
-#[derive(Debug, Clone, Copy)]
-pub struct Viewer<'a> {
-    pub actor_type: &'a str,
-    pub actor_id: &'a str,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChatMessage {
-    pub id: i64,
-    pub token: String,
-    pub actor_type: String,
-    pub actor_id: String,
-    pub actor_display_name: String,
-    pub timestamp: i64,
-    pub message: String,
-    /// An object of rich parameters, or `[]` when there are none (PHP's empty array).
-    pub message_parameters: Value,
-    pub system_message: String,
-    pub message_type: &'static str,
-    pub is_replyable: bool,
-    pub reference_id: String,
-    /// Always an object, `{}` when empty.
-    pub reactions: Map<String, Value>,
-    pub expiration_timestamp: i64,
-    pub markdown: bool,
-    pub thread_id: i64,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub silent: bool,
-    /// `true` on the placeholder of a deleted message, absent otherwise.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub deleted: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_edit_actor_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_edit_actor_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_edit_actor_display_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_edit_timestamp: Option<i64>,
-    /// The reactions the viewer gave, when any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reactions_self: Option<Vec<String>>,
-    /// The message replied to, or `{id, deleted: true}` when it is gone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub parent: Option<Value>,
-}
-
-/// Text templates per system message: (seen by others, seen by the actor).
-fn templates(name: &str) -> Option<(&'static str, &'static str)> {
-    Some(match name {
-        "conversation_created" => ("{actor} created the conversation", "You created the conversation"),
-        "conversation_renamed" => (
-            "{actor} renamed the conversation from \"{oldName}\" to \"{newName}\"",
-            "You renamed the conversation from \"{oldName}\" to \"{newName}\"",
-        ),
-        "description_set" => ("{actor} set the description", "You set the description"),
-        "description_removed" => ("{actor} removed the description", "You removed the description"),
-        "guests_allowed" => ("{actor} allowed guests", "You allowed guests"),
-        "guests_disallowed" => ("{actor} disallowed guests", "You disallowed guests"),
-        "password_set" => ("{actor} set a password", "You set a password"),
-        "password_removed" => ("{actor} removed the password", "You removed the password"),
-        "user_added" => ("{actor} added {user}", "You added {user}"),
-        "user_removed" => ("{actor} removed {user}", "You removed {user}"),
-        "group_added" => ("{actor} added group {group}", "You added group {group}"),
-        "moderator_promoted" | "guest_moderator_promoted" => {
-            ("{actor} promoted {user} to moderator", "You promoted {user} to moderator")
-        }
-        "moderator_demoted" | "guest_moderator_demoted" => {
-            ("{actor} demoted {user} from moderator", "You demoted {user} from moderator")
-        }
-        "read_only" => ("{actor} locked the conversation", "You locked the conversation"),
-        "read_only_off" => ("{actor} unlocked the conversation", "You unlocked the conversation"),
-        "listable_none" => (
-            "{actor} limited the conversation to the current participants",
-            "You limited the conversation to the current participants",
-        ),
-        "listable_users" => (
-            "{actor} opened the conversation to registered users",
-            "You opened the conversation to registered users",
-        ),
-        "listable_all" => (
-            "{actor} opened the conversation to registered users and users created with the Guests app",
-            "You opened the conversation to registered users and users created with the Guests app",
-        ),
-        "lobby_none" => ("{actor} opened the conversation to everyone", "You opened the conversation to everyone"),
-        "lobby_non_moderators" => (
-            "{actor} restricted the conversation to moderators",
-            "You restricted the conversation to moderators",
-        ),
-        "breakout_rooms_started" => ("{actor} started breakout rooms", "You started breakout rooms"),
-        "breakout_rooms_stopped" => ("{actor} stopped breakout rooms", "You stopped breakout rooms"),
-        "lobby_timer_reached" => ("The conversation is now open to everyone", "The conversation is now open to everyone"),
-        "message_expiration_enabled" => (
-            "{actor} set the message expiration to {seconds} seconds",
-            "You set the message expiration to {seconds} seconds",
-        ),
-        "message_expiration_disabled" => ("{actor} disabled the message expiration", "You disabled the message expiration"),
-        "message_deleted" => ("{actor} deleted a message", "You deleted a message"),
-        "message_edited" => ("{actor} edited a message", "You edited a message"),
-        "history_cleared" => (
-            "{actor} cleared the history of the conversation",
-            "You cleared the history of the conversation",
-        ),
-        "reaction" => ("{reaction}", "{reaction}"),
-        "reaction_revoked" => ("{actor} deleted a reaction", "You deleted a reaction"),
-        "poll_voted" => ("{actor} voted on the poll {poll}", "You voted on the poll {poll}"),
-        "poll_closed" => ("{actor} ended the poll {poll}", "You ended the poll {poll}"),
-        _ => return None,
-    })
-}
-
-fn is_viewer(parameter: Option<&Value>, viewer: Viewer<'_>) -> bool {
-    let Some(p) = parameter else { return false };
-    let id = p.get("id").and_then(Value::as_str).unwrap_or("");
-    match p.get("type").and_then(Value::as_str) {
-        Some("user") => viewer.actor_type == "users" && id == viewer.actor_id,
-        Some("guest") => {
-            viewer.actor_type != "users" && id.strip_prefix("guest/") == Some(viewer.actor_id)
-        }
-        _ => false,
-    }
-}
-
-/// The text of a system message as `viewer` reads it; placeholders stay for rich parameters.
-fn render_system(message: &Message, viewer: Option<Viewer<'_>>) -> String {
-    if message.message_type == MessageType::CommentDeleted {
-        let by_viewer = viewer.is_some_and(|v| is_viewer(message.parameters.get("actor"), v));
-        return if by_viewer {
-            "Message deleted by you".to_owned()
-        } else {
-            message.message.clone()
-        };
-    }
-    let Some((others, own)) = templates(&message.system_message) else {
-        return message.message.clone();
-    };
-    let params = &message.parameters;
-    let by_viewer = viewer.is_some_and(|v| is_viewer(params.get("actor"), v));
-    let about_viewer = viewer.is_some_and(|v| is_viewer(params.get("user"), v));
-    let mut text = match (message.system_message.as_str(), by_viewer, about_viewer) {
-        ("user_removed", _, _) if params.get("actor") == params.get("user") => {
-            if by_viewer {
-                "You left the conversation".to_owned()
-            } else {
-                "{user} left the conversation".to_owned()
-            }
-        }
-        // Someone adding themselves (a free-mode switch into a breakout room) joined.
-        ("user_added", _, _) if params.get("actor") == params.get("user") => {
-            if by_viewer {
-                "You joined the conversation".to_owned()
-            } else {
-                "{actor} joined the conversation".to_owned()
-            }
-        }
-        ("user_added", false, true) => "{actor} added you".to_owned(),
-        ("user_removed", false, true) => "{actor} removed you".to_owned(),
-        ("moderator_promoted" | "guest_moderator_promoted", false, true) => {
-            "{actor} promoted you to moderator".to_owned()
-        }
-        ("moderator_demoted" | "guest_moderator_demoted", false, true) => {
-            "{actor} demoted you from moderator".to_owned()
-        }
-        (_, true, _) => own.to_owned(),
-        _ => others.to_owned(),
-    };
-    // Plain values (names, seconds) are written into the text; rich objects stay placeholders.
-    for key in ["oldName", "newName", "seconds", "reaction"] {
-        if let Some(value) = params.get(key) {
-            let plain = value
-                .as_str()
-                .map_or_else(|| value.to_string(), str::to_owned);
-            text = text.replace(&format!("{{{key}}}"), &plain);
-        }
-    }
-    text
-}
-
-impl ChatMessage {
-    pub fn new(message: &Message, token: &str, viewer: Option<Viewer<'_>>) -> Self {
-        let is_system = message.message_type == MessageType::System;
-        let rendered = matches!(
-            message.message_type,
-            MessageType::System | MessageType::CommentDeleted
-        );
-        let parameters = match &message.parameters {
-            // Only rich objects are parameters on the wire; plain values were rendered into the text.
-            Value::Object(map) => map
-                .iter()
-                .filter(|(_, v)| v.is_object())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect::<Map<_, _>>(),
-            _ => Map::new(),
-        };
-        Self {
-            id: message.id,
-            token: token.to_owned(),
-            actor_type: message.actor_type.clone(),
-            actor_id: message.actor_id.clone(),
-            actor_display_name: message.actor_display_name.clone(),
-            timestamp: message.created_at,
-            message: if rendered {
-                render_system(message, viewer)
-            } else {
-                message.message.clone()
-            },
-            message_parameters: if parameters.is_empty() {
-                Value::Array(Vec::new())
-            } else {
-                Value::Object(parameters)
-            },
-            system_message: message.system_message.clone(),
-            message_type: message.message_type.as_str(),
-            is_replyable: message.message_type == MessageType::Comment,
-            reference_id: message.reference_id.clone(),
-            reactions: message
-                .reactions
-                .iter()
-                .map(|(k, v)| (k.clone(), json!(v)))
-                .collect(),
-            expiration_timestamp: message.expires_at,
-            markdown: !is_system,
-            thread_id: 0,
-            silent: message.silent,
-            deleted: message.message_type == MessageType::CommentDeleted,
-            last_edit_actor_type: message.last_edit.as_ref().map(|e| e.actor_type.clone()),
-            last_edit_actor_id: message.last_edit.as_ref().map(|e| e.actor_id.clone()),
-            last_edit_actor_display_name: message
-                .last_edit
-                .as_ref()
-                .map(|e| e.actor_display_name.clone()),
-            last_edit_timestamp: message.last_edit.as_ref().map(|e| e.at),
-            reactions_self: None,
-            parent: None,
-        }
-    }
-
-    /// Embeds the replied-to message (`parents` holds what still exists).
-    fn with_parent(
-        mut self,
-        message: &Message,
-        parents: &HashMap<i64, Message>,
-        viewer: Option<Viewer<'_>>,
-    ) -> Self {
-        if message.parent_id > 0 {
-            self.parent = Some(match parents.get(&message.parent_id) {
-                Some(parent) => serde_json::to_value(ChatMessage::new(parent, &self.token, viewer))
-                    .unwrap_or_default(),
-                None => json!({"id": message.parent_id, "deleted": true}),
-            });
-        }
-        self
-    }
-}
+pub use super::message::{ChatMessage, Viewer};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -301,10 +44,6 @@ pub fn routes() -> Router<AppState> {
             &v1("/chat/{token}/{message_id}/context"),
             get(get_message_context),
         )
-        .route(
-            &v1("/reaction/{token}/{message_id}"),
-            post(react).delete(delete_reaction).get(get_reactions),
-        )
 }
 
 fn v1(path: &str) -> String {
@@ -312,8 +51,9 @@ fn v1(path: &str) -> String {
 }
 
 /// A message id from the path; anything but digits is a 404 like upstream's route pattern.
-fn message_id(path: &HashMap<String, String>) -> Result<i64, ApiError> {
+pub(super) fn message_id(path: &HashMap<String, String>) -> Result<i64, ApiError> {
     path.get("message_id")
+        .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|id| id.parse().ok())
         .ok_or(ApiError(Error::NotFound("message")))
 }
@@ -395,6 +135,7 @@ async fn receive_messages(
         include_last_known: params.bool_or("includeLastKnown", false)?,
         timeout: Duration::from_secs(params.int_or("timeout", 30)?.clamp(0, 30) as u64),
         set_read_marker: params.bool_or("setReadMarker", true)?,
+        last_common_read: params.int_or("lastCommonReadId", 0)?,
     };
     let shutdown = state.shutdown.clone();
     let received = state
@@ -402,14 +143,24 @@ async fn receive_messages(
         .chat
         .receive(&actor, &token, request, shutdown.cancelled_owned())
         .await?;
+    message_answer(&state, &token, received).await
+}
+
+/// A list of messages with `X-Chat-Last-Given` and `X-Chat-Last-Common-Read`, or 304.
+async fn message_answer(
+    state: &AppState,
+    token: &str,
+    received: Option<Received>,
+) -> Result<Response, ApiError> {
     let Some(received) = received else {
         return Ok(empty(StatusCode::NOT_MODIFIED));
     };
-    let list = message_list(&state, &token, &received).await?;
-    Ok(Ocs::ok(list)
-        .header("x-chat-last-given", &received.last_given)
-        .header("x-chat-last-common-read", &received.last_common_read)
-        .into_response())
+    let list = message_list(state, token, &received).await?;
+    let mut answer = Ocs::ok(list).header("x-chat-last-common-read", &received.last_common_read);
+    if let Some(last_given) = received.last_given {
+        answer = answer.header("x-chat-last-given", &last_given);
+    }
+    Ok(answer.into_response())
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v1/chat/{token}` (capability `clear-history`)
@@ -423,8 +174,8 @@ async fn clear_history(
     Ok(Ocs::ok(ChatMessage::new(&note, &token, Some(viewer))))
 }
 
-/// Answers an edit or delete: the note, with the changed message as its parent.
-fn note_answer(token: &str, note: &Message, changed: &Message) -> Ocs {
+/// Answers an edit, delete or pin: the note, with the changed message as its parent.
+pub(super) fn note_answer(token: &str, note: &Message, changed: &Message) -> Ocs {
     let viewer = viewer_of(actor_type_str(note), &note.actor_id);
     let parents = HashMap::from([(changed.id, changed.clone())]);
     Ocs::ok(ChatMessage::new(note, token, Some(viewer)).with_parent(note, &parents, Some(viewer)))
@@ -466,19 +217,12 @@ async fn get_message_context(
 ) -> Result<Response, ApiError> {
     let id = message_id(&path)?;
     let limit = params.int_or("limit", 50)?;
-    let (messages, member) = state
+    let received = state
         .services
         .chat
         .context(&actor, &token, id, limit)
         .await?;
-    let received = Received {
-        last_given: messages.last().map_or(0, |m| m.id),
-        messages,
-        last_common_read: 0,
-        viewer: member.attendee,
-    };
-    let list = message_list(&state, &token, &received).await?;
-    Ok(Ocs::ok(list).into_response())
+    message_answer(&state, &token, received).await
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v1/chat/{token}/read` (`lastReadMessage`, capability `chat-read-marker`)
@@ -546,79 +290,4 @@ async fn mentions(
         })
         .collect();
     Ok(Ocs::ok(list))
-}
-
-/// Reactions grouped by emoji, as `{emoji: [{actorType, actorId, actorDisplayName, timestamp}]}`.
-fn reaction_map(reactions: &[Reaction]) -> Value {
-    let mut map = Map::new();
-    for r in reactions {
-        let entry = map.entry(r.reaction.clone()).or_insert_with(|| json!([]));
-        if let Some(list) = entry.as_array_mut() {
-            list.push(json!({"actorType": r.actor_type, "actorId": r.actor_id, "actorDisplayName": r.actor_display_name, "timestamp": r.created_at}));
-        }
-    }
-    Value::Object(map)
-}
-
-fn reaction_param(params: &Params) -> Result<String, ApiError> {
-    params
-        .str("reaction")?
-        .ok_or(ApiError::bad_param("reaction"))
-}
-
-/// `POST /ocs/v2.php/apps/spreed/api/v1/reaction/{token}/{messageId}` (capability `reactions`)
-async fn react(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    RoomToken(token): RoomToken,
-    Path(path): Path<HashMap<String, String>>,
-    params: Params,
-) -> ApiResult {
-    let id = message_id(&path)?;
-    let (added, all) = state
-        .services
-        .chat
-        .react(&actor, &token, id, &reaction_param(&params)?)
-        .await?;
-    let status = if added {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
-    Ok(Ocs::with_status(status, reaction_map(&all)))
-}
-
-/// `DELETE /ocs/v2.php/apps/spreed/api/v1/reaction/{token}/{messageId}` (capability `reactions`)
-async fn delete_reaction(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    RoomToken(token): RoomToken,
-    Path(path): Path<HashMap<String, String>>,
-    params: Params,
-) -> ApiResult {
-    let id = message_id(&path)?;
-    let all = state
-        .services
-        .chat
-        .unreact(&actor, &token, id, &reaction_param(&params)?)
-        .await?;
-    Ok(Ocs::ok(reaction_map(&all)))
-}
-
-/// `GET /ocs/v2.php/apps/spreed/api/v1/reaction/{token}/{messageId}` (capability `reactions`)
-async fn get_reactions(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    RoomToken(token): RoomToken,
-    Path(path): Path<HashMap<String, String>>,
-    params: Params,
-) -> ApiResult {
-    let id = message_id(&path)?;
-    let filter = params.str("reaction")?;
-    let all = state
-        .services
-        .chat
-        .reactions(&actor, &token, id, filter.as_deref())
-        .await?;
-    Ok(Ocs::ok(reaction_map(&all)))
 }

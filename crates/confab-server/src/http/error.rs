@@ -41,7 +41,7 @@ fn status_of(err: &Error) -> StatusCode {
         Error::SessionConflict { .. } | Error::AlreadyExists(_) => StatusCode::CONFLICT,
         Error::Throttled => StatusCode::TOO_MANY_REQUESTS,
         Error::NotImplemented(_) => StatusCode::NOT_IMPLEMENTED,
-        Error::NotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        Error::NotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
         Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

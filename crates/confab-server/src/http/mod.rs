@@ -7,10 +7,13 @@ pub mod capabilities;
 pub mod chat;
 pub mod cloud;
 pub mod error;
+pub mod message;
 pub mod ocs;
 pub mod params;
 pub mod participant;
+pub mod pin;
 pub mod poll;
+pub mod reaction;
 pub mod room;
 pub mod room_policy;
 pub mod status;
@@ -38,6 +41,8 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Woken when a lobby timer may have changed, so the scheduler re-plans.
     pub lobby_timers: Arc<tokio::sync::Notify>,
+    /// Woken when a pin that runs out was made, so the scheduler re-plans.
+    pub pin_timers: Arc<tokio::sync::Notify>,
 }
 
 /// Settings of the HTTP layer that handlers read.
@@ -85,6 +90,8 @@ fn ocs_routes() -> Router<AppState> {
         .merge(room_policy::routes())
         .merge(participant::routes())
         .merge(chat::routes())
+        .merge(pin::routes())
+        .merge(reaction::routes())
         .merge(poll::routes())
         .merge(breakout_room::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))

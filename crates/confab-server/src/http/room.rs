@@ -128,6 +128,8 @@ pub struct TalkRoom {
     is_archived: bool,
     is_important: bool,
     is_sensitive: bool,
+    last_pinned_id: i64,
+    hidden_pinned_id: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_message: Option<ChatMessage>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -207,6 +209,8 @@ impl TalkRoom {
             is_archived: attendee.is_some_and(|a| a.archived),
             is_important: attendee.is_some_and(|a| a.important),
             is_sensitive: attendee.is_some_and(|a| a.sensitive),
+            last_pinned_id: view.last_pinned_id,
+            hidden_pinned_id: view.hidden_pinned_id,
             last_message: view
                 .last_message
                 .as_ref()

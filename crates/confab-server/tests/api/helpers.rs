@@ -1,8 +1,10 @@
 //! The test application and typed OCS helpers.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use confab_core::chat::Message;
+use confab_core::clock::{Clock, SystemClock};
 use confab_core::room::Room;
 use confab_core::Services;
 use confab_server::config::Config;
@@ -11,6 +13,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{json, Value};
 use sqlx::migrate::MigrateDatabase;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub const TALK: &str = "/ocs/v2.php/apps/spreed/api/v4";
@@ -26,9 +29,10 @@ pub struct TestApp {
     /// `sqlite` or `postgres`, for assertion messages.
     pub backend: &'static str,
     shutdown: CancellationToken,
+    server: Option<JoinHandle<anyhow::Result<()>>>,
     /// The PostgreSQL database to drop in [`TestApp::close`].
     postgres_url: Option<String>,
-    _dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for TestApp {
@@ -37,14 +41,23 @@ impl Drop for TestApp {
     }
 }
 
+fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
 impl TestApp {
     pub async fn spawn() -> Self {
-        Self::start(None, |_| {}).await
+        Self::spawn_with_clock(Arc::new(SystemClock)).await
+    }
+
+    /// A confab whose services read time from `clock`.
+    pub async fn spawn_with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self::start(tempdir(), None, clock, |_| {}).await
     }
 
     /// The app with changes to its configuration (for example the brute-force policy).
     pub async fn spawn_configured(edit: impl FnOnce(&mut Config)) -> Self {
-        Self::start(None, edit).await
+        Self::start(tempdir(), None, Arc::new(SystemClock), edit).await
     }
 
     /// The app on SQLite and, when [`POSTGRES_URL_VAR`] is set, on a fresh PostgreSQL database;
@@ -54,27 +67,33 @@ impl TestApp {
         match std::env::var(POSTGRES_URL_VAR) {
             Ok(server) if !server.trim().is_empty() => {
                 let url = create_postgres_database(&server).await;
-                apps.push(Self::start(Some(url), |_| {}).await);
+                apps.push(Self::start(tempdir(), Some(url), Arc::new(SystemClock), |_| {}).await);
             }
             _ => eprintln!("skipping the PostgreSQL run: {POSTGRES_URL_VAR} not set"),
         }
         apps
     }
 
-    async fn start(postgres_url: Option<String>, edit: impl FnOnce(&mut Config)) -> Self {
+    async fn start(
+        dir: tempfile::TempDir,
+        postgres_url: Option<String>,
+        clock: Arc<dyn Clock>,
+        edit: impl FnOnce(&mut Config),
+    ) -> Self {
         if std::env::var_os("TEST_LOG").is_some() {
             confab_server::telemetry::init("text");
         }
-        let dir = tempfile::tempdir().expect("temp dir");
         let mut config =
             Config::embedded("127.0.0.1:0".parse().unwrap(), PathBuf::from(dir.path()));
         config.database_url = postgres_url.clone().map(secrecy::SecretString::from);
         edit(&mut config);
-        let app = App::build(&config).await.expect("app builds");
+        let app = App::build_with_clock(&config, clock)
+            .await
+            .expect("app builds");
         let base = format!("http://{}", app.local_addr().unwrap());
         let services = app.services();
         let shutdown = app.shutdown_token();
-        tokio::spawn(app.run());
+        let server = tokio::spawn(app.run());
         Self {
             base,
             services,
@@ -84,8 +103,9 @@ impl TestApp {
                 "sqlite"
             },
             shutdown,
+            server: Some(server),
             postgres_url,
-            _dir: dir,
+            dir: Some(dir),
         }
     }
 
@@ -95,6 +115,22 @@ impl TestApp {
         if let Some(url) = &self.postgres_url {
             drop_postgres_database(url).await;
         }
+    }
+
+    /// Starts a graceful shutdown, as a signal would.
+    pub fn begin_shutdown(&self) {
+        self.shutdown.cancel();
+    }
+
+    /// Stops the server, waits until it has closed its database, and starts a new one on the
+    /// same data with `clock`. Clients must log in again: the address changes.
+    pub async fn restart(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.shutdown.cancel();
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server stops");
+        }
+        let dir = self.dir.take().expect("data directory");
+        Self::start(dir, self.postgres_url.take(), clock, |_| {}).await
     }
 
     /// Creates a user with [`PASSWORD`] and returns a client logged in as them.

@@ -1,16 +1,16 @@
 //! `ChatStore`: appending messages, reading them by id, after and before a position, and unread
 //! counts; including ids becoming visible in order under concurrent writers. Chat posts with
-//! read markers and mentions, edits, history clearing, reactions, expiry and common read.
+//! read markers and mentions, edits and deletes, history clearing, expiry and common read.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use anyhow::ensure;
-use confab_core::chat::{Edit, Message, MessageType, NewMessage, Reaction};
+use confab_core::chat::{Edit, Message, MessageType, NewMessage};
 use confab_core::participant::{ActorType, Attendee};
 use confab_core::room::RoomType;
-use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
+use confab_core::store::{ChatStore, ParticipantStore, ReactionStore, RoomStore};
 use confab_store::SqlStore;
 
 use crate::support::{
@@ -647,10 +647,6 @@ fn markers(attendee: &Attendee) -> (i64, i64, i64) {
 }
 
 /// How many messages room `room_id` holds.
-async fn count(store: &SqlStore, room_id: i64) -> anyhow::Result<usize> {
-    Ok(store.messages_after(room_id, 0, 100_000).await?.len())
-}
-
 #[tokio::test]
 async fn post_chat_messages_posts_in_order_and_chains_previous_last_ids() {
     each_backend(|store| async move {
@@ -1030,171 +1026,6 @@ async fn clear_history_leaves_only_the_note_and_resets_markers() {
 }
 
 #[tokio::test]
-async fn add_and_remove_reaction_count_on_the_message_and_note_only_changes() {
-    each_backend(|store| async move {
-        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
-        let posted = post_each(&store, room.id, &["react to me", "not me"]).await?;
-        let id = posted[0].id;
-        let note = || system(room.id, "reaction", NOW);
-        let counts = || async {
-            store
-                .message(room.id, id)
-                .await
-                .expect("read message")
-                .expect("message exists")
-                .reactions
-        };
-        let expect = |pairs: &[(&str, i64)]| -> BTreeMap<String, i64> {
-            pairs.iter().map(|&(e, n)| (e.to_owned(), n)).collect()
-        };
-        assert_eq!(counts().await, expect(&[]));
-
-        assert!(
-            store
-                .add_reaction(&reaction(id, "alice", "👍", NOW), &note())
-                .await?
-        );
-        assert_eq!(counts().await, expect(&[("👍", 1)]));
-        assert_eq!(count(&store, room.id).await?, 3, "a note was appended");
-        assert!(
-            !store
-                .add_reaction(&reaction(id, "alice", "👍", NOW + 1), &note())
-                .await?,
-            "the same reaction again is not added"
-        );
-        assert_eq!(counts().await, expect(&[("👍", 1)]));
-        assert_eq!(
-            count(&store, room.id).await?,
-            3,
-            "no note when nothing changed"
-        );
-
-        assert!(
-            store
-                .add_reaction(&reaction(id, "bob", "👍", NOW + 2), &note())
-                .await?
-        );
-        assert!(
-            store
-                .add_reaction(&reaction(id, "alice", "❤️", NOW + 3), &note())
-                .await?
-        );
-        let guest_alice = Reaction {
-            actor_type: "guests".to_owned(),
-            ..reaction(id, "alice", "👍", NOW + 4)
-        };
-        assert!(store.add_reaction(&guest_alice, &note()).await?);
-        assert_eq!(counts().await, expect(&[("👍", 3), ("❤️", 1)]));
-        assert_eq!(count(&store, room.id).await?, 6);
-
-        // Removal matches message, actor and emoji; display name and time do not matter.
-        let alice_thumb = Reaction {
-            actor_display_name: "someone else".to_owned(),
-            created_at: 0,
-            ..reaction(id, "alice", "👍", NOW)
-        };
-        assert!(store.remove_reaction(&alice_thumb, &note()).await?);
-        assert_eq!(counts().await, expect(&[("👍", 2), ("❤️", 1)]));
-        assert_eq!(count(&store, room.id).await?, 7);
-        assert!(!store.remove_reaction(&alice_thumb, &note()).await?);
-        assert!(
-            !store
-                .remove_reaction(&reaction(id, "carol", "❤️", NOW), &note())
-                .await?
-        );
-        assert_eq!(
-            count(&store, room.id).await?,
-            7,
-            "no note when nothing changed"
-        );
-
-        assert!(
-            store
-                .remove_reaction(&reaction(id, "alice", "❤️", NOW), &note())
-                .await?
-        );
-        assert_eq!(
-            counts().await,
-            expect(&[("👍", 2)]),
-            "a count of 0 is left out"
-        );
-        assert_eq!(
-            store.message(room.id, posted[1].id).await?,
-            Some(posted[1].clone()),
-            "other messages keep no reactions"
-        );
-        Ok(())
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn reactions_of_actor_lists_only_that_actors_reactions_to_the_given_messages() {
-    each_backend(|store| async move {
-        let room = room_with(&store, "r1", &["alice"]).await?;
-        let posted = post_each(&store, room.id, &["a", "b", "c"]).await?;
-        let (a, b, c) = (posted[0].id, posted[1].id, posted[2].id);
-        for r in [
-            reaction(a, "bob", "🎉", NOW + 1),
-            reaction(a, "bob", "👍", NOW + 2),
-            reaction(b, "alice", "👍", NOW + 3),
-            reaction(c, "bob", "❤️", NOW + 4),
-        ] {
-            store
-                .add_reaction(&r, &system(room.id, "reaction", r.created_at))
-                .await?;
-        }
-        let mut own = store.reactions_of_actor(&[a, b], "users", "bob").await?;
-        own.sort();
-        assert_eq!(own, vec![(a, "🎉".to_owned()), (a, "👍".to_owned())]);
-        assert_eq!(
-            store
-                .reactions_of_actor(&[a, b, c], "guests", "bob")
-                .await?,
-            vec![]
-        );
-        assert_eq!(store.reactions_of_actor(&[], "users", "bob").await?, vec![]);
-        assert_eq!(
-            store.reactions_of_actor(&[b], "users", "alice").await?,
-            vec![(b, "👍".to_owned())]
-        );
-        Ok(())
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn reactions_lists_the_messages_reactions_oldest_first() {
-    each_backend(|store| async move {
-        let room = room_with(&store, "r1", &["alice"]).await?;
-        let posted = post_each(&store, room.id, &["a", "b"]).await?;
-        let (a, b) = (posted[0].id, posted[1].id);
-        assert!(store.reactions(a).await?.is_empty());
-        let added = [
-            reaction(a, "bob", "🎉", NOW + 1),
-            reaction(b, "bob", "🎉", NOW + 2),
-            reaction(a, "alice", "👍", NOW + 3),
-            reaction(a, "bob", "👍", NOW + 4),
-        ];
-        for r in &added {
-            assert!(
-                store
-                    .add_reaction(r, &system(room.id, "reaction", r.created_at))
-                    .await?
-            );
-        }
-        assert_eq!(
-            store.reactions(a).await?,
-            [added[0].clone(), added[2].clone(), added[3].clone()]
-        );
-        assert_eq!(store.reactions(b).await?, [added[1].clone()]);
-        assert!(store.reactions(b + 1000).await?.is_empty());
-        Ok(())
-    })
-    .await;
-}
-
-#[tokio::test]
 async fn delete_expired_messages_deletes_those_due_and_next_expiry_follows() {
     each_backend(|store| async move {
         let r1 = room_with(&store, "r1", &["alice"]).await?;
@@ -1277,6 +1108,49 @@ async fn last_common_read_is_the_lowest_marker_among_users() {
         assert_eq!(store.last_common_read(guests_only.id).await?, 0);
         assert_eq!(store.last_common_read(empty.id).await?, 0);
         assert_eq!(store.last_common_read(empty.id + 1000).await?, 0);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn delete_message_writes_the_placeholder_drops_reactions_and_appends_the_note() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let id = post_each(&store, room.id, &["react to me"]).await?[0].id;
+        store
+            .add_reaction(
+                &reaction(id, "bob", "👍", NOW),
+                &system(room.id, "reaction", NOW),
+            )
+            .await?;
+        let reacted = store.message(room.id, id).await?.expect("message exists");
+        let placeholder = Message {
+            message: "Message deleted by {actor}".to_owned(),
+            message_type: MessageType::CommentDeleted,
+            parameters: serde_json::json!({"actor": {"type": "user", "id": "alice"}}),
+            ..reacted
+        };
+        let note = NewMessage {
+            parent_id: id,
+            ..system(room.id, "message_deleted", NOW + 1)
+        };
+        let stored = store.delete_message(&placeholder, &note).await?;
+        assert_stored_as(&stored, &note);
+        let expected = Message {
+            reactions: BTreeMap::new(),
+            ..placeholder
+        };
+        assert_eq!(store.message(room.id, id).await?, Some(expected));
+        assert!(store.reactions(id).await?.is_empty());
+        let room = store.room_by_token("r1").await?.expect("room exists");
+        assert_eq!(room.last_message_id, stored.id);
+
+        let missing = Message {
+            id: id + 1000,
+            ..store.message(room.id, id).await?.expect("message exists")
+        };
+        assert_not_found(store.delete_message(&missing, &note).await);
         Ok(())
     })
     .await;

@@ -12,6 +12,8 @@ mod account;
 mod app_config;
 mod chat;
 mod participant;
+mod pin;
 mod poll;
+mod reaction;
 mod room;
 mod support;

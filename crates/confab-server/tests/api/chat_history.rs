@@ -164,7 +164,10 @@ async fn with_mention_permissions_only_moderators_mention_everyone() {
     // A non-moderator's @all still renders (upstream's parser) but notifies nobody.
     let sent = say(&bob, &token, "@all lunch!").await;
     assert_eq!(sent["message"], "{mention-call1} lunch!");
-    assert_eq!(sent["messageParameters"]["mention-call1"]["mention-id"], "all");
+    assert_eq!(
+        sent["messageParameters"]["mention-call1"]["mention-id"],
+        "all"
+    );
     assert_eq!(carol.room(&token).await["unreadMention"], false);
     let offered = suggestions(&bob, &token, "").await;
     offered.expect(200);

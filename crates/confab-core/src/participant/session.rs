@@ -59,7 +59,7 @@ impl ParticipantService {
         }
         match &actor.user {
             Some(user) => self.visit(room, user, password, session).await,
-            None => self.join_as_guest(room, &client, password, session).await,
+            None => self.join_as_guest(room, password, session).await,
         }
     }
 
@@ -118,20 +118,16 @@ impl ParticipantService {
         })
     }
 
-    /// A guest joins a public room (or, with their parent identity, a breakout room).
+    /// A guest who is not a member yet joins a public room.
     async fn join_as_guest(
         &self,
         room: Room,
-        client: &str,
         password: &str,
         session: NewSession,
     ) -> Result<Member> {
-        if room.is_breakout_room() {
-            return self
-                .join_breakout_room_as_guest(room, client, &session)
-                .await;
-        }
-        if room.room_type != RoomType::Public {
+        // A guest enters a breakout room only as the member they are there (found through
+        // their identity in the parent); strangers never walk in.
+        if room.room_type != RoomType::Public || room.is_breakout_room() {
             return Err(Error::RoomNotFound);
         }
         if room.has_password() {
@@ -158,45 +154,6 @@ impl ParticipantService {
             &attendee.display_name,
         );
         propagate::place_late_joiners(&self.ctx, &room, std::slice::from_ref(&attendee), &by)
-            .await?;
-        Ok(Member {
-            room,
-            attendee,
-            session: Some(session),
-        })
-    }
-
-    /// A guest enters the breakout room they were assigned to as the same attendee they are
-    /// in the parent, recognised by their client session there.
-    async fn join_breakout_room_as_guest(
-        &self,
-        room: Room,
-        client: &str,
-        session: &NewSession,
-    ) -> Result<Member> {
-        let parent = self.ctx.room(&room.object_id).await?;
-        let in_parent = self
-            .ctx
-            .store
-            .session_of_client(parent.id, client)
-            .await?
-            .ok_or(Error::RoomNotFound)?;
-        let guest = self
-            .ctx
-            .store
-            .attendee_by_id(parent.id, in_parent.attendee_id)
-            .await?
-            .ok_or(Error::RoomNotFound)?;
-        let attendee = self
-            .ctx
-            .store
-            .attendee_by_actor(room.id, guest.actor_type, &guest.actor_id)
-            .await?
-            .ok_or(Error::RoomNotFound)?;
-        let session = self
-            .ctx
-            .store
-            .open_session(room.id, attendee.id, session)
             .await?;
         Ok(Member {
             room,

@@ -1048,48 +1048,6 @@ async fn a_configured_group_parent_refuses_email_guests_that_would_make_it_publi
 }
 
 #[tokio::test]
-async fn guests_and_anonymous_callers_get_upstreams_statuses() {
-    let app = TestApp::spawn().await;
-    let alice = app.user("alice").await;
-    let token = alice.create_public_room("Open class").await;
-    let guest = app.guest();
-    guest
-        .post(&format!("/room/{token}/participants/active"), json!({}))
-        .await
-        .expect(200);
-    configure(&alice, &token, json!({"mode": 3, "amount": 1})).await;
-    alice
-        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
-        .await
-        .expect(200);
-    let room = children(&alice, &token).await.remove(0);
-
-    guest
-        .get(&format!("/room/{token}/breakout-rooms/participants"))
-        .await
-        .expect(403);
-    guest
-        .get(&format!("/room/{token}/breakout-rooms"))
-        .await
-        .expect(401);
-    guest
-        .post(
-            &format!("{BREAKOUT}/{token}/switch"),
-            json!({"target": room}),
-        )
-        .await
-        .expect(401);
-    guest
-        .post(&format!("{BREAKOUT}/{room}/request-assistance"), json!({}))
-        .await
-        .expect(401);
-    guest
-        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
-        .await
-        .expect(401);
-}
-
-#[tokio::test]
 async fn oversized_attendee_maps_are_refused_and_renamed_rooms_keep_their_number() {
     let app = TestApp::spawn().await;
     let (alice, _, token) = class(&app).await;

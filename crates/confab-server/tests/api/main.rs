@@ -8,6 +8,7 @@
 mod helpers;
 
 mod auth;
+mod breakout_guest;
 mod breakout_invariant;
 mod breakout_room;
 mod chat;

@@ -1,0 +1,230 @@
+//! Guests in breakout rooms (extension `breakout-rooms-guests`): a guest who takes part in a
+//! configured parent finds, enters and uses their breakout room like a user; anonymous callers
+//! who take part in nothing keep upstream's answers.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{Answer, Client, TestApp};
+
+const BREAKOUT: &str = "/ocs/v2.php/apps/spreed/api/v1/breakout-rooms";
+
+/// Alice's public conversation with a guest who joined it; the guest's join answer.
+async fn open_class(app: &TestApp) -> (Client, String, Client, Value) {
+    let alice = app.user("alice").await;
+    let token = alice.create_public_room("Open class").await;
+    let guest = app.guest();
+    let joined = guest.join(&token, json!({})).await;
+    joined.expect(200);
+    let me = joined.data().clone();
+    (alice, token, guest, me)
+}
+
+async fn breakout(client: &Client, method: reqwest::Method, path: &str, body: Value) -> Answer {
+    client
+        .send(method, &format!("{BREAKOUT}/{path}"), Some(body))
+        .await
+}
+
+/// Configures and starts; returns the breakout room tokens by room number.
+async fn configure_and_start(alice: &Client, token: &str, body: Value) -> Vec<String> {
+    let post = reqwest::Method::POST;
+    breakout(alice, post.clone(), token, body).await.expect(200);
+    breakout(alice, post, &format!("{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+    let listed = alice.get(&format!("/room/{token}/breakout-rooms")).await;
+    listed.expect(200);
+    tokens(&listed)
+}
+
+fn tokens(answer: &Answer) -> Vec<String> {
+    answer
+        .data()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|r| r["token"].as_str().expect("token").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_guest_finds_enters_and_uses_their_breakout_room() {
+    // Arrange: the guest is mapped to Room 2.
+    let app = TestApp::spawn().await;
+    let (alice, token, guest, me) = open_class(&app).await;
+    let map = json!({ me["attendeeId"].to_string(): 1 }).to_string();
+    let post = reqwest::Method::POST;
+    breakout(
+        &alice,
+        post.clone(),
+        &token,
+        json!({"mode": 2, "amount": 2, "attendeeMap": map}),
+    )
+    .await
+    .expect(200);
+    // Not started: students, guests included, see nothing yet.
+    guest
+        .get(&format!("/room/{token}/breakout-rooms"))
+        .await
+        .expect_error(400, "status");
+    breakout(&alice, post.clone(), &format!("{token}/rooms"), json!({}))
+        .await
+        .expect(200);
+
+    // Act and assert: the list holds their room only, seen as the member they are.
+    let listed = guest.get(&format!("/room/{token}/breakout-rooms")).await;
+    listed.expect(200);
+    let rooms = listed.data().as_array().unwrap().clone();
+    assert_eq!(rooms.len(), 1, "{rooms:?}");
+    assert_eq!(rooms[0]["name"], "Room 2");
+    assert_eq!(rooms[0]["actorType"], "guests");
+    assert_eq!(rooms[0]["actorId"], me["actorId"]);
+    assert_eq!(rooms[0]["participantType"], 4);
+    let room = rooms[0]["token"].as_str().unwrap().to_owned();
+
+    let entered = guest.join(&room, json!({})).await;
+    entered.expect(200);
+    assert_eq!(entered.data()["actorId"], me["actorId"]);
+    assert_ne!(entered.data()["sessionId"], "0");
+
+    let asked = breakout(
+        &guest,
+        post.clone(),
+        &format!("{room}/request-assistance"),
+        json!({}),
+    )
+    .await;
+    asked.expect(200);
+    assert_eq!(asked.data()["breakoutRoomStatus"], 2);
+    let reset = breakout(
+        &guest,
+        reqwest::Method::DELETE,
+        &format!("{room}/request-assistance"),
+        json!({}),
+    )
+    .await;
+    reset.expect(200);
+    assert_eq!(reset.data()["breakoutRoomStatus"], 0);
+
+    // The participant list of the parent and their own room, each entry with its room.
+    let people = guest
+        .get(&format!("/room/{token}/breakout-rooms/participants"))
+        .await;
+    people.expect(200);
+    let mine: Vec<&Value> = people
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["actorId"] == me["actorId"])
+        .collect();
+    let rooms_of_mine: Vec<&Value> = mine.iter().map(|p| &p["roomToken"]).collect();
+    assert_eq!(rooms_of_mine, [&json!(token), &json!(room)]);
+}
+
+#[tokio::test]
+async fn a_guest_switches_rooms_in_free_mode() {
+    let app = TestApp::spawn().await;
+    let (alice, token, guest, me) = open_class(&app).await;
+    let rooms = configure_and_start(&alice, &token, json!({"mode": 3, "amount": 2})).await;
+
+    // In free mode a student sees every room before choosing one.
+    let listed = guest.get(&format!("/room/{token}/breakout-rooms")).await;
+    listed.expect(200);
+    assert_eq!(tokens(&listed), rooms);
+
+    for target in [&rooms[1], &rooms[0]] {
+        let switched = breakout(
+            &guest,
+            reqwest::Method::POST,
+            &format!("{token}/switch"),
+            json!({"target": target}),
+        )
+        .await;
+        switched.expect(200);
+        assert_eq!(switched.data()["token"], target.as_str());
+        assert_eq!(switched.data()["actorId"], me["actorId"]);
+    }
+    let store = &app.services.context.store;
+    for (room, expected) in rooms.iter().zip([true, false]) {
+        let room = store.room_by_token(room).await.unwrap().unwrap();
+        let there = store
+            .attendees(room.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.actor_id == me["actorId"].as_str().unwrap());
+        assert_eq!(there, expected, "guest in {}", room.name);
+    }
+    guest.join(&rooms[0], json!({})).await.expect(200);
+}
+
+#[tokio::test]
+async fn anonymous_callers_who_take_part_in_nothing_keep_upstreams_answers() {
+    let app = TestApp::spawn().await;
+    let (alice, token, guest, _) = open_class(&app).await;
+    let post = reqwest::Method::POST;
+
+    // A guest of a conversation without breakout rooms gets upstream's statuses.
+    guest
+        .get(&format!("/room/{token}/breakout-rooms"))
+        .await
+        .expect(401);
+    guest
+        .get(&format!("/room/{token}/breakout-rooms/participants"))
+        .await
+        .expect_error(403, "participant");
+    breakout(
+        &guest,
+        post.clone(),
+        &format!("{token}/request-assistance"),
+        json!({}),
+    )
+    .await
+    .expect(401);
+
+    let rooms = configure_and_start(&alice, &token, json!({"mode": 3, "amount": 1})).await;
+    let stranger = app.guest();
+    stranger
+        .get(&format!("/room/{token}/breakout-rooms"))
+        .await
+        .expect(401);
+    stranger
+        .get(&format!("/room/{token}/breakout-rooms/participants"))
+        .await
+        .expect(404);
+    breakout(
+        &stranger,
+        post.clone(),
+        &format!("{token}/switch"),
+        json!({"target": rooms[0]}),
+    )
+    .await
+    .expect(401);
+    breakout(
+        &stranger,
+        post.clone(),
+        &format!("{}/request-assistance", rooms[0]),
+        json!({}),
+    )
+    .await
+    .expect(401);
+    stranger.join(&rooms[0], json!({})).await.expect(404);
+    // Managing breakout rooms stays with logged-in moderators, taking part or not.
+    for client in [&guest, &stranger] {
+        breakout(client, post.clone(), &format!("{token}/rooms"), json!({}))
+            .await
+            .expect(401);
+    }
+    // None of this put a guest in the breakout room.
+    let store = &app.services.context.store;
+    let room = store.room_by_token(&rooms[0]).await.unwrap().unwrap();
+    let guests = store
+        .attendees(room.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.actor_type.is_guest())
+        .count();
+    assert_eq!(guests, 0);
+}

@@ -68,8 +68,8 @@ pub trait RoomStore: Send + Sync {
     ) -> StoreResult<Room>;
     async fn room_by_token(&self, token: &str) -> StoreResult<Option<Room>>;
     /// The room `token` with, in one read, the caller's attendee and current session: the
-    /// user's attendee when `user_id` is set, else the guest attendee holding the session of
-    /// `client_session`.
+    /// user's attendee when `user_id` is set, else the guest attendee `client_session` is bound
+    /// to (see [`ParticipantStore::open_session`]), connected or not.
     async fn room_membership(
         &self,
         token: &str,
@@ -159,13 +159,15 @@ pub trait ParticipantStore: Send + Sync {
         client_session: &str,
     ) -> StoreResult<Option<Session>>;
     /// Opens a session for the attendee, replacing any session the same client held in the room.
+    /// A guest's (`guests`, `emails`) client stays bound to the attendee in that room after the
+    /// session ends, until the attendee is removed: that is how a guest stays who they are.
     async fn open_session(
         &self,
         room_id: i64,
         attendee_id: i64,
         session: &NewSession,
     ) -> StoreResult<Session>;
-    /// Opens a session for a new guest attendee in one step.
+    /// Opens a session for a new guest attendee in one step (binding the client to them).
     async fn add_guest_with_session(
         &self,
         room_id: i64,

@@ -21,6 +21,13 @@ const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participa
     sensitive = $10, last_read_message = $11, last_mention_message = $12, last_mention_direct = $13, pin = $14 \
     WHERE id = $1";
 
+/// Binds the session's client to the attendee when that is a guest (see
+/// [`ParticipantStore::open_session`]).
+const BIND_GUEST_CLIENT: &str =
+    "INSERT INTO client_bindings (room_id, client_session, attendee_id) \
+    SELECT $1, $2, a.id FROM attendees a WHERE a.id = $3 AND a.actor_type IN ('guests', 'emails') \
+    ON CONFLICT (room_id, client_session) DO UPDATE SET attendee_id = excluded.attendee_id";
+
 const INSERT_SESSION: &str =
     "INSERT INTO sessions (id, attendee_id, room_id, client_session, in_call, last_ping, state) \
     VALUES ($1, $2, $3, $4, 0, $5, 1)";
@@ -100,7 +107,8 @@ async fn attendees_by_ids(
     Ok(found)
 }
 
-/// Opens a session inside `tx`, replacing the one the same client held in the room.
+/// Opens a session inside `tx`, replacing the one the same client held in the room; a guest's
+/// client is bound to them.
 async fn insert_session(
     tx: &mut Transaction<'_, Any>,
     room_id: i64,
@@ -118,6 +126,12 @@ async fn insert_session(
         .bind(room_id)
         .bind(&session.client_session)
         .bind(session.last_ping)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(BIND_GUEST_CLIENT)
+        .bind(room_id)
+        .bind(&session.client_session)
+        .bind(attendee_id)
         .execute(&mut **tx)
         .await?;
     Ok(Session {
@@ -247,6 +261,7 @@ impl ParticipantStore for SqlStore {
         for (room_id, attendee_id) in removals {
             for sql in [
                 "DELETE FROM sessions WHERE attendee_id = $2 AND room_id = $1",
+                "DELETE FROM client_bindings WHERE attendee_id = $2 AND room_id = $1",
                 "DELETE FROM attendees WHERE id = $2 AND room_id = $1",
             ] {
                 sqlx::query(sql)

@@ -51,6 +51,7 @@ async fn delete_rooms(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<u64,
         // Children first, so the intent is plain whatever the foreign-key settings.
         for sql in [
             "DELETE FROM sessions WHERE room_id = $1",
+            "DELETE FROM client_bindings WHERE room_id = $1",
             "DELETE FROM messages WHERE room_id = $1",
             "DELETE FROM attendees WHERE room_id = $1",
             "DELETE FROM polls WHERE room_id = $1",
@@ -162,10 +163,11 @@ impl RoomStore for SqlStore {
     ) -> StoreResult<Option<Membership>> {
         let sql = format!(
             "SELECT {}, {}, {} FROM rooms r \
-             LEFT JOIN sessions s ON s.room_id = r.id AND s.client_session = $4 \
+             LEFT JOIN client_bindings b ON b.room_id = r.id AND b.client_session = $4 \
              LEFT JOIN attendees a ON a.room_id = r.id AND ( \
                  ($2 <> '' AND a.actor_type = 'users' AND a.actor_id = $3) \
-                 OR ($2 = '' AND a.id = s.attendee_id AND a.actor_type IN ('guests', 'emails'))) \
+                 OR ($2 = '' AND a.id = b.attendee_id AND a.actor_type IN ('guests', 'emails'))) \
+             LEFT JOIN sessions s ON s.room_id = r.id AND s.client_session = $4 \
              WHERE r.token = $1",
             rows::ROOM_COLUMNS,
             rows::ATTENDEE_COLUMNS,

@@ -228,3 +228,55 @@ async fn anonymous_callers_who_take_part_in_nothing_keep_upstreams_answers() {
         .count();
     assert_eq!(guests, 0);
 }
+
+#[tokio::test]
+async fn a_guest_who_leaves_and_comes_back_keeps_their_identity_and_room() {
+    // Arrange: the guest is in Room 2 of started breakout rooms, connected there.
+    let app = TestApp::spawn().await;
+    let (alice, token, guest, me) = open_class(&app).await;
+    let map = json!({ me["attendeeId"].to_string(): 1 }).to_string();
+    let rooms = configure_and_start(
+        &alice,
+        &token,
+        json!({"mode": 2, "amount": 2, "attendeeMap": map}),
+    )
+    .await;
+    guest.join(&rooms[1], json!({})).await.expect(200);
+
+    // Act: a reload closes every session of the guest, then the same browser comes back.
+    for room in [&rooms[1], &token] {
+        guest
+            .delete(&format!("/room/{room}/participants/active"), json!({}))
+            .await
+            .expect(200);
+        assert_eq!(guest.room(room).await["sessionId"], "0");
+    }
+    let back = guest.join(&token, json!({})).await;
+
+    // Assert: the same attendee, still in Room 2, which they can enter again.
+    back.expect(200);
+    for field in ["attendeeId", "actorType", "actorId"] {
+        assert_eq!(back.data()[field], me[field], "{field}");
+    }
+    let listed = guest.get(&format!("/room/{token}/breakout-rooms")).await;
+    listed.expect(200);
+    assert_eq!(tokens(&listed), [rooms[1].clone()]);
+    let entered = guest.join(&rooms[1], json!({})).await;
+    entered.expect(200);
+    assert_eq!(entered.data()["actorId"], me["actorId"]);
+    assert_eq!(entered.data()["name"], "Room 2");
+
+    // Removing the guest ends their identity: the same browser comes back as someone new.
+    alice
+        .delete(
+            &format!("/room/{token}/attendees"),
+            json!({"attendeeId": me["attendeeId"]}),
+        )
+        .await
+        .expect(200);
+    guest.join(&rooms[1], json!({})).await.expect(404);
+    let stranger = guest.join(&token, json!({})).await;
+    stranger.expect(200);
+    assert_ne!(stranger.data()["attendeeId"], me["attendeeId"]);
+    assert_ne!(stranger.data()["actorId"], me["actorId"]);
+}

@@ -314,6 +314,57 @@ async fn room_membership_finds_a_guest_through_the_session_of_its_client() {
 }
 
 #[tokio::test]
+async fn room_membership_keeps_a_guest_bound_to_their_client_until_they_are_removed() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let (g1, s1) = store
+            .add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "guest-tab", NOW))
+            .await?;
+        store.close_session(&s1.id).await?;
+        // Connected or not, the client is still the guest's.
+        assert_eq!(
+            membership(&store, "r1", None, Some("guest-tab")).await,
+            (room.clone(), Some(g1.clone()), None)
+        );
+        let s2 = store
+            .open_session(room.id, g1.id, &new_session("s2", "guest-tab", NOW + 1))
+            .await?;
+        assert_eq!(
+            membership(&store, "r1", None, Some("guest-tab")).await,
+            (room.clone(), Some(g1.clone()), Some(s2))
+        );
+        // Opening a session binds a guest's second client too, not a user's.
+        store
+            .open_session(room.id, g1.id, &new_session("s3", "guest-phone", NOW + 1))
+            .await?;
+        store.close_session("s3").await?;
+        let alice = user_in(&store, room.id, "alice").await;
+        store
+            .open_session(room.id, alice.id, &new_session("s4", "alice-tab", NOW + 1))
+            .await?;
+        store.close_session("s4").await?;
+        assert_eq!(
+            membership(&store, "r1", None, Some("guest-phone")).await,
+            (room.clone(), Some(g1.clone()), None)
+        );
+        assert_eq!(
+            membership(&store, "r1", None, Some("alice-tab")).await,
+            (room.clone(), None, None)
+        );
+        // Removing the guest ends the binding of each of their clients.
+        store.remove_attendees(room.id, &[g1.id], &[]).await?;
+        for client in ["guest-tab", "guest-phone"] {
+            assert_eq!(
+                membership(&store, "r1", None, Some(client)).await,
+                (room.clone(), None, None)
+            );
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn room_membership_returns_no_session_that_is_not_the_attendees() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;

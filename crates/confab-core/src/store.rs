@@ -143,7 +143,8 @@ pub trait ParticipantStore: Send + Sync {
         additions: &[(i64, NewAttendee)],
         messages: &[NewMessage],
     ) -> StoreResult<()>;
-    /// Removes attendees (and their sessions) and appends `messages`.
+    /// Removes attendees (with their sessions, client bindings and invitation) and appends
+    /// `messages`.
     async fn remove_attendees(
         &self,
         room_id: i64,
@@ -174,6 +175,11 @@ pub trait ParticipantStore: Send + Sync {
         guest: &NewAttendee,
         session: &NewSession,
     ) -> StoreResult<(Attendee, Session)>;
+    /// The secret of the attendee's invitation (email guests), if one was made.
+    async fn invitation(&self, attendee_id: i64) -> StoreResult<Option<String>>;
+    /// Makes `access_token` the secret of the attendee's invitation unless it has one; returns
+    /// the secret stored. `NotFound` when the attendee does not exist.
+    async fn add_invitation(&self, attendee_id: i64, access_token: &str) -> StoreResult<String>;
     async fn close_session(&self, session_id: &str) -> StoreResult<bool>;
     /// Writes `in_call`, `last_ping` and `state`.
     async fn update_session(&self, session: &Session) -> StoreResult<()>;

@@ -262,6 +262,8 @@ impl ParticipantStore for SqlStore {
             for sql in [
                 "DELETE FROM sessions WHERE attendee_id = $2 AND room_id = $1",
                 "DELETE FROM client_bindings WHERE attendee_id = $2 AND room_id = $1",
+                "DELETE FROM attendee_invitations WHERE attendee_id IN \
+                 (SELECT id FROM attendees WHERE id = $2 AND room_id = $1)",
                 "DELETE FROM attendees WHERE id = $2 AND room_id = $1",
             ] {
                 sqlx::query(sql)
@@ -360,6 +362,42 @@ impl ParticipantStore for SqlStore {
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.or_store()?;
         Ok((attendee, opened))
+    }
+
+    async fn invitation(&self, attendee_id: i64) -> StoreResult<Option<String>> {
+        let row =
+            sqlx::query("SELECT access_token FROM attendee_invitations WHERE attendee_id = $1")
+                .bind(attendee_id)
+                .fetch_optional(&self.reader)
+                .await
+                .or_store()?;
+        row.map(|r| r.try_get("access_token"))
+            .transpose()
+            .or_store()
+    }
+
+    async fn add_invitation(&self, attendee_id: i64, access_token: &str) -> StoreResult<String> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        sqlx::query(
+            "INSERT INTO attendee_invitations (attendee_id, access_token) \
+             SELECT a.id, $2 FROM attendees a WHERE a.id = $1 \
+             ON CONFLICT (attendee_id) DO NOTHING",
+        )
+        .bind(attendee_id)
+        .bind(access_token)
+        .execute(&mut *tx)
+        .await
+        .or_store()?;
+        let stored: String =
+            sqlx::query("SELECT access_token FROM attendee_invitations WHERE attendee_id = $1")
+                .bind(attendee_id)
+                .fetch_one(&mut *tx)
+                .await
+                .or_store()?
+                .try_get("access_token")
+                .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(stored)
     }
 
     async fn close_session(&self, session_id: &str) -> StoreResult<bool> {

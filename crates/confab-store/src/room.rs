@@ -52,6 +52,8 @@ async fn delete_rooms(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<u64,
         for sql in [
             "DELETE FROM sessions WHERE room_id = $1",
             "DELETE FROM client_bindings WHERE room_id = $1",
+            "DELETE FROM attendee_invitations WHERE attendee_id IN \
+             (SELECT id FROM attendees WHERE room_id = $1)",
             "DELETE FROM messages WHERE room_id = $1",
             "DELETE FROM attendees WHERE room_id = $1",
             "DELETE FROM polls WHERE room_id = $1",

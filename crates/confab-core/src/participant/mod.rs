@@ -1,11 +1,13 @@
 //! Participants: attendees (membership), their sessions (connections), roles and permissions.
 
+mod invitation;
 mod model;
 mod permissions;
 mod role;
 mod service;
 mod session;
 
+pub use invitation::Invitation;
 pub use model::{
     ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session, NOTIFY_ALWAYS,
     NOTIFY_DEFAULT, NOTIFY_MENTION, NOTIFY_NEVER,

@@ -280,3 +280,158 @@ async fn a_guest_who_leaves_and_comes_back_keeps_their_identity_and_room() {
     assert_ne!(stranger.data()["attendeeId"], me["attendeeId"]);
     assert_ne!(stranger.data()["actorId"], me["actorId"]);
 }
+
+/// Invites eve@example.com to `token`; returns her attendee id and invitation (`email`, `access`).
+async fn invite_eve(alice: &Client, token: &str) -> (i64, Value) {
+    alice
+        .post(
+            &format!("/room/{token}/participants"),
+            json!({"newParticipant": "eve@example.com", "source": "emails"}),
+        )
+        .await
+        .expect(200);
+    let eve = alice
+        .participants(token)
+        .await
+        .into_iter()
+        .find(|p| p["actorType"] == "emails")
+        .expect("eve is listed");
+    let id = eve["attendeeId"].as_i64().unwrap();
+    let invitation = alice
+        .get(&format!(
+            "/room/{token}/attendees/invitation?attendeeId={id}"
+        ))
+        .await;
+    invitation.expect(200);
+    (id, invitation.data().clone())
+}
+
+#[tokio::test]
+async fn an_email_guest_joins_with_their_invitation_and_keeps_their_breakout_room() {
+    // Arrange: eve is invited and mapped to Room 2.
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let token = alice.create_public_room("Open class").await;
+    let (eve_id, invitation) = invite_eve(&alice, &token).await;
+    assert_eq!(invitation["email"], "eve@example.com");
+    assert_eq!(invitation["actorType"], "emails");
+    let access = invitation["access"].as_str().unwrap().to_owned();
+    assert_eq!(access.len(), 64);
+    // Reading it again gives the same invitation.
+    let again = alice
+        .get(&format!(
+            "/room/{token}/attendees/invitation?attendeeId={eve_id}"
+        ))
+        .await;
+    assert_eq!(again.data()["access"], access.as_str());
+    let map = json!({ eve_id.to_string(): 1 }).to_string();
+    let rooms = configure_and_start(
+        &alice,
+        &token,
+        json!({"mode": 2, "amount": 2, "attendeeMap": map}),
+    )
+    .await;
+
+    // Act: eve's browser joins with the invitation.
+    let browser = app.guest();
+    let joined = browser
+        .join(
+            &token,
+            json!({"email": "Eve@Example.com", "access": access}),
+        )
+        .await;
+
+    // Assert: she is the invited attendee, finds Room 2, enters it, and stays herself after
+    // closing every session.
+    joined.expect(200);
+    assert_eq!(joined.data()["attendeeId"], eve_id);
+    assert_eq!(joined.data()["actorType"], "emails");
+    assert_eq!(joined.data()["actorId"], invitation["actorId"]);
+    let listed = browser.get(&format!("/room/{token}/breakout-rooms")).await;
+    listed.expect(200);
+    assert_eq!(tokens(&listed), [rooms[1].clone()]);
+    let entered = browser.join(&rooms[1], json!({})).await;
+    entered.expect(200);
+    assert_eq!(entered.data()["actorType"], "emails");
+    assert_eq!(entered.data()["actorId"], invitation["actorId"]);
+    for room in [&rooms[1], &token] {
+        browser
+            .delete(&format!("/room/{room}/participants/active"), json!({}))
+            .await
+            .expect(200);
+    }
+    let back = browser.join(&token, json!({})).await;
+    back.expect(200);
+    assert_eq!(back.data()["attendeeId"], eve_id);
+    browser.join(&rooms[1], json!({})).await.expect(200);
+}
+
+#[tokio::test]
+async fn an_invitation_must_match_and_only_moderators_read_it() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("alice").await;
+    let bob = app.user("bob").await;
+    let token = alice.create_public_room("Open class").await;
+    alice.add(&token, "bob").await;
+    let (eve_id, invitation) = invite_eve(&alice, &token).await;
+    let access = invitation["access"].as_str().unwrap();
+
+    // A wrong secret, another address or half a pair is refused and joins no one.
+    let browser = app.guest();
+    for body in [
+        json!({"email": "eve@example.com", "access": "x".repeat(64)}),
+        json!({"email": "mallory@example.com", "access": access}),
+        json!({"email": "eve@example.com"}),
+        json!({"access": access}),
+    ] {
+        browser
+            .join(&token, body.clone())
+            .await
+            .expect_error(403, "invitation");
+    }
+    let people = alice.participants(&token).await;
+    assert_eq!(people.len(), 3, "{people:?}");
+    let eve = people.iter().find(|p| p["attendeeId"] == eve_id).unwrap();
+    assert_eq!(eve["sessionIds"], json!([]));
+    // Logged-in users join as themselves.
+    bob.join(
+        &token,
+        json!({"email": "eve@example.com", "access": access}),
+    )
+    .await
+    .expect_error(400, "invitation");
+
+    let path = format!("/room/{token}/attendees/invitation");
+    bob.get(&format!("{path}?attendeeId={eve_id}"))
+        .await
+        .expect(403);
+    browser
+        .get(&format!("{path}?attendeeId={eve_id}"))
+        .await
+        .expect(401);
+    let bob_id = alice.attendee_id(&token, "bob").await;
+    alice
+        .get(&format!("{path}?attendeeId={bob_id}"))
+        .await
+        .expect_error(400, "participant");
+    alice
+        .get(&format!("{path}?attendeeId=999999"))
+        .await
+        .expect_error(404, "participant");
+
+    // Removing eve ends her invitation.
+    alice
+        .delete(
+            &format!("/room/{token}/attendees"),
+            json!({"attendeeId": eve_id}),
+        )
+        .await
+        .expect(200);
+    browser
+        .join(
+            &token,
+            json!({"email": "eve@example.com", "access": access}),
+        )
+        .await
+        .expect_error(403, "invitation");
+}

@@ -14,3 +14,10 @@ INSERT INTO client_bindings (room_id, client_session, attendee_id)
 SELECT s.room_id, s.client_session, s.attendee_id
 FROM sessions s JOIN attendees a ON a.id = s.attendee_id
 WHERE a.actor_type IN ('guests', 'emails');
+
+-- The secret of an email guest's invitation: with it (and their address) a browser joins as
+-- that email guest, and stays bound to them.
+CREATE TABLE attendee_invitations (
+    attendee_id  INTEGER PRIMARY KEY REFERENCES attendees (id) ON DELETE CASCADE,
+    access_token TEXT NOT NULL
+);

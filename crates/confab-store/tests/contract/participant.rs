@@ -603,6 +603,35 @@ async fn close_session_reports_whether_the_session_existed() {
 }
 
 #[tokio::test]
+async fn an_invitation_keeps_its_first_secret_and_goes_with_its_attendee() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let email = NewAttendee::email("eve@example.com").expect("an email address");
+        let eve = store
+            .add_attendees(r1.id, &[email.clone()], &[])
+            .await?
+            .remove(0);
+        let eve2 = store.add_attendees(r2.id, &[email], &[]).await?.remove(0);
+        assert_eq!(store.invitation(eve.id).await?, None);
+
+        assert_eq!(store.add_invitation(eve.id, "first").await?, "first");
+        assert_eq!(store.add_invitation(eve.id, "second").await?, "first");
+        assert_eq!(store.invitation(eve.id).await?.as_deref(), Some("first"));
+        assert_eq!(store.add_invitation(eve2.id, "other").await?, "other");
+        assert_not_found(store.add_invitation(999_999, "none").await);
+        assert_eq!(store.invitation(999_999).await?, None);
+
+        store.remove_attendees(r1.id, &[eve.id], &[]).await?;
+        assert_eq!(store.invitation(eve.id).await?, None);
+        store.delete_room(r2.id).await?;
+        assert_eq!(store.invitation(eve2.id).await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn update_session_writes_in_call_last_ping_and_state() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;

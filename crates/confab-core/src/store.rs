@@ -168,6 +168,22 @@ pub trait ParticipantStore: Send + Sync {
         attendee_id: i64,
         session: &NewSession,
     ) -> StoreResult<Session>;
+    /// Closes the sessions `close` (by id) and opens `open` ((room id, attendee id, session)) in
+    /// one transaction: people moving between rooms. Each opening is as [`Self::open_session`];
+    /// at most one per room and client. Returns the opened sessions in order.
+    async fn switch_sessions(
+        &self,
+        close: &[String],
+        open: &[(i64, i64, NewSession)],
+    ) -> StoreResult<Vec<Session>>;
+    /// The sessions the actor holds in the conversation `parent_token` and in its breakout
+    /// rooms, each with its room id, by room id.
+    async fn breakout_sessions_of_actor(
+        &self,
+        parent_token: &str,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(i64, Session)>>;
     /// Opens a session for a new guest attendee in one step (binding the client to them).
     async fn add_guest_with_session(
         &self,

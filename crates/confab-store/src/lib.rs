@@ -7,7 +7,7 @@
 //!
 //! - [`account`], [`app_config`], [`room`], [`participant`], [`chat`], [`poll`]: the port
 //!   implementations.
-//! - [`rows`]: mapping rows to domain types.
+//! - [`rows`]: mapping rows to domain types; `session`: opening and closing many sessions.
 //! - [`backend`]: connecting, pools, pragmas and migrations.
 //! - [`error`]: the only place that knows `sqlx::Error`.
 
@@ -20,5 +20,6 @@ pub mod participant;
 pub mod poll;
 pub mod room;
 mod rows;
+mod session;
 
 pub use backend::{Backend, SqlStore};

@@ -10,6 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::chat::{append, placeholders};
 use crate::error::OrStore;
 use crate::rows;
+use crate::session::{close_sessions, open_sessions, Opening};
 use crate::SqlStore;
 
 const INSERT_ATTENDEE: &str =
@@ -20,17 +21,6 @@ const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participa
     notification_level = $5, notification_calls = $6, favorite = $7, archived = $8, important = $9, \
     sensitive = $10, last_read_message = $11, last_mention_message = $12, last_mention_direct = $13, pin = $14 \
     WHERE id = $1";
-
-/// Binds the session's client to the attendee when that is a guest (see
-/// [`ParticipantStore::open_session`]).
-const BIND_GUEST_CLIENT: &str =
-    "INSERT INTO client_bindings (room_id, client_session, attendee_id) \
-    SELECT $1, $2, a.id FROM attendees a WHERE a.id = $3 AND a.actor_type IN ('guests', 'emails') \
-    ON CONFLICT (room_id, client_session) DO UPDATE SET attendee_id = excluded.attendee_id";
-
-const INSERT_SESSION: &str =
-    "INSERT INTO sessions (id, attendee_id, room_id, client_session, in_call, last_ping, state) \
-    VALUES ($1, $2, $3, $4, 0, $5, 1)";
 
 /// Inserts attendees into room `room_id` inside `tx`; returns their ids in order.
 pub(crate) async fn insert_attendees(
@@ -105,43 +95,6 @@ async fn attendees_by_ids(
         )?);
     }
     Ok(found)
-}
-
-/// Opens a session inside `tx`, replacing the one the same client held in the room; a guest's
-/// client is bound to them.
-async fn insert_session(
-    tx: &mut Transaction<'_, Any>,
-    room_id: i64,
-    attendee_id: i64,
-    session: &NewSession,
-) -> Result<Session, sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE room_id = $1 AND client_session = $2")
-        .bind(room_id)
-        .bind(&session.client_session)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(INSERT_SESSION)
-        .bind(&session.id)
-        .bind(attendee_id)
-        .bind(room_id)
-        .bind(&session.client_session)
-        .bind(session.last_ping)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(BIND_GUEST_CLIENT)
-        .bind(room_id)
-        .bind(&session.client_session)
-        .bind(attendee_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(Session {
-        id: session.id.clone(),
-        attendee_id,
-        client_session: session.client_session.clone(),
-        in_call: 0,
-        last_ping: session.last_ping,
-        state: 1,
-    })
 }
 
 #[async_trait]
@@ -334,12 +287,55 @@ impl ParticipantStore for SqlStore {
         attendee_id: i64,
         session: &NewSession,
     ) -> StoreResult<Session> {
+        self.switch_sessions(&[], &[(room_id, attendee_id, session.clone())])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn switch_sessions(
+        &self,
+        close: &[String],
+        open: &[(i64, i64, NewSession)],
+    ) -> StoreResult<Vec<Session>> {
+        let openings: Vec<Opening<'_>> = open.iter().map(|(r, a, s)| (*r, *a, s)).collect();
         let mut tx = self.writer.begin().await.or_store()?;
-        let opened = insert_session(&mut tx, room_id, attendee_id, session)
-            .await
-            .or_store()?;
+        close_sessions(&mut tx, close).await.or_store()?;
+        let opened = open_sessions(&mut tx, &openings).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(opened)
+    }
+
+    async fn breakout_sessions_of_actor(
+        &self,
+        parent_token: &str,
+        actor_type: ActorType,
+        actor_id: &str,
+    ) -> StoreResult<Vec<(i64, Session)>> {
+        let sql = format!(
+            "SELECT r.id AS room_id, {} FROM sessions s \
+             JOIN attendees a ON a.id = s.attendee_id JOIN rooms r ON r.id = s.room_id \
+             WHERE a.actor_type = $1 AND a.actor_id = $2 \
+             AND (r.token = $3 OR (r.object_type = 'room' AND r.object_id = $3)) \
+             ORDER BY r.id, s.id",
+            rows::PREFIXED_SESSION_COLUMNS
+        );
+        let found = sqlx::query(&sql)
+            .bind(actor_type.as_str())
+            .bind(actor_id)
+            .bind(parent_token)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
+        found
+            .iter()
+            .map(|row| {
+                let session = rows::optional_prefixed_session(row)?
+                    .ok_or_else(|| sqlx::Error::ColumnNotFound("s_id".into()))?;
+                Ok((row.try_get("room_id")?, session))
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .or_store()
     }
 
     async fn add_guest_with_session(
@@ -352,9 +348,11 @@ impl ParticipantStore for SqlStore {
         let ids = insert_attendees(&mut tx, room_id, std::slice::from_ref(guest))
             .await
             .or_store()?;
-        let opened = insert_session(&mut tx, room_id, ids[0], session)
+        let opened = open_sessions(&mut tx, &[(room_id, ids[0], session)])
             .await
-            .or_store()?;
+            .or_store()?
+            .pop()
+            .ok_or(StoreError::NotFound)?;
         let attendee = attendees_by_ids(&mut tx, &ids)
             .await
             .or_store()?

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{assignment, attendee_map, propagate};
+use super::{assignment, attendee_map, presence, propagate};
 use super::{
     MODE_AUTOMATIC, MODE_FREE, MODE_MANUAL, MODE_NOT_CONFIGURED, STATUS_ASSISTANCE_REQUESTED,
     STATUS_STARTED, STATUS_STOPPED,
@@ -238,7 +238,7 @@ impl BreakoutService {
         let member = self.manager(actor, token).await?;
         let mut parent = member.room.clone();
         let children = self.children(&parent).await?;
-        propagate::return_to_parent(&self.ctx, &parent, &children).await?;
+        presence::return_to_parent(&self.ctx, &parent, &children).await?;
         parent.breakout_room_mode = MODE_NOT_CONFIGURED;
         parent.breakout_room_status = STATUS_STOPPED;
         parent.modified_at = self.ctx.now();
@@ -276,7 +276,7 @@ impl BreakoutService {
         }
         if !start {
             let children = self.children(&parent).await?;
-            propagate::return_to_parent(&self.ctx, &parent, &children).await?;
+            presence::return_to_parent(&self.ctx, &parent, &children).await?;
         }
         let name = if start {
             "breakout_rooms_started"

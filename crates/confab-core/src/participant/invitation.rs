@@ -14,6 +14,7 @@ use super::model::{ActorType, Attendee, NewAttendee, NewSession};
 use super::service::ParticipantService;
 use crate::access::Member;
 use crate::actor::Actor;
+use crate::breakout_room::presence;
 use crate::error::{Error, Result};
 
 /// Length of an invitation secret (as upstream's access tokens).
@@ -100,11 +101,7 @@ impl ParticipantService {
             client_session: client,
             last_ping: self.ctx.now(),
         };
-        let session = self
-            .ctx
-            .store
-            .open_session(room.id, attendee.id, &session)
-            .await?;
+        let session = presence::connect(&self.ctx, &room, &attendee, session).await?;
         Ok(Member {
             room,
             attendee,

@@ -7,7 +7,7 @@ use super::service::ParticipantService;
 use crate::access::Member;
 use crate::account::verify_password_blocking;
 use crate::actor::Actor;
-use crate::breakout_room::propagate;
+use crate::breakout_room::{presence, propagate};
 use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
 use crate::room::{Listable, Room, RoomType};
@@ -46,11 +46,7 @@ impl ParticipantService {
             }
             // Members join without the password; a guest is a member here only through the
             // client session that passed the password before (upstream skips it for them too).
-            let session = self
-                .ctx
-                .store
-                .open_session(room.id, member.attendee.id, &session)
-                .await?;
+            let session = presence::connect(&self.ctx, &room, &member.attendee, session).await?;
             return Ok(Member {
                 room,
                 attendee: member.attendee,
@@ -106,11 +102,7 @@ impl ParticipantService {
         let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
         propagate::place_late_joiners(&self.ctx, &room, std::slice::from_ref(&attendee), &by)
             .await?;
-        let session = self
-            .ctx
-            .store
-            .open_session(room.id, attendee.id, &session)
-            .await?;
+        let session = presence::connect(&self.ctx, &room, &attendee, session).await?;
         Ok(Member {
             room,
             attendee,

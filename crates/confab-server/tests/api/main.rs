@@ -10,6 +10,7 @@ mod helpers;
 mod auth;
 mod breakout_guest;
 mod breakout_invariant;
+mod breakout_presence;
 mod breakout_room;
 mod chat;
 mod cli;

@@ -2,11 +2,12 @@
 
 use confab_core::chat::Message;
 use confab_core::participant::{ActorType, Attendee, NewAttendee, ParticipantType, Session};
+use confab_core::room::RoomType;
 use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
 
 use crate::support::{
-    assert_conflict, assert_not_found, each_backend, guest, member, new_session, room_with, system,
-    NOW,
+    assert_conflict, assert_not_found, each_backend, guest, member, new_room, new_session,
+    room_with, system, NOW,
 };
 
 /// The attendee of user `id` in `room_id`; panics when there is none.
@@ -609,7 +610,7 @@ async fn an_invitation_keeps_its_first_secret_and_goes_with_its_attendee() {
         let r2 = room_with(&store, "r2", &["alice"]).await?;
         let email = NewAttendee::email("eve@example.com").expect("an email address");
         let eve = store
-            .add_attendees(r1.id, &[email.clone()], &[])
+            .add_attendees(r1.id, std::slice::from_ref(&email), &[])
             .await?
             .remove(0);
         let eve2 = store.add_attendees(r2.id, &[email], &[]).await?.remove(0);
@@ -907,6 +908,116 @@ async fn change_memberships_changes_nothing_when_a_part_fails() {
         assert!(store.messages_after(r1.id, 0, 10).await?.is_empty());
         assert_eq!(store.room_by_token("r1").await?, Some(r1));
         assert_eq!(store.room_by_token("r2").await?, Some(r2));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn switch_sessions_closes_and_opens_in_one_step() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let (alice, bob) = (
+            attendee(&store, r1.id, "alice").await,
+            attendee(&store, r1.id, "bob").await,
+        );
+        let alice2 = attendee(&store, r2.id, "alice").await;
+        let g = store
+            .add_attendees(r2.id, &[guest("g1")], &[])
+            .await?
+            .remove(0);
+        store
+            .open_session(r1.id, alice.id, &new_session("s1", "alice-tab", NOW))
+            .await?;
+        store
+            .open_session(r1.id, bob.id, &new_session("s2", "bob-tab", NOW))
+            .await?;
+
+        let opened = store
+            .switch_sessions(
+                &["s1".to_owned()],
+                &[
+                    (r2.id, alice2.id, new_session("s3", "alice-tab", NOW + 1)),
+                    (r1.id, bob.id, new_session("s4", "bob-tab", NOW + 1)),
+                    (r2.id, g.id, new_session("s5", "guest-tab", NOW + 1)),
+                ],
+            )
+            .await?;
+
+        assert_eq!(session_ids(&opened), ["s3", "s4", "s5"]);
+        assert_eq!(
+            (opened[0].attendee_id, opened[0].client_session.as_str()),
+            (alice2.id, "alice-tab")
+        );
+        assert_eq!(
+            (opened[1].in_call, opened[1].state, opened[1].last_ping),
+            (0, 1, NOW + 1)
+        );
+        assert_eq!(store.session("s1").await?, None, "closed");
+        assert_eq!(
+            store.session("s2").await?,
+            None,
+            "replaced: same client and room"
+        );
+        assert_eq!(store.session("s3").await?, Some(opened[0].clone()));
+        assert_eq!(session_ids(&store.sessions_of_room(r1.id).await?), ["s4"]);
+        // The guest's client is bound to them, as by open_session.
+        store.close_session("s5").await?;
+        let found = store.room_membership("r2", None, Some("guest-tab")).await?;
+        assert_eq!(found.and_then(|(_, a, _)| a), Some(g));
+
+        // A failing opening (a session id in use) closes nothing either.
+        let result = store
+            .switch_sessions(
+                &["s3".to_owned()],
+                &[(r1.id, alice.id, new_session("s4", "other-tab", NOW + 2))],
+            )
+            .await;
+        assert_conflict(result);
+        assert!(store.session("s3").await?.is_some());
+        assert_eq!(store.switch_sessions(&[], &[]).await?, []);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn breakout_sessions_of_actor_cover_the_parent_and_its_breakout_rooms_only() {
+    each_backend(|store| async move {
+        let parent = room_with(&store, "p1", &["alice", "bob"]).await?;
+        let mut child = new_room("c1", RoomType::Group);
+        child.object_type = "room".to_owned();
+        child.object_id = "p1".to_owned();
+        let child = store.create_room(&child, &[member("alice")], &[]).await?;
+        let other = room_with(&store, "o1", &["alice"]).await?;
+        for (room, id, session, client) in [
+            (&parent, "alice", "sp", "tab-1"),
+            (&child, "alice", "sc", "tab-2"),
+            (&other, "alice", "so", "tab-3"),
+            (&parent, "bob", "sb", "bob-tab"),
+        ] {
+            let a = attendee(&store, room.id, id).await;
+            store
+                .open_session(room.id, a.id, &new_session(session, client, NOW))
+                .await?;
+        }
+
+        let found = store
+            .breakout_sessions_of_actor("p1", ActorType::Users, "alice")
+            .await?;
+        let found: Vec<(i64, &str)> = found.iter().map(|(r, s)| (*r, s.id.as_str())).collect();
+        assert_eq!(found, [(parent.id, "sp"), (child.id, "sc")]);
+        assert_eq!(
+            store
+                .breakout_sessions_of_actor("o1", ActorType::Users, "bob")
+                .await?,
+            []
+        );
+        let child_only = store
+            .breakout_sessions_of_actor("c1", ActorType::Users, "alice")
+            .await?;
+        assert_eq!(child_only.len(), 1, "a room is its own family");
         Ok(())
     })
     .await;

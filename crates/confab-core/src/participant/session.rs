@@ -53,6 +53,11 @@ impl ParticipantService {
                 session: Some(session),
             });
         }
+        // Nobody walks into a breakout room: its members are assigned, or switch in free mode
+        // (its public type, inherited from a public parent, lets no one self-join).
+        if room.is_breakout_room() {
+            return Err(Error::RoomNotFound);
+        }
         match &actor.user {
             Some(user) => self.visit(room, user, password, session).await,
             None => self.join_as_guest(room, password, session).await,
@@ -117,9 +122,7 @@ impl ParticipantService {
         password: &str,
         session: NewSession,
     ) -> Result<Member> {
-        // A guest enters a breakout room only as the member they are there (found through
-        // their identity in the parent); strangers never walk in.
-        if room.room_type != RoomType::Public || room.is_breakout_room() {
+        if room.room_type != RoomType::Public {
             return Err(Error::RoomNotFound);
         }
         if room.has_password() {

@@ -119,6 +119,32 @@ async fn entering_a_breakout_room_leaves_the_parent_and_going_back_leaves_the_ro
     assert_eq!(sessions_of(&app, &class.rooms[0]).await, 0);
 }
 
+/// Found by the property test: breakout rooms of a public parent are public too, and a user
+/// who is not a member must not self-join one (they would sit in two rooms).
+#[tokio::test]
+async fn nobody_walks_into_a_breakout_room_they_are_not_in() {
+    let app = TestApp::spawn().await;
+    let class = Class::start(&app).await;
+    class
+        .carol
+        .join(&class.rooms[0], json!({}))
+        .await
+        .expect(404);
+    let outsider = app.user("dave").await;
+    outsider.join(&class.rooms[0], json!({})).await.expect(404);
+    let store = &app.services.context.store;
+    let room = store.room_by_token(&class.rooms[0]).await.unwrap().unwrap();
+    let members: Vec<String> = store
+        .attendees(room.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.actor_id)
+        .collect();
+    assert_eq!(members, ["alice", "bob"]);
+    assert_ne!(session_in(&class.carol, &class.rooms[1]).await, "0");
+}
+
 #[tokio::test]
 async fn stop_returns_every_session_to_the_parent_and_closes_the_breakout_ones() {
     let app = TestApp::spawn().await;

@@ -21,6 +21,15 @@ pub struct RoomPlan {
     pub messages: Vec<NewMessage>,
 }
 
+/// A session with its room and whose it is, as [`ParticipantStore::breakout_sessions`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub room_id: i64,
+    pub session: Session,
+    pub actor_type: ActorType,
+    pub actor_id: String,
+}
+
 /// A room with the caller's attendee and session, as [`RoomStore::room_membership`] finds them.
 pub type Membership = (Room, Option<Attendee>, Option<Session>);
 
@@ -176,14 +185,13 @@ pub trait ParticipantStore: Send + Sync {
         close: &[String],
         open: &[(i64, i64, NewSession)],
     ) -> StoreResult<Vec<Session>>;
-    /// The sessions the actor holds in the conversation `parent_token` and in its breakout
-    /// rooms, each with its room id, by room id.
-    async fn breakout_sessions_of_actor(
+    /// The sessions in the conversation `parent_token` and in its breakout rooms, each with
+    /// its room and its attendee's actor, by room id; only the sessions of `actor` when given.
+    async fn breakout_sessions(
         &self,
         parent_token: &str,
-        actor_type: ActorType,
-        actor_id: &str,
-    ) -> StoreResult<Vec<(i64, Session)>>;
+        actor: Option<(ActorType, &str)>,
+    ) -> StoreResult<Vec<Connection>>;
     /// Opens a session for a new guest attendee in one step (binding the client to them).
     async fn add_guest_with_session(
         &self,

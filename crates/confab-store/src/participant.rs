@@ -1,13 +1,15 @@
 //! [`ParticipantStore`]: attendees and their sessions.
 
+use std::collections::{BTreeMap, HashSet};
+
 use async_trait::async_trait;
 use confab_core::chat::NewMessage;
 use confab_core::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
-use confab_core::store::{ParticipantStore, StoreResult};
+use confab_core::store::{Connection, ParticipantStore, StoreResult};
 use confab_core::StoreError;
 use sqlx::{Any, Row, Transaction};
 
-use crate::chat::{append, placeholders};
+use crate::chat::{append, append_across_rooms, placeholders};
 use crate::error::OrStore;
 use crate::rows;
 use crate::session::{close_sessions, open_sessions, Opening};
@@ -70,6 +72,51 @@ pub(crate) async fn insert_attendees_bulk(
                 .bind(&a.invited_cloud_id);
         }
         query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Removes the `(room, attendee)` pairs inside `tx`, each attendee with its sessions, client
+/// bindings and invitation, with multi-row statements. A pair whose attendee is not in that
+/// room removes nothing.
+async fn delete_attendees(
+    tx: &mut Transaction<'_, Any>,
+    removals: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    let wanted: HashSet<(i64, i64)> = removals.iter().copied().collect();
+    let ids: Vec<i64> = removals.iter().map(|(_, id)| *id).collect();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT id, room_id FROM attendees WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        let mut found = Vec::with_capacity(chunk.len());
+        for row in query.fetch_all(&mut **tx).await? {
+            let (id, room_id): (i64, i64) = (row.try_get("id")?, row.try_get("room_id")?);
+            if wanted.contains(&(room_id, id)) {
+                found.push(id);
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        for table in [
+            "sessions WHERE attendee_id",
+            "client_bindings WHERE attendee_id",
+            "attendee_invitations WHERE attendee_id",
+            "attendees WHERE id",
+        ] {
+            let sql = format!("DELETE FROM {table} IN ({})", placeholders(1, found.len()));
+            let mut query = sqlx::query(&sql);
+            for id in &found {
+                query = query.bind(*id);
+            }
+            query.execute(&mut **tx).await?;
+        }
     }
     Ok(())
 }
@@ -211,28 +258,19 @@ impl ParticipantStore for SqlStore {
         messages: &[NewMessage],
     ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.or_store()?;
-        for (room_id, attendee_id) in removals {
-            for sql in [
-                "DELETE FROM sessions WHERE attendee_id = $2 AND room_id = $1",
-                "DELETE FROM client_bindings WHERE attendee_id = $2 AND room_id = $1",
-                "DELETE FROM attendee_invitations WHERE attendee_id IN \
-                 (SELECT id FROM attendees WHERE id = $2 AND room_id = $1)",
-                "DELETE FROM attendees WHERE id = $2 AND room_id = $1",
-            ] {
-                sqlx::query(sql)
-                    .bind(room_id)
-                    .bind(attendee_id)
-                    .execute(&mut *tx)
-                    .await
-                    .or_store()?;
-            }
-        }
+        delete_attendees(&mut tx, removals).await.or_store()?;
+        let mut added: BTreeMap<i64, Vec<NewAttendee>> = BTreeMap::new();
         for (room_id, attendee) in additions {
-            insert_attendees(&mut tx, *room_id, std::slice::from_ref(attendee))
+            added.entry(*room_id).or_default().push(attendee.clone());
+        }
+        for (room_id, attendees) in added {
+            insert_attendees_bulk(&mut tx, room_id, &attendees)
                 .await
                 .or_store()?;
         }
-        append(&mut tx, self.backend, messages).await.or_store()?;
+        append_across_rooms(&mut tx, self.backend, messages)
+            .await
+            .or_store()?;
         tx.commit().await.or_store()?;
         Ok(())
     }
@@ -306,34 +344,33 @@ impl ParticipantStore for SqlStore {
         Ok(opened)
     }
 
-    async fn breakout_sessions_of_actor(
+    async fn breakout_sessions(
         &self,
         parent_token: &str,
-        actor_type: ActorType,
-        actor_id: &str,
-    ) -> StoreResult<Vec<(i64, Session)>> {
+        actor: Option<(ActorType, &str)>,
+    ) -> StoreResult<Vec<Connection>> {
+        // Two texts rather than one with optional filters, so each gets its own plan (the
+        // actor's sessions through the actor index).
+        let of_actor = if actor.is_some() {
+            "AND a.actor_type = $2 AND a.actor_id = $3"
+        } else {
+            ""
+        };
         let sql = format!(
-            "SELECT r.id AS room_id, {} FROM sessions s \
+            "SELECT r.id AS room_id, a.actor_type, a.actor_id, {} FROM sessions s \
              JOIN attendees a ON a.id = s.attendee_id JOIN rooms r ON r.id = s.room_id \
-             WHERE a.actor_type = $1 AND a.actor_id = $2 \
-             AND (r.token = $3 OR (r.object_type = 'room' AND r.object_id = $3)) \
+             WHERE (r.token = $1 OR (r.object_type = 'room' AND r.object_id = $1)) {of_actor} \
              ORDER BY r.id, s.id",
             rows::PREFIXED_SESSION_COLUMNS
         );
-        let found = sqlx::query(&sql)
-            .bind(actor_type.as_str())
-            .bind(actor_id)
-            .bind(parent_token)
-            .fetch_all(&self.reader)
-            .await
-            .or_store()?;
+        let mut query = sqlx::query(&sql).bind(parent_token);
+        if let Some((actor_type, actor_id)) = actor {
+            query = query.bind(actor_type.as_str()).bind(actor_id);
+        }
+        let found = query.fetch_all(&self.reader).await.or_store()?;
         found
             .iter()
-            .map(|row| {
-                let session = rows::optional_prefixed_session(row)?
-                    .ok_or_else(|| sqlx::Error::ColumnNotFound("s_id".into()))?;
-                Ok((row.try_get("room_id")?, session))
-            })
+            .map(rows::connection)
             .collect::<Result<_, sqlx::Error>>()
             .or_store()
     }

@@ -32,14 +32,11 @@ pub(crate) async fn connect(
     let mut elsewhere = Vec::new();
     let mut left = HashSet::new();
     if let Some(parent) = family_of(room) {
-        for (room_id, other) in ctx
-            .store
-            .breakout_sessions_of_actor(parent, attendee.actor_type, &attendee.actor_id)
-            .await?
-        {
-            if room_id != room.id {
-                elsewhere.push(other.id);
-                left.insert(room_id);
+        let mine = Some((attendee.actor_type, attendee.actor_id.as_str()));
+        for other in ctx.store.breakout_sessions(parent, mine).await? {
+            if other.room_id != room.id {
+                elsewhere.push(other.session.id);
+                left.insert(other.room_id);
             }
         }
     }
@@ -63,6 +60,19 @@ pub(crate) async fn return_to_parent(
     parent: &Room,
     children: &[Room],
 ) -> Result<()> {
+    let leaving: HashSet<i64> = children.iter().map(|c| c.id).collect();
+    let connections = ctx.store.breakout_sessions(&parent.token, None).await?;
+    let (mut in_parent, mut inside) = (HashSet::new(), Vec::new());
+    for c in connections {
+        if c.room_id == parent.id {
+            in_parent.insert(c.session.client_session);
+        } else if leaving.contains(&c.room_id) {
+            inside.push(c);
+        }
+    }
+    if inside.is_empty() {
+        return Ok(());
+    }
     let parent_members: HashMap<(ActorType, String), i64> = ctx
         .store
         .attendees(parent.id)
@@ -70,47 +80,22 @@ pub(crate) async fn return_to_parent(
         .into_iter()
         .map(|a| ((a.actor_type, a.actor_id), a.id))
         .collect();
-    let mut in_parent: HashSet<String> = ctx
-        .store
-        .sessions_of_room(parent.id)
-        .await?
-        .into_iter()
-        .map(|s| s.client_session)
-        .collect();
     let now = ctx.now();
-    let (mut close, mut open) = (Vec::new(), Vec::new());
-    for child in children {
-        let sessions = ctx.store.sessions_of_room(child.id).await?;
-        if sessions.is_empty() {
-            continue;
-        }
-        let members: HashMap<i64, Attendee> = ctx
-            .store
-            .attendees(child.id)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect();
-        for session in sessions {
-            let back = members.get(&session.attendee_id).and_then(|person| {
-                parent_members.get(&(person.actor_type, person.actor_id.clone()))
-            });
-            if let Some(back) = back {
-                if in_parent.insert(session.client_session.clone()) {
-                    let new = NewSession {
-                        id: crate::token::session_id(),
-                        client_session: session.client_session.clone(),
-                        last_ping: now,
-                    };
-                    open.push((parent.id, *back, new));
-                }
+    let mut open = Vec::new();
+    for c in &inside {
+        let back = parent_members.get(&(c.actor_type, c.actor_id.clone()));
+        if let Some(back) = back {
+            if in_parent.insert(c.session.client_session.clone()) {
+                let new = NewSession {
+                    id: crate::token::session_id(),
+                    client_session: c.session.client_session.clone(),
+                    last_ping: now,
+                };
+                open.push((parent.id, *back, new));
             }
-            close.push(session.id);
         }
     }
-    if close.is_empty() {
-        return Ok(());
-    }
+    let close: Vec<String> = inside.into_iter().map(|c| c.session.id).collect();
     ctx.store.switch_sessions(&close, &open).await?;
     ctx.feed.changed(parent.id);
     for child in children {

@@ -983,7 +983,7 @@ async fn switch_sessions_closes_and_opens_in_one_step() {
 }
 
 #[tokio::test]
-async fn breakout_sessions_of_actor_cover_the_parent_and_its_breakout_rooms_only() {
+async fn breakout_sessions_cover_the_parent_and_its_breakout_rooms_only() {
     each_backend(|store| async move {
         let parent = room_with(&store, "p1", &["alice", "bob"]).await?;
         let mut child = new_room("c1", RoomType::Group);
@@ -1002,22 +1002,44 @@ async fn breakout_sessions_of_actor_cover_the_parent_and_its_breakout_rooms_only
                 .open_session(room.id, a.id, &new_session(session, client, NOW))
                 .await?;
         }
-
-        let found = store
-            .breakout_sessions_of_actor("p1", ActorType::Users, "alice")
+        let (g, _) = store
+            .add_guest_with_session(child.id, &guest("g1"), &new_session("sg", "guest-tab", NOW))
             .await?;
-        let found: Vec<(i64, &str)> = found.iter().map(|(r, s)| (*r, s.id.as_str())).collect();
-        assert_eq!(found, [(parent.id, "sp"), (child.id, "sc")]);
+
+        let all = store.breakout_sessions("p1", None).await?;
+        let all: Vec<(i64, &str, &str)> = all
+            .iter()
+            .map(|c| (c.room_id, c.session.id.as_str(), c.actor_id.as_str()))
+            .collect();
+        assert_eq!(
+            all,
+            [
+                (parent.id, "sb", "bob"),
+                (parent.id, "sp", "alice"),
+                (child.id, "sc", "alice"),
+                (child.id, "sg", "g1"),
+            ]
+        );
+        let alices = store
+            .breakout_sessions("p1", Some((ActorType::Users, "alice")))
+            .await?;
+        assert_eq!(alices.len(), 2);
+        assert_eq!(alices[1].room_id, child.id);
+        assert_eq!(alices[1].actor_type, ActorType::Users);
+        assert_eq!(store.session("sc").await?, Some(alices[1].session.clone()));
+        let guests = store
+            .breakout_sessions("p1", Some((ActorType::Guests, "g1")))
+            .await?;
+        assert_eq!(guests.len(), 1);
+        assert_eq!(guests[0].session.attendee_id, g.id);
         assert_eq!(
             store
-                .breakout_sessions_of_actor("o1", ActorType::Users, "bob")
+                .breakout_sessions("o1", Some((ActorType::Users, "bob")))
                 .await?,
             []
         );
-        let child_only = store
-            .breakout_sessions_of_actor("c1", ActorType::Users, "alice")
-            .await?;
-        assert_eq!(child_only.len(), 1, "a room is its own family");
+        let child_only = store.breakout_sessions("c1", None).await?;
+        assert_eq!(child_only.len(), 2, "a room is its own family");
         Ok(())
     })
     .await;

@@ -104,6 +104,9 @@ pub trait RoomStore: Send + Sync {
     async fn rooms_by_object(&self, object_type: &str, object_id: &str) -> StoreResult<Vec<Room>>;
     /// Writes every setting of `room` and appends `messages`; returns the stored room.
     async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room>;
+    /// Writes every setting of each of `rooms` and appends `messages` (each to its own room)
+    /// in one transaction; `NotFound` (and nothing written) when a room does not exist.
+    async fn update_rooms(&self, rooms: &[Room], messages: &[NewMessage]) -> StoreResult<()>;
     /// Replaces the breakout rooms of `parent` (rooms with objectType `room` and objectId the
     /// parent's token): deletes the current ones, creates `rooms` and writes `parent`, in one
     /// transaction. Returns the new rooms in order.

@@ -134,7 +134,7 @@ pub(crate) async fn append_bulk(
 
 /// Appends `messages` inside `tx`, each to its own room, with multi-row inserts: ids grow in
 /// the order given, as with [`append`], for bulk work across many rooms (moving people between
-/// breakout rooms) where the callers need no ids back. Rooms are locked in id order, so two
+/// breakout rooms, starting them) where the callers need no ids back. Rooms are locked in id order, so two
 /// such writers never wait on each other in a cycle.
 pub(crate) async fn append_across_rooms(
     tx: &mut Transaction<'_, Any>,

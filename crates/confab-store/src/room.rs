@@ -8,7 +8,7 @@ use confab_core::store::{Membership, RoomPlan, RoomStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::account::like_pattern;
-use crate::chat::{append, append_bulk};
+use crate::chat::{append, append_across_rooms, append_bulk};
 use crate::error::OrStore;
 use crate::participant::{insert_attendees, insert_attendees_bulk};
 use crate::rows;
@@ -285,6 +285,23 @@ impl RoomStore for SqlStore {
         let stored = room_by_id(&mut tx, room.id).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(stored)
+    }
+
+    async fn update_rooms(&self, rooms: &[Room], messages: &[NewMessage]) -> StoreResult<()> {
+        if rooms.is_empty() && messages.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await.or_store()?;
+        for room in rooms {
+            if !write_room(&mut tx, room).await.or_store()? {
+                return Err(confab_core::StoreError::NotFound);
+            }
+        }
+        append_across_rooms(&mut tx, self.backend, messages)
+            .await
+            .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(())
     }
 
     async fn delete_room(&self, room_id: i64) -> StoreResult<bool> {

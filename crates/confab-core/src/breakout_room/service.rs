@@ -283,6 +283,7 @@ impl BreakoutService {
         } else {
             "breakout_rooms_stopped"
         };
+        let (mut changed, mut messages) = (Vec::new(), Vec::new());
         for mut child in self.children(&parent).await? {
             let lobby = !start;
             let reset_assistance =
@@ -290,18 +291,20 @@ impl BreakoutService {
             if child.lobby_state == lobby && !reset_assistance {
                 continue;
             }
-            let messages = if child.lobby_state == lobby {
-                Vec::new()
-            } else {
-                vec![by(&member).simple(child.id, name, now)]
-            };
+            if child.lobby_state != lobby {
+                messages.push(by(&member).simple(child.id, name, now));
+            }
             child.lobby_state = lobby;
             child.lobby_timer = 0;
             if reset_assistance {
                 child.breakout_room_status = STATUS_STOPPED;
             }
             child.modified_at = now;
-            self.ctx.store.update_room(&child, &messages).await?;
+            changed.push(child);
+        }
+        // One transaction for every room: a hundred rooms open or close together.
+        self.ctx.store.update_rooms(&changed, &messages).await?;
+        for child in &changed {
             self.ctx.feed.changed(child.id);
         }
         self.views(actor, &parent).await

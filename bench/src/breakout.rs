@@ -1,5 +1,8 @@
-//! Breakout benchmark: a parent with 5,000 attendees split into 100 automatic breakout rooms;
-//! start, reassign 500 attendees, stop, remove. Prints each step's time, on SQLite and (with
+//! Breakout benchmark: a parent with 5,000 attendees split into 100 automatic breakout rooms.
+//! Every attendee joins the parent and, once the rooms start, enters their room (as clients
+//! do), so stop and remove measure returning 5,000 people to the parent. Steps: configure,
+//! start, reassign 500 attendees, stop, start again, remove. Prints each step's time, and the
+//! joins' total and mean (setup, one request each), on SQLite and (with
 //! `--database-url postgres://…`) on PostgreSQL.
 //!
 //! `cargo run --release -p confab-bench --bin breakout-bench [-- --database-url postgres://…]`
@@ -9,11 +12,12 @@
     clippy::too_many_lines,
     reason = "one scenario reads best top to bottom"
 )]
+#![expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use confab_core::account::User;
 use confab_core::breakout_room::Configure;
 use confab_core::clock::SystemClock;
@@ -26,11 +30,104 @@ const ATTENDEES: usize = 5000;
 const ROOMS: i64 = 100;
 const MOVED: usize = 500;
 
+/// How many joins run at once, as concurrent clients would send them.
+const CONCURRENT_JOINS: usize = 16;
+
 fn step(name: &str, started: Instant) {
     println!(
         "  {name:<28} {:>8.1} ms",
         started.elapsed().as_secs_f64() * 1000.0
     );
+}
+
+/// Student `i` with a client (cookie) of their own.
+fn student(suffix: &str, i: usize) -> Actor {
+    Actor {
+        user: Some(confab_core::actor::UserRef {
+            id: format!("student-{suffix}-{i}"),
+            display_name: format!("Student {i}"),
+            is_admin: false,
+        }),
+        client_session: Some(format!("client-{suffix}-{i}")),
+    }
+}
+
+/// Every (actor, room) pair joins, a few at a time; prints the total and the mean per join.
+async fn join_all(services: &Services, joins: Vec<(Actor, String)>, label: &str) -> Result<()> {
+    let started = Instant::now();
+    let count = joins.len();
+    let mut pending = joins.into_iter();
+    let mut running = tokio::task::JoinSet::new();
+    loop {
+        while running.len() < CONCURRENT_JOINS {
+            let Some((actor, token)) = pending.next() else {
+                break;
+            };
+            let services = services.clone();
+            running.spawn(async move {
+                services
+                    .participants
+                    .join(&actor, &token, "", true)
+                    .await
+                    .map(|_| ())
+            });
+        }
+        match running.join_next().await {
+            Some(joined) => joined??,
+            None => break,
+        }
+    }
+    let total = started.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "  (setup) {label:<20} {total:>8.1} ms for {count} joins, {:.2} ms each",
+        total / count as f64
+    );
+    Ok(())
+}
+
+/// Each student with the breakout room they are assigned to.
+async fn seats(services: &Services, parent: &str, suffix: &str) -> Result<Vec<(Actor, String)>> {
+    let store = &services.context.store;
+    let mut seats = Vec::new();
+    for child in store
+        .rooms_by_object(confab_core::room::OBJECT_TYPE_BREAKOUT, parent)
+        .await?
+    {
+        for a in store.attendees(child.id).await? {
+            if let Some(i) = a
+                .actor_id
+                .strip_prefix(&format!("student-{suffix}-"))
+                .and_then(|i| i.parse().ok())
+            {
+                seats.push((student(suffix, i), child.token.clone()));
+            }
+        }
+    }
+    Ok(seats)
+}
+
+/// Sessions in the parent and in all its breakout rooms.
+async fn sessions(services: &Services, parent: &str) -> Result<(usize, usize)> {
+    let store = &services.context.store;
+    let room = store
+        .room_by_token(parent)
+        .await?
+        .context("the parent exists")?;
+    let in_parent = store.sessions_of_room(room.id).await?.len();
+    let mut in_rooms = 0;
+    for child in store
+        .rooms_by_object(confab_core::room::OBJECT_TYPE_BREAKOUT, parent)
+        .await?
+    {
+        in_rooms += store.sessions_of_room(child.id).await?.len();
+    }
+    Ok((in_parent, in_rooms))
+}
+
+async fn print_sessions(services: &Services, parent: &str) -> Result<()> {
+    let (in_parent, in_rooms) = sessions(services, parent).await?;
+    println!("    sessions: {in_parent} in the parent, {in_rooms} in breakout rooms");
+    Ok(())
 }
 
 async fn run(store: SqlStore, label: &str) -> Result<()> {
@@ -49,11 +146,14 @@ async fn run(store: SqlStore, label: &str) -> Result<()> {
             created_at: 0,
         })
         .await?;
-    let actor = Actor::user(confab_core::actor::UserRef {
-        id: teacher.clone(),
-        display_name: "Teacher".into(),
-        is_admin: false,
-    });
+    let actor = Actor {
+        client_session: Some(format!("client-{teacher}")),
+        ..Actor::user(confab_core::actor::UserRef {
+            id: teacher.clone(),
+            display_name: "Teacher".into(),
+            is_admin: false,
+        })
+    };
     let parent = services
         .rooms
         .create(
@@ -67,6 +167,7 @@ async fn run(store: SqlStore, label: &str) -> Result<()> {
         .await?
         .view
         .room;
+    let token = parent.token.clone();
     let students: Vec<NewAttendee> = (0..ATTENDEES)
         .map(|i| {
             NewAttendee::user(
@@ -78,13 +179,17 @@ async fn run(store: SqlStore, label: &str) -> Result<()> {
         .collect();
     store.add_attendees(parent.id, &students, &[]).await?;
     println!("breakout benchmark ({label}): {ATTENDEES} attendees, {ROOMS} rooms");
+    let everyone: Vec<(Actor, String)> = (0..ATTENDEES)
+        .map(|i| (student(&suffix, i), token.clone()))
+        .collect();
+    join_all(&services, everyone, "join the parent").await?;
 
     let started = Instant::now();
     let configured = services
         .breakout_rooms
         .configure(
             &actor,
-            &parent.token,
+            &token,
             Configure {
                 mode: 1,
                 amount: ROOMS,
@@ -98,9 +203,16 @@ async fn run(store: SqlStore, label: &str) -> Result<()> {
     let started = Instant::now();
     services
         .breakout_rooms
-        .set_started(&actor, &parent.token, true)
+        .set_started(&actor, &token, true)
         .await?;
     step("start", started);
+    join_all(
+        &services,
+        seats(&services, &token, &suffix).await?,
+        "enter their rooms",
+    )
+    .await?;
+    print_sessions(&services, &token).await?;
 
     let attendees = store.attendees(parent.id).await?;
     let map: serde_json::Map<String, serde_json::Value> = attendees
@@ -118,27 +230,47 @@ async fn run(store: SqlStore, label: &str) -> Result<()> {
     let started = Instant::now();
     services
         .breakout_rooms
-        .reassign(
-            &actor,
-            &parent.token,
-            &serde_json::Value::Object(map).to_string(),
-        )
+        .reassign(&actor, &token, &serde_json::Value::Object(map).to_string())
         .await?;
     step("reassign 500 attendees", started);
+    print_sessions(&services, &token).await?;
 
     let started = Instant::now();
     services
         .breakout_rooms
-        .set_started(&actor, &parent.token, false)
+        .set_started(&actor, &token, false)
         .await?;
     step("stop", started);
+    print_sessions(&services, &token).await?;
+    assert_eq!(
+        sessions(&services, &token).await?.1,
+        0,
+        "stop empties the rooms"
+    );
 
     let started = Instant::now();
     services
         .breakout_rooms
-        .remove(&actor, &parent.token)
+        .set_started(&actor, &token, true)
         .await?;
+    step("start again", started);
+    join_all(
+        &services,
+        seats(&services, &token, &suffix).await?,
+        "enter their rooms",
+    )
+    .await?;
+    print_sessions(&services, &token).await?;
+
+    let started = Instant::now();
+    services.breakout_rooms.remove(&actor, &token).await?;
     step("remove", started);
+    print_sessions(&services, &token).await?;
+    assert_eq!(
+        sessions(&services, &token).await?.0,
+        ATTENDEES,
+        "remove returns everyone to the parent"
+    );
     Ok(())
 }
 

@@ -5,9 +5,7 @@
 
 use crate::actor::Actor;
 use crate::error::{Error, Result};
-use crate::participant::{
-    effective_permissions, lobby_blocks, ActorType, Attendee, ParticipantType, Session,
-};
+use crate::participant::{effective_permissions, lobby_blocks, Attendee, ParticipantType, Session};
 use crate::room::Room;
 use crate::services::Context;
 
@@ -61,36 +59,56 @@ impl Context {
 
     /// The caller's attendee and current session in `room`, if they are a member.
     pub async fn member_of(&self, actor: &Actor, room: &Room) -> Result<Option<Member>> {
-        let session = match &actor.client_session {
-            Some(client) => self.store.session_of_client(room.id, client).await?,
-            None => None,
-        };
-        let attendee = if let Some(user) = &actor.user {
-            self.store
-                .attendee_by_actor(room.id, ActorType::Users, &user.id)
-                .await?
-        } else if let Some(session) = &session {
-            self.store
-                .attendee_by_id(room.id, session.attendee_id)
-                .await?
-                .filter(|a| a.actor_type.is_guest())
-        } else {
-            None
-        };
-        Ok(attendee.map(|attendee| self.as_member(room.clone(), attendee, session)))
+        self.find_member(actor, &room.token).await
     }
 
-    /// The caller as a member of the room `token`, or [`Error::RoomNotFound`]. One store read:
-    /// this runs for every chat request, long polls included.
+    /// The caller as a member of the room `token`, or [`Error::RoomNotFound`]. One store read
+    /// for users and for guests outside breakout rooms: this runs for every chat request, long
+    /// polls included.
     pub async fn member(&self, actor: &Actor, token: &str) -> Result<Member> {
+        self.find_member(actor, token)
+            .await?
+            .ok_or(Error::RoomNotFound)
+    }
+
+    async fn find_member(&self, actor: &Actor, token: &str) -> Result<Option<Member>> {
         let found = self
             .store
             .room_membership(token, actor.user_id(), actor.client_session.as_deref())
             .await?;
-        let Some((room, Some(attendee), session)) = found else {
-            return Err(Error::RoomNotFound);
+        match found {
+            Some((room, Some(attendee), session)) => {
+                Ok(Some(self.as_member(room, attendee, session)))
+            }
+            Some((room, None, _)) if actor.user.is_none() && room.is_breakout_room() => {
+                self.guest_through_parent(actor, room).await
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A guest is known in a breakout room as the guest they are in its parent: the client
+    /// that identifies them there finds their attendee here, whether or not they entered it.
+    async fn guest_through_parent(&self, actor: &Actor, room: Room) -> Result<Option<Member>> {
+        let Some(client) = actor.client_session.as_deref() else {
+            return Ok(None);
         };
-        Ok(self.as_member(room, attendee, session))
+        let in_parent = self
+            .store
+            .room_membership(&room.object_id, None, Some(client))
+            .await?;
+        let Some((_, Some(guest), _)) = in_parent else {
+            return Ok(None);
+        };
+        let attendee = self
+            .store
+            .attendee_by_actor(room.id, guest.actor_type, &guest.actor_id)
+            .await?;
+        let Some(attendee) = attendee else {
+            return Ok(None);
+        };
+        let session = self.store.session_of_client(room.id, client).await?;
+        Ok(Some(self.as_member(room, attendee, session)))
     }
 
     /// Assembles a member, overlaying a read marker that still waits to be written.

@@ -21,6 +21,15 @@ pub struct RoomPlan {
     pub messages: Vec<NewMessage>,
 }
 
+/// A session with its room and whose it is, as [`ParticipantStore::breakout_sessions`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub room_id: i64,
+    pub session: Session,
+    pub actor_type: ActorType,
+    pub actor_id: String,
+}
+
 /// A room with the caller's attendee and session, as [`RoomStore::room_membership`] finds them.
 pub type Membership = (Room, Option<Attendee>, Option<Session>);
 
@@ -68,8 +77,8 @@ pub trait RoomStore: Send + Sync {
     ) -> StoreResult<Room>;
     async fn room_by_token(&self, token: &str) -> StoreResult<Option<Room>>;
     /// The room `token` with, in one read, the caller's attendee and current session: the
-    /// user's attendee when `user_id` is set, else the guest attendee holding the session of
-    /// `client_session`.
+    /// user's attendee when `user_id` is set, else the guest attendee `client_session` is bound
+    /// to (see [`ParticipantStore::open_session`]), connected or not.
     async fn room_membership(
         &self,
         token: &str,
@@ -96,6 +105,9 @@ pub trait RoomStore: Send + Sync {
     /// Writes every setting of `room` and appends `messages`; returns the stored room. Its
     /// `last_activity` only moves forward (a stale copy never turns it back).
     async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room>;
+    /// Writes every setting of each of `rooms` and appends `messages` (each to its own room)
+    /// in one transaction; `NotFound` (and nothing written) when a room does not exist.
+    async fn update_rooms(&self, rooms: &[Room], messages: &[NewMessage]) -> StoreResult<()>;
     /// Replaces the breakout rooms of `parent` (rooms with objectType `room` and objectId the
     /// parent's token): deletes the current ones, creates `rooms` and writes `parent`, in one
     /// transaction. Returns the new rooms in order.
@@ -144,7 +156,8 @@ pub trait ParticipantStore: Send + Sync {
         additions: &[(i64, NewAttendee)],
         messages: &[NewMessage],
     ) -> StoreResult<()>;
-    /// Removes attendees (and their sessions) and appends `messages`.
+    /// Removes attendees (with their sessions, client bindings and invitation) and appends
+    /// `messages`.
     async fn remove_attendees(
         &self,
         room_id: i64,
@@ -162,19 +175,41 @@ pub trait ParticipantStore: Send + Sync {
     /// Every session a client session holds, at most one per room (the room list shows each).
     async fn sessions_of_client(&self, client_session: &str) -> StoreResult<Vec<Session>>;
     /// Opens a session for the attendee, replacing any session the same client held in the room.
+    /// A guest's (`guests`, `emails`) client stays bound to the attendee in that room after the
+    /// session ends, until the attendee is removed: that is how a guest stays who they are.
     async fn open_session(
         &self,
         room_id: i64,
         attendee_id: i64,
         session: &NewSession,
     ) -> StoreResult<Session>;
-    /// Opens a session for a new guest attendee in one step.
+    /// Closes the sessions `close` (by id) and opens `open` ((room id, attendee id, session)) in
+    /// one transaction: people moving between rooms. Each opening is as [`Self::open_session`];
+    /// at most one per room and client. Returns the opened sessions in order.
+    async fn switch_sessions(
+        &self,
+        close: &[String],
+        open: &[(i64, i64, NewSession)],
+    ) -> StoreResult<Vec<Session>>;
+    /// The sessions in the conversation `parent_token` and in its breakout rooms, each with
+    /// its room and its attendee's actor, by room id; only the sessions of `actor` when given.
+    async fn breakout_sessions(
+        &self,
+        parent_token: &str,
+        actor: Option<(ActorType, &str)>,
+    ) -> StoreResult<Vec<Connection>>;
+    /// Opens a session for a new guest attendee in one step (binding the client to them).
     async fn add_guest_with_session(
         &self,
         room_id: i64,
         guest: &NewAttendee,
         session: &NewSession,
     ) -> StoreResult<(Attendee, Session)>;
+    /// The secret of the attendee's invitation (email guests), if one was made.
+    async fn invitation(&self, attendee_id: i64) -> StoreResult<Option<String>>;
+    /// Makes `access_token` the secret of the attendee's invitation unless it has one; returns
+    /// the secret stored. `NotFound` when the attendee does not exist.
+    async fn add_invitation(&self, attendee_id: i64, access_token: &str) -> StoreResult<String>;
     async fn close_session(&self, session_id: &str) -> StoreResult<bool>;
     /// Writes `in_call`, `last_ping` and `state`.
     async fn update_session(&self, session: &Session) -> StoreResult<()>;

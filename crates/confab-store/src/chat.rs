@@ -132,6 +132,73 @@ pub(crate) async fn append_bulk(
     Ok(())
 }
 
+/// Appends `messages` inside `tx`, each to its own room, with multi-row inserts: ids grow in
+/// the order given, as with [`append`], for bulk work across many rooms (moving people between
+/// breakout rooms, starting them) where the callers need no ids back. Rooms are locked in id order, so two
+/// such writers never wait on each other in a cycle.
+pub(crate) async fn append_across_rooms(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    messages: &[NewMessage],
+) -> Result<(), sqlx::Error> {
+    let mut rooms: Vec<i64> = messages.iter().map(|m| m.room_id).collect();
+    rooms.sort_unstable();
+    rooms.dedup();
+    if let Some(lock) = backend.lock_room() {
+        for room_id in &rooms {
+            sqlx::query(lock).bind(room_id).execute(&mut **tx).await?;
+        }
+    }
+    let mut last: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
+    for chunk in messages.chunks(BULK_ROWS) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(1 + i * 13, 13)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO messages (room_id, actor_type, actor_id, actor_display_name, message, message_type, \
+             system_message, parameters, reference_id, parent_id, created_at, expires_at, silent) VALUES {} \
+             RETURNING id, room_id",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for m in chunk {
+            query = query
+                .bind(m.room_id)
+                .bind(&m.actor_type)
+                .bind(&m.actor_id)
+                .bind(&m.actor_display_name)
+                .bind(&m.message)
+                .bind(m.message_type.as_str())
+                .bind(&m.system_message)
+                .bind(m.parameters.to_string())
+                .bind(&m.reference_id)
+                .bind(m.parent_id)
+                .bind(m.created_at)
+                .bind(m.expires_at)
+                .bind(i64::from(m.silent));
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let (id, room_id): (i64, i64) = (row.try_get("id")?, row.try_get("room_id")?);
+            let entry = last.entry(room_id).or_insert((0, 0));
+            entry.0 = entry.0.max(id);
+        }
+        for m in chunk {
+            let entry = last.entry(m.room_id).or_insert((0, 0));
+            entry.1 = entry.1.max(m.created_at);
+        }
+    }
+    for room_id in rooms {
+        let (last_id, activity) = last.get(&room_id).copied().unwrap_or_default();
+        sqlx::query(MOVE_LAST_MESSAGE)
+            .bind(room_id)
+            .bind(last_id)
+            .bind(activity)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// `($2, $3, …)` for `n` parameters after the first.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n)

@@ -7,7 +7,7 @@
 //!
 //! - [`account`], [`app_config`], [`room`], [`participant`], [`chat`], [`reaction`], [`poll`],
 //!   [`pin`]: the port implementations.
-//! - [`rows`]: mapping rows to domain types.
+//! - [`rows`]: mapping rows to domain types; `session`: opening and closing many sessions.
 //! - [`backend`]: connecting, pools, pragmas and migrations.
 //! - [`error`]: the only place that knows `sqlx::Error`.
 
@@ -22,5 +22,6 @@ pub mod poll;
 pub mod reaction;
 pub mod room;
 mod rows;
+mod session;
 
 pub use backend::{Backend, SqlStore};

@@ -1,15 +1,18 @@
 //! [`ParticipantStore`]: attendees and their sessions.
 
+use std::collections::{BTreeMap, HashSet};
+
 use async_trait::async_trait;
 use confab_core::chat::NewMessage;
 use confab_core::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
-use confab_core::store::{ParticipantStore, StoreResult};
+use confab_core::store::{Connection, ParticipantStore, StoreResult};
 use confab_core::StoreError;
 use sqlx::{Any, Row, Transaction};
 
-use crate::chat::{append, placeholders};
+use crate::chat::{append, append_across_rooms, placeholders};
 use crate::error::OrStore;
 use crate::rows;
+use crate::session::{close_sessions, open_sessions, Opening};
 use crate::SqlStore;
 
 const INSERT_ATTENDEE: &str =
@@ -20,10 +23,6 @@ const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participa
     notification_level = $5, notification_calls = $6, favorite = $7, archived = $8, important = $9, \
     sensitive = $10, last_read_message = $11, last_mention_message = $12, last_mention_direct = $13, pin = $14 \
     WHERE id = $1";
-
-const INSERT_SESSION: &str =
-    "INSERT INTO sessions (id, attendee_id, room_id, client_session, in_call, last_ping, state) \
-    VALUES ($1, $2, $3, $4, 0, $5, 1)";
 
 /// Inserts attendees into room `room_id` inside `tx`; returns their ids in order.
 pub(crate) async fn insert_attendees(
@@ -77,6 +76,51 @@ pub(crate) async fn insert_attendees_bulk(
     Ok(())
 }
 
+/// Removes the `(room, attendee)` pairs inside `tx`, each attendee with its sessions, client
+/// bindings and invitation, with multi-row statements. A pair whose attendee is not in that
+/// room removes nothing.
+async fn delete_attendees(
+    tx: &mut Transaction<'_, Any>,
+    removals: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    let wanted: HashSet<(i64, i64)> = removals.iter().copied().collect();
+    let ids: Vec<i64> = removals.iter().map(|(_, id)| *id).collect();
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT id, room_id FROM attendees WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        let mut found = Vec::with_capacity(chunk.len());
+        for row in query.fetch_all(&mut **tx).await? {
+            let (id, room_id): (i64, i64) = (row.try_get("id")?, row.try_get("room_id")?);
+            if wanted.contains(&(room_id, id)) {
+                found.push(id);
+            }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        for table in [
+            "sessions WHERE attendee_id",
+            "client_bindings WHERE attendee_id",
+            "attendee_invitations WHERE attendee_id",
+            "attendees WHERE id",
+        ] {
+            let sql = format!("DELETE FROM {table} IN ({})", placeholders(1, found.len()));
+            let mut query = sqlx::query(&sql);
+            for id in &found {
+                query = query.bind(*id);
+            }
+            query.execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn attendees_by_ids(
     tx: &mut Transaction<'_, Any>,
     ids: &[i64],
@@ -98,36 +142,6 @@ async fn attendees_by_ids(
         )?);
     }
     Ok(found)
-}
-
-/// Opens a session inside `tx`, replacing the one the same client held in the room.
-async fn insert_session(
-    tx: &mut Transaction<'_, Any>,
-    room_id: i64,
-    attendee_id: i64,
-    session: &NewSession,
-) -> Result<Session, sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE room_id = $1 AND client_session = $2")
-        .bind(room_id)
-        .bind(&session.client_session)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query(INSERT_SESSION)
-        .bind(&session.id)
-        .bind(attendee_id)
-        .bind(room_id)
-        .bind(&session.client_session)
-        .bind(session.last_ping)
-        .execute(&mut **tx)
-        .await?;
-    Ok(Session {
-        id: session.id.clone(),
-        attendee_id,
-        client_session: session.client_session.clone(),
-        in_call: 0,
-        last_ping: session.last_ping,
-        state: 1,
-    })
 }
 
 #[async_trait]
@@ -244,25 +258,19 @@ impl ParticipantStore for SqlStore {
         messages: &[NewMessage],
     ) -> StoreResult<()> {
         let mut tx = self.writer.begin().await.or_store()?;
-        for (room_id, attendee_id) in removals {
-            for sql in [
-                "DELETE FROM sessions WHERE attendee_id = $2 AND room_id = $1",
-                "DELETE FROM attendees WHERE id = $2 AND room_id = $1",
-            ] {
-                sqlx::query(sql)
-                    .bind(room_id)
-                    .bind(attendee_id)
-                    .execute(&mut *tx)
-                    .await
-                    .or_store()?;
-            }
-        }
+        delete_attendees(&mut tx, removals).await.or_store()?;
+        let mut added: BTreeMap<i64, Vec<NewAttendee>> = BTreeMap::new();
         for (room_id, attendee) in additions {
-            insert_attendees(&mut tx, *room_id, std::slice::from_ref(attendee))
+            added.entry(*room_id).or_default().push(attendee.clone());
+        }
+        for (room_id, attendees) in added {
+            insert_attendees_bulk(&mut tx, room_id, &attendees)
                 .await
                 .or_store()?;
         }
-        append(&mut tx, self.backend, messages).await.or_store()?;
+        append_across_rooms(&mut tx, self.backend, messages)
+            .await
+            .or_store()?;
         tx.commit().await.or_store()?;
         Ok(())
     }
@@ -333,12 +341,54 @@ impl ParticipantStore for SqlStore {
         attendee_id: i64,
         session: &NewSession,
     ) -> StoreResult<Session> {
+        self.switch_sessions(&[], &[(room_id, attendee_id, session.clone())])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn switch_sessions(
+        &self,
+        close: &[String],
+        open: &[(i64, i64, NewSession)],
+    ) -> StoreResult<Vec<Session>> {
+        let openings: Vec<Opening<'_>> = open.iter().map(|(r, a, s)| (*r, *a, s)).collect();
         let mut tx = self.writer.begin().await.or_store()?;
-        let opened = insert_session(&mut tx, room_id, attendee_id, session)
-            .await
-            .or_store()?;
+        close_sessions(&mut tx, close).await.or_store()?;
+        let opened = open_sessions(&mut tx, &openings).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(opened)
+    }
+
+    async fn breakout_sessions(
+        &self,
+        parent_token: &str,
+        actor: Option<(ActorType, &str)>,
+    ) -> StoreResult<Vec<Connection>> {
+        // Two texts rather than one with optional filters, so each gets its own plan (the
+        // actor's sessions through the actor index).
+        let of_actor = if actor.is_some() {
+            "AND a.actor_type = $2 AND a.actor_id = $3"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "SELECT r.id AS room_id, a.actor_type, a.actor_id, {} FROM sessions s \
+             JOIN attendees a ON a.id = s.attendee_id JOIN rooms r ON r.id = s.room_id \
+             WHERE (r.token = $1 OR (r.object_type = 'room' AND r.object_id = $1)) {of_actor} \
+             ORDER BY r.id, s.id",
+            rows::PREFIXED_SESSION_COLUMNS
+        );
+        let mut query = sqlx::query(&sql).bind(parent_token);
+        if let Some((actor_type, actor_id)) = actor {
+            query = query.bind(actor_type.as_str()).bind(actor_id);
+        }
+        let found = query.fetch_all(&self.reader).await.or_store()?;
+        found
+            .iter()
+            .map(rows::connection)
+            .collect::<Result<_, sqlx::Error>>()
+            .or_store()
     }
 
     async fn add_guest_with_session(
@@ -351,9 +401,11 @@ impl ParticipantStore for SqlStore {
         let ids = insert_attendees(&mut tx, room_id, std::slice::from_ref(guest))
             .await
             .or_store()?;
-        let opened = insert_session(&mut tx, room_id, ids[0], session)
+        let opened = open_sessions(&mut tx, &[(room_id, ids[0], session)])
             .await
-            .or_store()?;
+            .or_store()?
+            .pop()
+            .ok_or(StoreError::NotFound)?;
         let attendee = attendees_by_ids(&mut tx, &ids)
             .await
             .or_store()?
@@ -361,6 +413,42 @@ impl ParticipantStore for SqlStore {
             .ok_or(StoreError::NotFound)?;
         tx.commit().await.or_store()?;
         Ok((attendee, opened))
+    }
+
+    async fn invitation(&self, attendee_id: i64) -> StoreResult<Option<String>> {
+        let row =
+            sqlx::query("SELECT access_token FROM attendee_invitations WHERE attendee_id = $1")
+                .bind(attendee_id)
+                .fetch_optional(&self.reader)
+                .await
+                .or_store()?;
+        row.map(|r| r.try_get("access_token"))
+            .transpose()
+            .or_store()
+    }
+
+    async fn add_invitation(&self, attendee_id: i64, access_token: &str) -> StoreResult<String> {
+        let mut tx = self.writer.begin().await.or_store()?;
+        sqlx::query(
+            "INSERT INTO attendee_invitations (attendee_id, access_token) \
+             SELECT a.id, $2 FROM attendees a WHERE a.id = $1 \
+             ON CONFLICT (attendee_id) DO NOTHING",
+        )
+        .bind(attendee_id)
+        .bind(access_token)
+        .execute(&mut *tx)
+        .await
+        .or_store()?;
+        let stored: String =
+            sqlx::query("SELECT access_token FROM attendee_invitations WHERE attendee_id = $1")
+                .bind(attendee_id)
+                .fetch_one(&mut *tx)
+                .await
+                .or_store()?
+                .try_get("access_token")
+                .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(stored)
     }
 
     async fn close_session(&self, session_id: &str) -> StoreResult<bool> {

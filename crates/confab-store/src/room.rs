@@ -8,7 +8,7 @@ use confab_core::store::{Membership, RoomPlan, RoomStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::account::like_pattern;
-use crate::chat::{append, append_bulk};
+use crate::chat::{append, append_across_rooms, append_bulk};
 use crate::error::OrStore;
 use crate::participant::{insert_attendees, insert_attendees_bulk};
 use crate::rows;
@@ -52,6 +52,9 @@ async fn delete_rooms(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<u64,
         // Children first, so the intent is plain whatever the foreign-key settings.
         for sql in [
             "DELETE FROM sessions WHERE room_id = $1",
+            "DELETE FROM client_bindings WHERE room_id = $1",
+            "DELETE FROM attendee_invitations WHERE attendee_id IN \
+             (SELECT id FROM attendees WHERE room_id = $1)",
             "DELETE FROM messages WHERE room_id = $1",
             "DELETE FROM attendees WHERE room_id = $1",
             "DELETE FROM polls WHERE room_id = $1",
@@ -164,10 +167,11 @@ impl RoomStore for SqlStore {
     ) -> StoreResult<Option<Membership>> {
         let sql = format!(
             "SELECT {}, {}, {} FROM rooms r \
-             LEFT JOIN sessions s ON s.room_id = r.id AND s.client_session = $4 \
+             LEFT JOIN client_bindings b ON b.room_id = r.id AND b.client_session = $4 \
              LEFT JOIN attendees a ON a.room_id = r.id AND ( \
                  ($2 <> '' AND a.actor_type = 'users' AND a.actor_id = $3) \
-                 OR ($2 = '' AND a.id = s.attendee_id AND a.actor_type IN ('guests', 'emails'))) \
+                 OR ($2 = '' AND a.id = b.attendee_id AND a.actor_type IN ('guests', 'emails'))) \
+             LEFT JOIN sessions s ON s.room_id = r.id AND s.client_session = $4 \
              WHERE r.token = $1",
             rows::ROOM_COLUMNS,
             rows::ATTENDEE_COLUMNS,
@@ -283,6 +287,23 @@ impl RoomStore for SqlStore {
         let stored = room_by_id(&mut tx, room.id).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(stored)
+    }
+
+    async fn update_rooms(&self, rooms: &[Room], messages: &[NewMessage]) -> StoreResult<()> {
+        if rooms.is_empty() && messages.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.writer.begin().await.or_store()?;
+        for room in rooms {
+            if !write_room(&mut tx, room).await.or_store()? {
+                return Err(confab_core::StoreError::NotFound);
+            }
+        }
+        append_across_rooms(&mut tx, self.backend, messages)
+            .await
+            .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(())
     }
 
     async fn delete_room(&self, room_id: i64) -> StoreResult<bool> {

@@ -4,6 +4,7 @@ use confab_core::account::{Group, User};
 use confab_core::chat::{Edit, Message, MessageType, Pin, Reaction};
 use confab_core::participant::{ActorType, Attendee, ParticipantType, Session};
 use confab_core::room::{Listable, Room, RoomType};
+use confab_core::store::Connection;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -140,6 +141,17 @@ pub(crate) fn optional_prefixed_session(row: &AnyRow) -> Result<Option<Session>,
         last_ping: row.try_get("s_last_ping")?,
         state: row.try_get("s_state")?,
     }))
+}
+
+/// A prefixed session with its `room_id` and its attendee's `actor_type` and `actor_id`.
+pub(crate) fn connection(row: &AnyRow) -> Result<Connection, sqlx::Error> {
+    let actor_type: String = row.try_get("actor_type")?;
+    Ok(Connection {
+        room_id: row.try_get("room_id")?,
+        session: optional_prefixed_session(row)?.ok_or_else(|| corrupt("s_id"))?,
+        actor_type: ActorType::parse(&actor_type).ok_or_else(|| corrupt("actor_type"))?,
+        actor_id: row.try_get("actor_id")?,
+    })
 }
 
 pub(crate) fn session(row: &AnyRow) -> Result<Session, sqlx::Error> {

@@ -7,6 +7,7 @@
 
 mod assignment;
 mod attendee_map;
+pub(crate) mod presence;
 pub(crate) mod propagate;
 mod service;
 

@@ -4,7 +4,7 @@
 use super::{least_filled, MODE_AUTOMATIC};
 use crate::chat::SystemMessage;
 use crate::error::Result;
-use crate::participant::{Attendee, NewAttendee, NewSession};
+use crate::participant::{Attendee, NewAttendee};
 use crate::room::{user_added_by, Room, OBJECT_TYPE_BREAKOUT};
 use crate::services::Context;
 
@@ -100,52 +100,11 @@ pub(crate) async fn delete_room(ctx: &Context, room: &Room) -> Result<()> {
     }
     if room.is_breakout_room() {
         if let Some(parent) = ctx.store.room_by_token(&room.object_id).await? {
-            return_to_parent(ctx, &parent, std::slice::from_ref(room)).await?;
+            super::presence::return_to_parent(ctx, &parent, std::slice::from_ref(room)).await?;
         }
     }
     ctx.store.delete_room(room.id).await?;
     ctx.feed.changed(room.id);
-    Ok(())
-}
-
-/// Nobody is stranded: every client connected to one of `children` gets a session in the
-/// parent (unless it has one), as the same attendee it is there.
-pub(crate) async fn return_to_parent(
-    ctx: &Context,
-    parent: &Room,
-    children: &[Room],
-) -> Result<()> {
-    let parent_members = ctx.store.attendees(parent.id).await?;
-    let now = ctx.now();
-    for child in children {
-        let members = ctx.store.attendees(child.id).await?;
-        for session in ctx.store.sessions_of_room(child.id).await? {
-            if ctx
-                .store
-                .session_of_client(parent.id, &session.client_session)
-                .await?
-                .is_some()
-            {
-                continue;
-            }
-            let Some(member) = members.iter().find(|a| a.id == session.attendee_id) else {
-                continue;
-            };
-            let in_parent = parent_members
-                .iter()
-                .find(|a| a.actor_type == member.actor_type && a.actor_id == member.actor_id);
-            if let Some(in_parent) = in_parent {
-                let back = NewSession {
-                    id: crate::token::session_id(),
-                    client_session: session.client_session.clone(),
-                    last_ping: now,
-                };
-                ctx.store
-                    .open_session(parent.id, in_parent.id, &back)
-                    .await?;
-            }
-        }
-    }
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::{assignment, attendee_map, propagate};
+use super::{assignment, attendee_map, presence, propagate};
 use super::{
     MODE_AUTOMATIC, MODE_FREE, MODE_MANUAL, MODE_NOT_CONFIGURED, STATUS_ASSISTANCE_REQUESTED,
     STATUS_STARTED, STATUS_STOPPED,
@@ -60,11 +60,9 @@ fn copy_of(attendee: &Attendee) -> NewAttendee {
     }
 }
 
-fn is_user_moderator(attendee: &Attendee) -> bool {
-    matches!(
-        attendee.participant_type,
-        ParticipantType::Owner | ParticipantType::Moderator
-    )
+/// A configured parent or a breakout room: where guests may use the breakout endpoints.
+fn takes_part_in_breakout_rooms(room: &Room) -> bool {
+    room.breakout_room_mode != MODE_NOT_CONFIGURED || room.is_breakout_room()
 }
 
 impl BreakoutService {
@@ -111,6 +109,20 @@ impl BreakoutService {
     /// A logged-in moderator of a parent conversation.
     async fn manager(&self, actor: &Actor, token: &str) -> Result<Member> {
         self.ctx.user_moderator(actor, token).await
+    }
+
+    /// A participant of `token` on an endpoint upstream keeps for logged-in users. Guests who
+    /// take part in breakout rooms (in a configured parent, or in a breakout room) may use it
+    /// too, extension `breakout-rooms-guests`; other anonymous callers get upstream's 401.
+    async fn participant(&self, actor: &Actor, token: &str) -> Result<Member> {
+        if actor.user.is_some() {
+            return self.ctx.member(actor, token).await;
+        }
+        match self.ctx.member(actor, token).await {
+            Ok(member) if takes_part_in_breakout_rooms(&member.room) => Ok(member),
+            Ok(_) | Err(Error::RoomNotFound) => Err(Error::Unauthenticated),
+            Err(err) => Err(err),
+        }
     }
 
     /// `POST /breakout-rooms/{token}`: creates the rooms and distributes the attendees. Every
@@ -230,7 +242,7 @@ impl BreakoutService {
         let member = self.manager(actor, token).await?;
         let mut parent = member.room.clone();
         let children = self.children(&parent).await?;
-        propagate::return_to_parent(&self.ctx, &parent, &children).await?;
+        presence::return_to_parent(&self.ctx, &parent, &children).await?;
         parent.breakout_room_mode = MODE_NOT_CONFIGURED;
         parent.breakout_room_status = STATUS_STOPPED;
         parent.modified_at = self.ctx.now();
@@ -268,13 +280,14 @@ impl BreakoutService {
         }
         if !start {
             let children = self.children(&parent).await?;
-            propagate::return_to_parent(&self.ctx, &parent, &children).await?;
+            presence::return_to_parent(&self.ctx, &parent, &children).await?;
         }
         let name = if start {
             "breakout_rooms_started"
         } else {
             "breakout_rooms_stopped"
         };
+        let (mut changed, mut messages) = (Vec::new(), Vec::new());
         for mut child in self.children(&parent).await? {
             let lobby = !start;
             let reset_assistance =
@@ -282,18 +295,20 @@ impl BreakoutService {
             if child.lobby_state == lobby && !reset_assistance {
                 continue;
             }
-            let messages = if child.lobby_state == lobby {
-                Vec::new()
-            } else {
-                vec![by(&member).simple(child.id, name, now)]
-            };
+            if child.lobby_state != lobby {
+                messages.push(by(&member).simple(child.id, name, now));
+            }
             child.lobby_state = lobby;
             child.lobby_timer = 0;
             if reset_assistance {
                 child.breakout_room_status = STATUS_STOPPED;
             }
             child.modified_at = now;
-            self.ctx.store.update_room(&child, &messages).await?;
+            changed.push(child);
+        }
+        // One transaction for every room: a hundred rooms open or close together.
+        self.ctx.store.update_rooms(&changed, &messages).await?;
+        for child in &changed {
             self.ctx.feed.changed(child.id);
         }
         self.views(actor, &parent).await
@@ -384,8 +399,7 @@ impl BreakoutService {
         token: &str,
         request: bool,
     ) -> Result<RoomView> {
-        actor.require_user()?;
-        let mut member = self.ctx.member(actor, token).await?;
+        let mut member = self.participant(actor, token).await?;
         if !member.room.is_breakout_room() || member.room.lobby_state {
             return Err(Error::Invalid("room"));
         }
@@ -403,15 +417,14 @@ impl BreakoutService {
     /// `POST /breakout-rooms/{token}/switch` (`target`): in free mode, a participant moves
     /// themselves to another breakout room of a started parent.
     pub async fn switch(&self, actor: &Actor, token: &str, target: &str) -> Result<RoomView> {
-        actor.require_user()?;
-        let member = self.ctx.member(actor, token).await?;
+        let member = self.participant(actor, token).await?;
         if member.room.breakout_room_mode != MODE_FREE {
             return Err(Error::Invalid("mode"));
         }
         if member.room.breakout_room_status != STATUS_STARTED {
             return Err(Error::Invalid("status"));
         }
-        if is_user_moderator(&member.attendee) {
+        if member.is_moderator() {
             return Err(Error::Invalid("moderator"));
         }
         let children = self.children(&member.room).await?;
@@ -438,8 +451,7 @@ impl BreakoutService {
     /// `GET /room/{token}/breakout-rooms`: moderators (and everyone in free mode) see every
     /// breakout room; others see those they are in, once started.
     pub async fn list(&self, actor: &Actor, token: &str) -> Result<Vec<RoomView>> {
-        actor.require_user()?;
-        let member = self.ctx.member(actor, token).await?;
+        let member = self.participant(actor, token).await?;
         let mut views = Vec::new();
         for child in self.visible_children(actor, &member).await? {
             match self.ctx.member_of(actor, &child).await? {
@@ -454,7 +466,11 @@ impl BreakoutService {
     /// the breakout rooms the caller may see, each entry naming its room.
     pub async fn participants(&self, actor: &Actor, token: &str) -> Result<Vec<ParticipantEntry>> {
         let member = self.ctx.member_past_lobby(actor, token).await?;
-        if member.attendee.participant_type == ParticipantType::Guest {
+        // Upstream refuses guests; in a configured parent they are listed and list like users
+        // (extension `breakout-rooms-guests`).
+        if member.attendee.participant_type == ParticipantType::Guest
+            && member.room.breakout_room_mode == MODE_NOT_CONFIGURED
+        {
             return Err(Error::Forbidden("participant"));
         }
         let visible = self.visible_children(actor, &member).await?;

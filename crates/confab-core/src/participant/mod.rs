@@ -1,6 +1,7 @@
 //! Participants: attendees (membership), their sessions (connections), roles and permissions.
 
 mod import;
+mod invitation;
 mod model;
 mod permissions;
 mod role;
@@ -8,6 +9,7 @@ mod service;
 mod session;
 
 pub use import::{parse_email_csv, EmailImport};
+pub use invitation::Invitation;
 pub use model::{
     ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session, NOTIFY_ALWAYS,
     NOTIFY_DEFAULT, NOTIFY_MENTION, NOTIFY_NEVER,

@@ -7,7 +7,7 @@ use super::service::ParticipantService;
 use crate::access::Member;
 use crate::account::verify_password_blocking;
 use crate::actor::Actor;
-use crate::breakout_room::propagate;
+use crate::breakout_room::{presence, propagate};
 use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
 use crate::room::{Listable, Room, RoomType};
@@ -46,20 +46,21 @@ impl ParticipantService {
             }
             // Members join without the password; a guest is a member here only through the
             // client session that passed the password before (upstream skips it for them too).
-            let session = self
-                .ctx
-                .store
-                .open_session(room.id, member.attendee.id, &session)
-                .await?;
+            let session = presence::connect(&self.ctx, &room, &member.attendee, session).await?;
             return Ok(Member {
                 room,
                 attendee: member.attendee,
                 session: Some(session),
             });
         }
+        // Nobody walks into a breakout room: its members are assigned, or switch in free mode
+        // (its public type, inherited from a public parent, lets no one self-join).
+        if room.is_breakout_room() {
+            return Err(Error::RoomNotFound);
+        }
         match &actor.user {
             Some(user) => self.visit(room, user, password, session).await,
-            None => self.join_as_guest(room, &client, password, session).await,
+            None => self.join_as_guest(room, password, session).await,
         }
     }
 
@@ -106,11 +107,7 @@ impl ParticipantService {
         let by = SystemMessage::by(ActorType::Users, &user.id, &user.display_name);
         propagate::place_late_joiners(&self.ctx, &room, std::slice::from_ref(&attendee), &by)
             .await?;
-        let session = self
-            .ctx
-            .store
-            .open_session(room.id, attendee.id, &session)
-            .await?;
+        let session = presence::connect(&self.ctx, &room, &attendee, session).await?;
         Ok(Member {
             room,
             attendee,
@@ -118,19 +115,13 @@ impl ParticipantService {
         })
     }
 
-    /// A guest joins a public room (or, with their parent identity, a breakout room).
+    /// A guest who is not a member yet joins a public room.
     async fn join_as_guest(
         &self,
         room: Room,
-        client: &str,
         password: &str,
         session: NewSession,
     ) -> Result<Member> {
-        if room.is_breakout_room() {
-            return self
-                .join_breakout_room_as_guest(room, client, &session)
-                .await;
-        }
         if room.room_type != RoomType::Public {
             return Err(Error::RoomNotFound);
         }
@@ -158,45 +149,6 @@ impl ParticipantService {
             &attendee.display_name,
         );
         propagate::place_late_joiners(&self.ctx, &room, std::slice::from_ref(&attendee), &by)
-            .await?;
-        Ok(Member {
-            room,
-            attendee,
-            session: Some(session),
-        })
-    }
-
-    /// A guest enters the breakout room they were assigned to as the same attendee they are
-    /// in the parent, recognised by their client session there.
-    async fn join_breakout_room_as_guest(
-        &self,
-        room: Room,
-        client: &str,
-        session: &NewSession,
-    ) -> Result<Member> {
-        let parent = self.ctx.room(&room.object_id).await?;
-        let in_parent = self
-            .ctx
-            .store
-            .session_of_client(parent.id, client)
-            .await?
-            .ok_or(Error::RoomNotFound)?;
-        let guest = self
-            .ctx
-            .store
-            .attendee_by_id(parent.id, in_parent.attendee_id)
-            .await?
-            .ok_or(Error::RoomNotFound)?;
-        let attendee = self
-            .ctx
-            .store
-            .attendee_by_actor(room.id, guest.actor_type, &guest.actor_id)
-            .await?
-            .ok_or(Error::RoomNotFound)?;
-        let session = self
-            .ctx
-            .store
-            .open_session(room.id, attendee.id, session)
             .await?;
         Ok(Member {
             room,

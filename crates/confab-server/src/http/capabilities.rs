@@ -74,6 +74,8 @@ const FEATURES: &[&str] = &[
     "breakout-rooms-names",
     "breakout-rooms-guests",
     "breakout-rooms-max",
+    // Email guests join with their invitation (`email`, `access`).
+    "email-guest-access",
 ];
 
 /// Features that only concern this server (not relevant across federation).

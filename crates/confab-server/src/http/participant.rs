@@ -30,6 +30,10 @@ pub fn routes() -> Router<AppState> {
         .route(&r("/attendees"), delete(remove_attendee_from_room))
         .route(&r("/attendees/permissions"), put(set_attendee_permissions))
         .route(
+            &r("/attendees/invitation"),
+            axum::routing::get(get_email_guest_invitation),
+        )
+        .route(
             &r("/participants/active"),
             post(join_room).delete(leave_room),
         )
@@ -277,19 +281,7 @@ async fn join_room(
         Ok(waited) => waited,
         Err(err) => return refused(&state, err),
     };
-    let result = async {
-        let password = params.str_or("password", "")?;
-        let force = params.bool_or("force", true)?;
-        Ok::<_, ApiError>(
-            state
-                .services
-                .participants
-                .join(&actor, &token, &password, force)
-                .await?,
-        )
-    }
-    .await;
-    let response = match result {
+    let response = match join(&state, &actor, &token, &params).await {
         Ok(member) => {
             // A successful join forgets earlier wrong passwords from this address, as upstream.
             state.services.throttler.reset(ip.0, ROOM_PASSWORD);
@@ -298,17 +290,61 @@ async fn join_room(
                 Err(err) => ApiError(err).into_response(),
             }
         }
-        Err(ApiError(Error::Forbidden("password"))) => {
+        Err(ApiError(Error::Forbidden(key @ ("password" | "invitation")))) => {
             state.services.throttler.record_failure(
                 ip.0,
                 ROOM_PASSWORD,
                 state.services.context.now(),
             );
-            ApiError(Error::Forbidden("password")).into_response()
+            ApiError(Error::Forbidden(key)).into_response()
         }
         Err(err) => err.into_response(),
     };
     with_throttle_header(response, waited)
+}
+
+/// Joins with the room password, or as an invited email guest when `email` or `access` is
+/// given (capability `email-guest-access`).
+async fn join(
+    state: &AppState,
+    actor: &confab_core::Actor,
+    token: &str,
+    params: &Params,
+) -> Result<confab_core::access::Member, ApiError> {
+    let participants = &state.services.participants;
+    let email = params.str_or("email", "")?;
+    let access = params.str_or("access", "")?;
+    if !email.is_empty() || !access.is_empty() {
+        return Ok(participants
+            .join_with_invitation(actor, token, &email, &access)
+            .await?);
+    }
+    let password = params.str_or("password", "")?;
+    let force = params.bool_or("force", true)?;
+    Ok(participants.join(actor, token, &password, force).await?)
+}
+
+/// `GET /ocs/v2.php/apps/spreed/api/v4/room/{token}/attendees/invitation` (`attendeeId`, capability `email-guest-access`)
+///
+/// What an invited email guest's client joins with: `email` and `access`.
+async fn get_email_guest_invitation(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    RoomToken(token): RoomToken,
+    params: Params,
+) -> ApiResult {
+    let invitation = state
+        .services
+        .participants
+        .invitation(&actor, &token, attendee_id(&params)?)
+        .await?;
+    Ok(Ocs::ok(json!({
+        "attendeeId": invitation.attendee.id,
+        "actorType": invitation.attendee.actor_type.as_str(),
+        "actorId": invitation.attendee.actor_id,
+        "email": invitation.email,
+        "access": invitation.access,
+    })))
 }
 
 /// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/participants/active`

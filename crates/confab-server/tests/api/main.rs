@@ -9,7 +9,9 @@ mod helpers;
 
 mod access;
 mod auth;
+mod breakout_guest;
 mod breakout_invariant;
+mod breakout_presence;
 mod breakout_room;
 mod chat;
 mod chat_edit;

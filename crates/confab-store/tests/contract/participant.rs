@@ -2,11 +2,12 @@
 
 use confab_core::chat::Message;
 use confab_core::participant::{ActorType, Attendee, NewAttendee, ParticipantType, Session};
+use confab_core::room::RoomType;
 use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
 
 use crate::support::{
-    assert_conflict, assert_not_found, each_backend, guest, member, new_session, room_with, system,
-    NOW,
+    assert_conflict, assert_not_found, each_backend, guest, member, new_room, new_session,
+    room_with, system, NOW,
 };
 
 /// The attendee of user `id` in `room_id`; panics when there is none.
@@ -630,6 +631,35 @@ async fn close_session_reports_whether_the_session_existed() {
 }
 
 #[tokio::test]
+async fn an_invitation_keeps_its_first_secret_and_goes_with_its_attendee() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let email = NewAttendee::email("eve@example.com").expect("an email address");
+        let eve = store
+            .add_attendees(r1.id, std::slice::from_ref(&email), &[])
+            .await?
+            .remove(0);
+        let eve2 = store.add_attendees(r2.id, &[email], &[]).await?.remove(0);
+        assert_eq!(store.invitation(eve.id).await?, None);
+
+        assert_eq!(store.add_invitation(eve.id, "first").await?, "first");
+        assert_eq!(store.add_invitation(eve.id, "second").await?, "first");
+        assert_eq!(store.invitation(eve.id).await?.as_deref(), Some("first"));
+        assert_eq!(store.add_invitation(eve2.id, "other").await?, "other");
+        assert_not_found(store.add_invitation(999_999, "none").await);
+        assert_eq!(store.invitation(999_999).await?, None);
+
+        store.remove_attendees(r1.id, &[eve.id], &[]).await?;
+        assert_eq!(store.invitation(eve.id).await?, None);
+        store.delete_room(r2.id).await?;
+        assert_eq!(store.invitation(eve2.id).await?, None);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn update_session_writes_in_call_last_ping_and_state() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;
@@ -905,6 +935,138 @@ async fn change_memberships_changes_nothing_when_a_part_fails() {
         assert!(store.messages_after(r1.id, 0, 10).await?.is_empty());
         assert_eq!(store.room_by_token("r1").await?, Some(r1));
         assert_eq!(store.room_by_token("r2").await?, Some(r2));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn switch_sessions_closes_and_opens_in_one_step() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let (alice, bob) = (
+            attendee(&store, r1.id, "alice").await,
+            attendee(&store, r1.id, "bob").await,
+        );
+        let alice2 = attendee(&store, r2.id, "alice").await;
+        let g = store
+            .add_attendees(r2.id, &[guest("g1")], &[])
+            .await?
+            .remove(0);
+        store
+            .open_session(r1.id, alice.id, &new_session("s1", "alice-tab", NOW))
+            .await?;
+        store
+            .open_session(r1.id, bob.id, &new_session("s2", "bob-tab", NOW))
+            .await?;
+
+        let opened = store
+            .switch_sessions(
+                &["s1".to_owned()],
+                &[
+                    (r2.id, alice2.id, new_session("s3", "alice-tab", NOW + 1)),
+                    (r1.id, bob.id, new_session("s4", "bob-tab", NOW + 1)),
+                    (r2.id, g.id, new_session("s5", "guest-tab", NOW + 1)),
+                ],
+            )
+            .await?;
+
+        assert_eq!(session_ids(&opened), ["s3", "s4", "s5"]);
+        assert_eq!(
+            (opened[0].attendee_id, opened[0].client_session.as_str()),
+            (alice2.id, "alice-tab")
+        );
+        assert_eq!(
+            (opened[1].in_call, opened[1].state, opened[1].last_ping),
+            (0, 1, NOW + 1)
+        );
+        assert_eq!(store.session("s1").await?, None, "closed");
+        assert_eq!(
+            store.session("s2").await?,
+            None,
+            "replaced: same client and room"
+        );
+        assert_eq!(store.session("s3").await?, Some(opened[0].clone()));
+        assert_eq!(session_ids(&store.sessions_of_room(r1.id).await?), ["s4"]);
+        // The guest's client is bound to them, as by open_session.
+        store.close_session("s5").await?;
+        let found = store.room_membership("r2", None, Some("guest-tab")).await?;
+        assert_eq!(found.and_then(|(_, a, _)| a), Some(g));
+
+        // A failing opening (a session id in use) closes nothing either.
+        let result = store
+            .switch_sessions(
+                &["s3".to_owned()],
+                &[(r1.id, alice.id, new_session("s4", "other-tab", NOW + 2))],
+            )
+            .await;
+        assert_conflict(result);
+        assert!(store.session("s3").await?.is_some());
+        assert_eq!(store.switch_sessions(&[], &[]).await?, []);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn breakout_sessions_cover_the_parent_and_its_breakout_rooms_only() {
+    each_backend(|store| async move {
+        let parent = room_with(&store, "p1", &["alice", "bob"]).await?;
+        let mut child = new_room("c1", RoomType::Group);
+        child.object_type = "room".to_owned();
+        child.object_id = "p1".to_owned();
+        let child = store.create_room(&child, &[member("alice")], &[]).await?;
+        let other = room_with(&store, "o1", &["alice"]).await?;
+        for (room, id, session, client) in [
+            (&parent, "alice", "sp", "tab-1"),
+            (&child, "alice", "sc", "tab-2"),
+            (&other, "alice", "so", "tab-3"),
+            (&parent, "bob", "sb", "bob-tab"),
+        ] {
+            let a = attendee(&store, room.id, id).await;
+            store
+                .open_session(room.id, a.id, &new_session(session, client, NOW))
+                .await?;
+        }
+        let (g, _) = store
+            .add_guest_with_session(child.id, &guest("g1"), &new_session("sg", "guest-tab", NOW))
+            .await?;
+
+        let all = store.breakout_sessions("p1", None).await?;
+        let all: Vec<(i64, &str, &str)> = all
+            .iter()
+            .map(|c| (c.room_id, c.session.id.as_str(), c.actor_id.as_str()))
+            .collect();
+        assert_eq!(
+            all,
+            [
+                (parent.id, "sb", "bob"),
+                (parent.id, "sp", "alice"),
+                (child.id, "sc", "alice"),
+                (child.id, "sg", "g1"),
+            ]
+        );
+        let alices = store
+            .breakout_sessions("p1", Some((ActorType::Users, "alice")))
+            .await?;
+        assert_eq!(alices.len(), 2);
+        assert_eq!(alices[1].room_id, child.id);
+        assert_eq!(alices[1].actor_type, ActorType::Users);
+        assert_eq!(store.session("sc").await?, Some(alices[1].session.clone()));
+        let guests = store
+            .breakout_sessions("p1", Some((ActorType::Guests, "g1")))
+            .await?;
+        assert_eq!(guests.len(), 1);
+        assert_eq!(guests[0].session.attendee_id, g.id);
+        assert_eq!(
+            store
+                .breakout_sessions("o1", Some((ActorType::Users, "bob")))
+                .await?,
+            []
+        );
+        let child_only = store.breakout_sessions("c1", None).await?;
+        assert_eq!(child_only.len(), 2, "a room is its own family");
         Ok(())
     })
     .await;

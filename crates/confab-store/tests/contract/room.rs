@@ -314,6 +314,57 @@ async fn room_membership_finds_a_guest_through_the_session_of_its_client() {
 }
 
 #[tokio::test]
+async fn room_membership_keeps_a_guest_bound_to_their_client_until_they_are_removed() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice"]).await?;
+        let (g1, s1) = store
+            .add_guest_with_session(room.id, &guest("g1"), &new_session("s1", "guest-tab", NOW))
+            .await?;
+        store.close_session(&s1.id).await?;
+        // Connected or not, the client is still the guest's.
+        assert_eq!(
+            membership(&store, "r1", None, Some("guest-tab")).await,
+            (room.clone(), Some(g1.clone()), None)
+        );
+        let s2 = store
+            .open_session(room.id, g1.id, &new_session("s2", "guest-tab", NOW + 1))
+            .await?;
+        assert_eq!(
+            membership(&store, "r1", None, Some("guest-tab")).await,
+            (room.clone(), Some(g1.clone()), Some(s2))
+        );
+        // Opening a session binds a guest's second client too, not a user's.
+        store
+            .open_session(room.id, g1.id, &new_session("s3", "guest-phone", NOW + 1))
+            .await?;
+        store.close_session("s3").await?;
+        let alice = user_in(&store, room.id, "alice").await;
+        store
+            .open_session(room.id, alice.id, &new_session("s4", "alice-tab", NOW + 1))
+            .await?;
+        store.close_session("s4").await?;
+        assert_eq!(
+            membership(&store, "r1", None, Some("guest-phone")).await,
+            (room.clone(), Some(g1.clone()), None)
+        );
+        assert_eq!(
+            membership(&store, "r1", None, Some("alice-tab")).await,
+            (room.clone(), None, None)
+        );
+        // Removing the guest ends the binding of each of their clients.
+        store.remove_attendees(room.id, &[g1.id], &[]).await?;
+        for client in ["guest-tab", "guest-phone"] {
+            assert_eq!(
+                membership(&store, "r1", None, Some(client)).await,
+                (room.clone(), None, None)
+            );
+        }
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn room_membership_returns_no_session_that_is_not_the_attendees() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;
@@ -614,6 +665,64 @@ async fn update_room_writes_every_setting_and_appends_messages() {
         };
         assert_eq!(updated, expected);
         assert_eq!(store.room_by_token("r1").await?, Some(expected));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn update_rooms_writes_each_room_and_appends_to_each_in_one_step() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice"]).await?;
+        let r2 = room_with(&store, "r2", &["alice"]).await?;
+        let r3 = room_with(&store, "r3", &["alice"]).await?;
+        let closed = |room: &Room| Room {
+            lobby_state: true,
+            breakout_room_status: 2,
+            name: format!("{} closed", room.name),
+            modified_at: NOW + 50,
+            ..room.clone()
+        };
+        store
+            .update_rooms(
+                &[closed(&r1), closed(&r2)],
+                &[
+                    system(r2.id, "breakout_rooms_stopped", NOW + 50),
+                    system(r1.id, "breakout_rooms_stopped", NOW + 51),
+                ],
+            )
+            .await?;
+
+        let in_r1 = store.messages_after(r1.id, 0, 10).await?;
+        let in_r2 = store.messages_after(r2.id, 0, 10).await?;
+        assert_eq!((in_r1.len(), in_r2.len()), (1, 1));
+        assert!(in_r2[0].id < in_r1[0].id, "ids grow in the order given");
+        for (room, last, activity) in [(&r1, &in_r1[0], NOW + 51), (&r2, &in_r2[0], NOW + 50)] {
+            let expected = Room {
+                last_message_id: last.id,
+                last_activity: activity,
+                ..closed(room)
+            };
+            assert_eq!(store.room_by_token(&room.token).await?, Some(expected));
+        }
+        assert_eq!(store.room_by_token("r3").await?, Some(r3.clone()));
+
+        // A missing room: nothing is written.
+        let gone = Room {
+            id: r3.id + 1000,
+            ..closed(&r3)
+        };
+        assert_not_found(
+            store
+                .update_rooms(
+                    &[closed(&r3), gone],
+                    &[system(r3.id, "breakout_rooms_stopped", NOW + 60)],
+                )
+                .await,
+        );
+        assert!(store.messages_after(r3.id, 0, 10).await?.is_empty());
+        assert_eq!(store.room_by_token("r3").await?, Some(r3));
+        store.update_rooms(&[], &[]).await?;
         Ok(())
     })
     .await;

@@ -63,48 +63,6 @@ async fn a_guest_keeps_their_identity_in_their_breakout_room() {
         .expect(404);
 }
 
-#[tokio::test]
-async fn guests_and_anonymous_callers_get_upstreams_statuses() {
-    let app = TestApp::spawn().await;
-    let alice = app.user("alice").await;
-    let token = alice.create_public_room("Open class").await;
-    let guest = app.guest();
-    guest
-        .post(&format!("/room/{token}/participants/active"), json!({}))
-        .await
-        .expect(200);
-    configure(&alice, &token, json!({"mode": 3, "amount": 1})).await;
-    alice
-        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
-        .await
-        .expect(200);
-    let room = children(&alice, &token).await.remove(0);
-
-    guest
-        .get(&format!("/room/{token}/breakout-rooms/participants"))
-        .await
-        .expect(403);
-    guest
-        .get(&format!("/room/{token}/breakout-rooms"))
-        .await
-        .expect(401);
-    guest
-        .post(
-            &format!("{BREAKOUT}/{token}/switch"),
-            json!({"target": room}),
-        )
-        .await
-        .expect(401);
-    guest
-        .post(&format!("{BREAKOUT}/{room}/request-assistance"), json!({}))
-        .await
-        .expect(401);
-    guest
-        .post(&format!("{BREAKOUT}/{token}/rooms"), json!({}))
-        .await
-        .expect(401);
-}
-
 /// Whether `client` (by its cookie) holds a session in `token`.
 async fn connected(client: &Client, token: &str) -> bool {
     client.get(&format!("/room/{token}")).await.data()["sessionId"] != "0"

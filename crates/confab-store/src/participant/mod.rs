@@ -1,148 +1,32 @@
 //! [`ParticipantStore`]: attendees and their sessions.
+//!
+//! - this module: the port implementation, one transaction per method.
+//! - `membership`: attendee rows inserted, removed and read back inside a transaction.
 
-use std::collections::{BTreeMap, HashSet};
+mod membership;
+
+use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 use confab_core::chat::NewMessage;
 use confab_core::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
 use confab_core::store::{Connection, ParticipantStore, StoreResult};
 use confab_core::StoreError;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-use crate::chat::{append, append_across_rooms, placeholders};
+use crate::chat::{append, append_across_rooms};
 use crate::error::OrStore;
 use crate::rows;
 use crate::session::{close_sessions, open_sessions, Opening};
 use crate::SqlStore;
 
-const INSERT_ATTENDEE: &str =
-    "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, \
-    participant_type, invited_cloud_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+use membership::{attendees_by_ids, delete_attendees};
+pub(crate) use membership::{insert_attendees, insert_attendees_bulk};
 
 const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participant_type = $3, permissions = $4, \
     notification_level = $5, notification_calls = $6, favorite = $7, archived = $8, important = $9, \
     sensitive = $10, last_read_message = $11, last_mention_message = $12, last_mention_direct = $13, pin = $14 \
     WHERE id = $1";
-
-/// Inserts attendees into room `room_id` inside `tx`; returns their ids in order.
-pub(crate) async fn insert_attendees(
-    tx: &mut Transaction<'_, Any>,
-    room_id: i64,
-    attendees: &[NewAttendee],
-) -> Result<Vec<i64>, sqlx::Error> {
-    let mut ids = Vec::with_capacity(attendees.len());
-    for a in attendees {
-        let id: i64 = sqlx::query(INSERT_ATTENDEE)
-            .bind(room_id)
-            .bind(a.actor_type.as_str())
-            .bind(&a.actor_id)
-            .bind(&a.display_name)
-            .bind(a.participant_type.as_i64())
-            .bind(&a.invited_cloud_id)
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("id")?;
-        ids.push(id);
-    }
-    Ok(ids)
-}
-
-/// Inserts attendees into room `room_id` with multi-row inserts, when no ids are needed back.
-pub(crate) async fn insert_attendees_bulk(
-    tx: &mut Transaction<'_, Any>,
-    room_id: i64,
-    attendees: &[NewAttendee],
-) -> Result<(), sqlx::Error> {
-    for chunk in attendees.chunks(100) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(1 + i * 6, 6)))
-            .collect();
-        let sql = format!(
-            "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, participant_type, invited_cloud_id) VALUES {}",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for a in chunk {
-            query = query
-                .bind(room_id)
-                .bind(a.actor_type.as_str())
-                .bind(&a.actor_id)
-                .bind(&a.display_name)
-                .bind(a.participant_type.as_i64())
-                .bind(&a.invited_cloud_id);
-        }
-        query.execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-/// Removes the `(room, attendee)` pairs inside `tx`, each attendee with its sessions, client
-/// bindings and invitation, with multi-row statements. A pair whose attendee is not in that
-/// room removes nothing.
-async fn delete_attendees(
-    tx: &mut Transaction<'_, Any>,
-    removals: &[(i64, i64)],
-) -> Result<(), sqlx::Error> {
-    let wanted: HashSet<(i64, i64)> = removals.iter().copied().collect();
-    let ids: Vec<i64> = removals.iter().map(|(_, id)| *id).collect();
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT id, room_id FROM attendees WHERE id IN ({})",
-            placeholders(1, chunk.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        let mut found = Vec::with_capacity(chunk.len());
-        for row in query.fetch_all(&mut **tx).await? {
-            let (id, room_id): (i64, i64) = (row.try_get("id")?, row.try_get("room_id")?);
-            if wanted.contains(&(room_id, id)) {
-                found.push(id);
-            }
-        }
-        if found.is_empty() {
-            continue;
-        }
-        for table in [
-            "sessions WHERE attendee_id",
-            "client_bindings WHERE attendee_id",
-            "attendee_invitations WHERE attendee_id",
-            "attendees WHERE id",
-        ] {
-            let sql = format!("DELETE FROM {table} IN ({})", placeholders(1, found.len()));
-            let mut query = sqlx::query(&sql);
-            for id in &found {
-                query = query.bind(*id);
-            }
-            query.execute(&mut **tx).await?;
-        }
-    }
-    Ok(())
-}
-
-async fn attendees_by_ids(
-    tx: &mut Transaction<'_, Any>,
-    ids: &[i64],
-) -> Result<Vec<Attendee>, sqlx::Error> {
-    let mut found = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let sql = format!(
-            "SELECT {} FROM attendees a WHERE a.id IN ({}) ORDER BY a.id",
-            rows::ATTENDEE_COLUMNS,
-            placeholders(1, chunk.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        found.extend(rows::all(
-            &query.fetch_all(&mut **tx).await?,
-            rows::attendee,
-        )?);
-    }
-    Ok(found)
-}
 
 #[async_trait]
 impl ParticipantStore for SqlStore {

@@ -1,8 +1,13 @@
 //! Conversations ("rooms" on the wire): types, settings and the service that changes them.
+//!
+//! Settings are split by who they concern: `settings` (the room as a whole), `guest_access`
+//! (public or not, password), `preferences` (each attendee's own flags and notifications).
 
+mod guest_access;
 mod invitation;
 mod model;
 mod policy;
+mod preferences;
 mod service;
 mod settings;
 mod view;
@@ -12,6 +17,6 @@ pub use model::{
     MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,
 };
 pub use policy::{MENTION_EVERYONE, MENTION_MODERATORS};
+pub use preferences::AttendeeFlag;
 pub use service::{user_added_by, CreateRoom, CreatedRoom, RoomService};
-pub use settings::AttendeeFlag;
 pub use view::{ChatState, ListOptions, RoomView};

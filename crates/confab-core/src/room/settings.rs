@@ -1,5 +1,8 @@
-//! Changing a conversation's settings. Every change that Talk records leaves its system message,
-//! stored in the same transaction as the change; setting a value to what it is changes nothing.
+//! Changing a conversation's room-wide settings (name, description, read-only, listable, lobby,
+//! default permissions, message expiration), and `save`, which every change goes through.
+//! Every change that Talk records leaves its system message, stored in the same transaction as
+//! the change; setting a value to what it is changes nothing. Guest access lives in
+//! `guest_access`, each attendee's own preferences in `preferences`.
 
 use serde_json::{json, Map};
 
@@ -7,25 +10,12 @@ use super::model::{Listable, Room, RoomType};
 use super::service::{description_fits, message_expiration_fits, parse_name, RoomService};
 use super::view::RoomView;
 use crate::access::Member;
-use crate::account::hash_password_blocking;
 use crate::actor::Actor;
 use crate::chat::{NewMessage, SystemMessage};
 use crate::error::{Error, Result};
-use crate::participant::{Attendee, ParticipantType, Permissions};
+use crate::participant::Permissions;
 
-/// Longest room password accepted, in bytes.
-const MAX_ROOM_PASSWORD_LEN: usize = 200;
-
-/// Per-attendee flags a participant sets for themselves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttendeeFlag {
-    Favorite,
-    Archived,
-    Important,
-    Sensitive,
-}
-
-fn actor_of(member: &Member) -> SystemMessage {
+pub(super) fn actor_of(member: &Member) -> SystemMessage {
     SystemMessage::by(
         member.attendee.actor_type,
         &member.attendee.actor_id,
@@ -131,130 +121,6 @@ impl RoomService {
             extra.insert("newDescription".into(), json!(description));
         }
         let message = actor_of(&member).message(member.room.id, name, extra, self.ctx.now());
-        self.save(actor, member, vec![message]).await
-    }
-
-    /// `POST|DELETE /room/{token}/public`: allow or disallow guests.
-    pub async fn set_public(&self, actor: &Actor, token: &str, public: bool) -> Result<RoomView> {
-        let mut member = self.ctx.user_moderator(actor, token).await?;
-        refuse_breakout_room(&member.room)?;
-        require_group_like(&member.room)?;
-        if member.room.breakout_room_mode != 0 {
-            return Err(Error::Invalid("breakout-room"));
-        }
-        let target = if public {
-            RoomType::Public
-        } else {
-            RoomType::Group
-        };
-        if member.room.room_type == target {
-            return self.view_of(member).await;
-        }
-        member.room.room_type = target;
-        if !public {
-            member.room.password_hash.clear();
-            self.remove_uninvited(&member.room).await?;
-        }
-        let name = if public {
-            "guests_allowed"
-        } else {
-            "guests_disallowed"
-        };
-        let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
-        self.save(actor, member, vec![message]).await
-    }
-
-    /// `POST /room/{token}/public` with `password` (capability `conversation-creation-password`):
-    /// a group room becomes public with that password in one step; a public room stays as it
-    /// is (upstream `makePublicWithPassword`).
-    pub async fn make_public_with_password(
-        &self,
-        actor: &Actor,
-        token: &str,
-        password: &str,
-    ) -> Result<RoomView> {
-        let mut member = self.ctx.user_moderator(actor, token).await?;
-        refuse_breakout_room(&member.room)?;
-        require_group_like(&member.room)?;
-        if member.room.breakout_room_mode != 0 {
-            return Err(Error::Invalid("breakout-room"));
-        }
-        if member.room.room_type == RoomType::Public {
-            return self.view_of(member).await;
-        }
-        if password.is_empty() || password.len() > MAX_ROOM_PASSWORD_LEN {
-            return Err(Error::Invalid("password"));
-        }
-        member.room.room_type = RoomType::Public;
-        member.room.password_hash = hash_password_blocking(password).await;
-        let (by, now) = (actor_of(&member), self.ctx.now());
-        let messages = vec![
-            by.simple(member.room.id, "guests_allowed", now),
-            by.simple(member.room.id, "password_set", now),
-        ];
-        self.save(actor, member, messages).await
-    }
-
-    /// A room that stops being public loses everyone who was not invited: guests, guest
-    /// moderators and self-joined users (upstream `RoomService::setType`), without messages.
-    async fn remove_uninvited(&self, room: &Room) -> Result<()> {
-        let uninvited: Vec<i64> = self
-            .ctx
-            .store
-            .attendees(room.id)
-            .await?
-            .into_iter()
-            .filter(|a| {
-                matches!(
-                    a.participant_type,
-                    ParticipantType::Guest
-                        | ParticipantType::GuestModerator
-                        | ParticipantType::UserSelfJoined
-                )
-            })
-            .map(|a| a.id)
-            .collect();
-        if !uninvited.is_empty() {
-            self.ctx
-                .store
-                .remove_attendees(room.id, &uninvited, &[])
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// `PUT /room/{token}/password`: only public conversations have passwords; empty removes it.
-    pub async fn set_password(
-        &self,
-        actor: &Actor,
-        token: &str,
-        password: &str,
-    ) -> Result<RoomView> {
-        let mut member = self.ctx.moderator(actor, token).await?;
-        // Breakout rooms never have passwords; upstream's tests expect 403 here (§4 item 1).
-        if member.room.is_breakout_room() {
-            return Err(Error::Forbidden("breakout-room"));
-        }
-        if member.room.room_type != RoomType::Public {
-            return Err(Error::Invalid("type"));
-        }
-        if password.len() > MAX_ROOM_PASSWORD_LEN {
-            return Err(Error::Invalid("value"));
-        }
-        if password.is_empty() && !member.room.has_password() {
-            return self.view_of(member).await;
-        }
-        member.room.password_hash = if password.is_empty() {
-            String::new()
-        } else {
-            hash_password_blocking(password).await
-        };
-        let name = if password.is_empty() {
-            "password_removed"
-        } else {
-            "password_set"
-        };
-        let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 
@@ -392,71 +258,5 @@ impl RoomService {
         };
         let message = actor_of(&member).message(member.room.id, name, extra, self.ctx.now());
         self.save(actor, member, vec![message]).await
-    }
-
-    /// Stores the caller's own attendee after `change` and returns the fresh view.
-    async fn change_own_attendee(
-        &self,
-        actor: &Actor,
-        token: &str,
-        change: impl FnOnce(&mut Attendee),
-    ) -> Result<RoomView> {
-        actor.require_user()?;
-        let mut member = self.ctx.member(actor, token).await?;
-        change(&mut member.attendee);
-        self.ctx
-            .store
-            .update_attendee(&member.attendee, &[])
-            .await?;
-        self.view_of(member).await
-    }
-
-    /// `POST|DELETE /room/{token}/{favorite,archive,important,sensitive}`.
-    pub async fn set_flag(
-        &self,
-        actor: &Actor,
-        token: &str,
-        flag: AttendeeFlag,
-        on: bool,
-    ) -> Result<RoomView> {
-        self.change_own_attendee(actor, token, |a| match flag {
-            AttendeeFlag::Favorite => a.favorite = on,
-            AttendeeFlag::Archived => a.archived = on,
-            AttendeeFlag::Important => a.important = on,
-            AttendeeFlag::Sensitive => a.sensitive = on,
-        })
-        .await
-    }
-
-    /// `POST /room/{token}/notify` (`level` 0–3).
-    pub async fn set_notification_level(
-        &self,
-        actor: &Actor,
-        token: &str,
-        level: i64,
-    ) -> Result<RoomView> {
-        if !(0..=3).contains(&level) {
-            actor.require_user()?;
-            self.ctx.member(actor, token).await?;
-            return Err(Error::Invalid("level"));
-        }
-        self.change_own_attendee(actor, token, |a| a.notification_level = level)
-            .await
-    }
-
-    /// `POST /room/{token}/notify-calls` (`level` 0|1).
-    pub async fn set_notification_calls(
-        &self,
-        actor: &Actor,
-        token: &str,
-        level: i64,
-    ) -> Result<RoomView> {
-        if !(0..=1).contains(&level) {
-            actor.require_user()?;
-            self.ctx.member(actor, token).await?;
-            return Err(Error::Invalid("level"));
-        }
-        self.change_own_attendee(actor, token, |a| a.notification_calls = level)
-            .await
     }
 }

@@ -7,8 +7,10 @@
 
 mod assignment;
 mod attendee_map;
+mod listing;
 pub(crate) mod presence;
 pub(crate) mod propagate;
+mod run;
 mod service;
 
 pub use assignment::{automatic, least_filled};

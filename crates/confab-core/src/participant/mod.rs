@@ -1,9 +1,11 @@
 //! Participants: attendees (membership), their sessions (connections), roles and permissions.
 
+mod adding;
 mod import;
 mod invitation;
 mod model;
 mod permissions;
+mod removal;
 mod role;
 mod service;
 mod session;

@@ -4,6 +4,7 @@
 //! [`Error::RoomNotFound`], never "forbidden".
 
 use crate::actor::Actor;
+use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
 use crate::participant::{effective_permissions, lobby_blocks, Attendee, ParticipantType, Session};
 use crate::room::Room;
@@ -18,6 +19,11 @@ pub struct Member {
 }
 
 impl Member {
+    /// The member as the author of the system messages their changes leave.
+    pub fn author(&self) -> SystemMessage {
+        SystemMessage::by_attendee(&self.attendee)
+    }
+
     pub fn is_moderator(&self) -> bool {
         self.attendee.participant_type.is_moderator()
     }

@@ -2,7 +2,7 @@
 //! asking for assistance, and moving people between them (by a moderator's map, or by
 //! themselves in free mode).
 
-use super::service::{by, BreakoutService};
+use super::service::BreakoutService;
 use super::{attendee_map, presence, propagate};
 use super::{
     MODE_FREE, MODE_NOT_CONFIGURED, STATUS_ASSISTANCE_REQUESTED, STATUS_STARTED, STATUS_STOPPED,
@@ -55,7 +55,7 @@ impl BreakoutService {
                 continue;
             }
             if child.lobby_state != lobby {
-                messages.push(by(&member).simple(child.id, name, now));
+                messages.push(member.author().simple(child.id, name, now));
             }
             child.lobby_state = lobby;
             child.lobby_timer = 0;
@@ -147,7 +147,7 @@ impl BreakoutService {
             }
             moves.push((attendee.clone(), room));
         }
-        propagate::move_into(&self.ctx, &children, &moves, &by(&member)).await?;
+        propagate::move_into(&self.ctx, &children, &moves, &member.author()).await?;
         self.views(actor, &member.room).await
     }
 
@@ -195,7 +195,7 @@ impl BreakoutService {
             &self.ctx,
             &children,
             &[(member.attendee.clone(), index)],
-            &by(&member),
+            &member.author(),
         )
         .await?;
         let target = self.ctx.room(target).await?;

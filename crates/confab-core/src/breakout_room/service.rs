@@ -9,7 +9,7 @@ use super::{assignment, attendee_map, presence};
 use super::{MODE_AUTOMATIC, MODE_FREE, MODE_MANUAL, MODE_NOT_CONFIGURED, STATUS_STOPPED};
 use crate::access::Member;
 use crate::actor::Actor;
-use crate::chat::{ChatService, SystemMessage};
+use crate::chat::ChatService;
 use crate::error::{Error, Result};
 use crate::participant::{Attendee, NewAttendee, ParticipantService};
 use crate::room::{
@@ -36,14 +36,6 @@ pub struct BreakoutService {
     pub(super) rooms: RoomService,
     pub(super) chat: ChatService,
     pub(super) participants: ParticipantService,
-}
-
-pub(super) fn by(member: &Member) -> SystemMessage {
-    SystemMessage::by(
-        member.attendee.actor_type,
-        &member.attendee.actor_id,
-        &member.attendee.display_name,
-    )
 }
 
 /// The attendee as a member of a breakout room (same actor, role kept).
@@ -184,7 +176,7 @@ impl BreakoutService {
             _ => vec![Vec::new(); amount],
         };
         let now = self.ctx.now();
-        let by = by(&member);
+        let by = member.author();
         let plans = assigned
             .into_iter()
             .enumerate()

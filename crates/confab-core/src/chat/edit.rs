@@ -8,7 +8,6 @@ use serde_json::Map;
 use super::model::{Edit, Message, MessageType};
 use super::receive::Received;
 use super::service::{check_text, may_mention_all, ChatService};
-use super::system::SystemMessage;
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -25,14 +24,6 @@ pub struct MentionSuggestion {
     pub label: String,
     pub source: &'static str,
     pub mention_id: String,
-}
-
-fn by(member: &Member) -> SystemMessage {
-    SystemMessage::by(
-        member.attendee.actor_type,
-        &member.attendee.actor_id,
-        &member.attendee.display_name,
-    )
 }
 
 fn is_author(member: &Member, message: &Message) -> bool {
@@ -100,7 +91,9 @@ impl ChatService {
             actor_display_name,
             at: now,
         });
-        let mut note = by(&member).simple(member.room.id, "message_edited", now);
+        let mut note = member
+            .author()
+            .simple(member.room.id, "message_edited", now);
         note.parent_id = message.id;
         let notes = self.ctx.store.rewrite_message(&message, &[note]).await?;
         self.ctx.feed.changed(member.room.id);
@@ -128,7 +121,9 @@ impl ChatService {
             ),
         );
         message.parameters = serde_json::Value::Object(parameters);
-        let mut note = by(&member).simple(member.room.id, "message_deleted", now);
+        let mut note = member
+            .author()
+            .simple(member.room.id, "message_deleted", now);
         note.parent_id = message.id;
         // A deleted message keeps neither pin nor reactions (upstream moves `lastPinnedId`
         // back and drops the reactions).
@@ -157,7 +152,9 @@ impl ChatService {
         if one_to_one && !self.ctx.config().delete_one_to_one_conversations() {
             return Err(Error::MissingPermission);
         }
-        let note = by(&member).simple(member.room.id, "history_cleared", self.ctx.now());
+        let note = member
+            .author()
+            .simple(member.room.id, "history_cleared", self.ctx.now());
         let note = self.ctx.store.clear_history(member.room.id, &note).await?;
         self.ctx.feed.changed(member.room.id);
         Ok(note)

@@ -7,7 +7,6 @@
 
 use super::model::{Message, Pin};
 use super::service::ChatService;
-use super::system::SystemMessage;
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -53,7 +52,7 @@ impl ChatService {
             return Err(Error::Invalid("until"));
         }
         let mut message = self.pinnable(&member, id).await?;
-        let by = by(&member);
+        let by = member.author();
         let pin = Pin {
             actor_type: by.actor_type.clone(),
             actor_id: by.actor_id.clone(),
@@ -81,7 +80,9 @@ impl ChatService {
     ) -> Result<Option<(Message, Message)>> {
         let member = self.pin_moderator(actor, token).await?;
         let mut message = self.pinnable(&member, id).await?;
-        let mut note = by(&member).simple(member.room.id, "message_unpinned", self.ctx.now());
+        let mut note = member
+            .author()
+            .simple(member.room.id, "message_unpinned", self.ctx.now());
         note.parent_id = message.id;
         let Some(notes) = self.ctx.store.unpin_message(message.id, &[note]).await? else {
             return Ok(None);
@@ -117,12 +118,4 @@ impl ChatService {
         }
         Ok(store.next_pin_expiry().await?)
     }
-}
-
-fn by(member: &Member) -> SystemMessage {
-    SystemMessage::by(
-        member.attendee.actor_type,
-        &member.attendee.actor_id,
-        &member.attendee.display_name,
-    )
 }

@@ -6,7 +6,7 @@ use serde_json::{json, Map};
 
 use super::model::{ChatPost, MessageType, NewMessage};
 use super::service::ChatService;
-use super::system::{actor_parameter, SystemMessage};
+use super::system::actor_parameter;
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -91,14 +91,6 @@ fn validate(request: &PollRequest) -> Result<(String, Vec<String>)> {
 
 fn poll_parameter(poll: &Poll) -> serde_json::Value {
     json!({"type": "talk-poll", "id": poll.id.to_string(), "name": poll.question})
-}
-
-fn by(member: &Member) -> SystemMessage {
-    SystemMessage::by(
-        member.attendee.actor_type,
-        &member.attendee.actor_id,
-        &member.attendee.display_name,
-    )
 }
 
 impl ChatService {
@@ -274,7 +266,9 @@ impl ChatService {
         let note = (poll.result_mode == RESULTS_PUBLIC).then(|| {
             let mut extra = Map::new();
             extra.insert("poll".into(), poll_parameter(&poll));
-            by(&member).message(member.room.id, "poll_voted", extra, self.ctx.now())
+            member
+                .author()
+                .message(member.room.id, "poll_voted", extra, self.ctx.now())
         });
         let voter = (
             member.attendee.actor_type.as_str(),
@@ -320,7 +314,9 @@ impl ChatService {
         poll.status = POLL_CLOSED;
         let mut extra = Map::new();
         extra.insert("poll".into(), poll_parameter(&poll));
-        let note = by(&member).message(member.room.id, "poll_closed", extra, self.ctx.now());
+        let note = member
+            .author()
+            .message(member.room.id, "poll_closed", extra, self.ctx.now());
         self.ctx.store.update_poll(&poll, &[note]).await?;
         self.ctx.feed.changed(member.room.id);
         self.view(&member, poll).await.map(Some)

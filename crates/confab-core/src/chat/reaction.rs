@@ -59,11 +59,7 @@ impl ChatService {
             return Err(Error::Invalid("reaction"));
         }
         let message = self.reactable(&member, message_id).await?;
-        let by = SystemMessage::by(
-            member.attendee.actor_type,
-            &member.attendee.actor_id,
-            &member.attendee.display_name,
-        );
+        let by = member.author();
         let reaction = Self::reaction_of(&member, message.id, reaction, self.ctx.now());
         Ok((member.room.id, reaction, by))
     }

@@ -38,6 +38,15 @@ impl SystemMessage {
         }
     }
 
+    /// The attendee as the author of a system message.
+    pub fn by_attendee(attendee: &Attendee) -> Self {
+        Self::by(
+            attendee.actor_type,
+            &attendee.actor_id,
+            &attendee.display_name,
+        )
+    }
+
     /// The server itself (lobby timers and other automatic changes).
     pub fn system() -> Self {
         Self {

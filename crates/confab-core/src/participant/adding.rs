@@ -2,7 +2,7 @@
 //! room that adding a user there means.
 
 use super::model::{ActorType, NewAttendee, ParticipantType};
-use super::service::{by, AddOutcome, ParticipantService};
+use super::service::{AddOutcome, ParticipantService};
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::breakout_room::propagate;
@@ -63,7 +63,9 @@ impl ParticipantService {
                     serde_json::json!({"type": "user-group", "id": group.id, "name": group.display_name}),
                 );
                 let message =
-                    by(&member).message(member.room.id, "group_added", extra, self.ctx.now());
+                    member
+                        .author()
+                        .message(member.room.id, "group_added", extra, self.ctx.now());
                 self.ctx.store.post_messages(&[message]).await?;
                 self.ctx.feed.changed(member.room.id);
                 self.add_users(
@@ -91,7 +93,7 @@ impl ParticipantService {
         display_name: String,
     ) -> Result<()> {
         let parent = self.ctx.room(&member.room.object_id).await?;
-        let by = by(member);
+        let by = member.author();
         let existing = self
             .ctx
             .store
@@ -162,7 +164,8 @@ impl ParticipantService {
                 .add_attendees(member.room.id, &new, &messages)
                 .await?;
             self.ctx.feed.changed(member.room.id);
-            propagate::place_late_joiners(&self.ctx, &member.room, &added, &by(member)).await?;
+            propagate::place_late_joiners(&self.ctx, &member.room, &added, &member.author())
+                .await?;
         }
         Ok(())
     }
@@ -204,7 +207,7 @@ impl ParticipantService {
             let mut room = member.room.clone();
             room.room_type = RoomType::Public;
             room.modified_at = now;
-            let message = by(member).simple(room.id, "guests_allowed", now);
+            let message = member.author().simple(room.id, "guests_allowed", now);
             self.ctx.store.update_room(&room, &[message]).await?;
             self.ctx.feed.changed(room.id);
             outcome = AddOutcome::RoomTypeChanged(RoomType::Public);
@@ -214,7 +217,7 @@ impl ParticipantService {
             .store
             .add_attendees(member.room.id, &guests, &[])
             .await?;
-        propagate::place_late_joiners(&self.ctx, &member.room, &added, &by(member)).await?;
+        propagate::place_late_joiners(&self.ctx, &member.room, &added, &member.author()).await?;
         Ok(outcome)
     }
 }
@@ -224,5 +227,5 @@ fn user_added_message(
     attendee: &NewAttendee,
     now: i64,
 ) -> crate::chat::NewMessage {
-    crate::room::user_added_by(&by(member), attendee, member.room.id, now)
+    crate::room::user_added_by(&member.author(), attendee, member.room.id, now)
 }

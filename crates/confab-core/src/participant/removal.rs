@@ -2,7 +2,7 @@
 //! user leaving deletes the conversation).
 
 use super::model::{ActorType, ParticipantType};
-use super::service::{by, ParticipantService};
+use super::service::ParticipantService;
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::breakout_room::propagate;
@@ -36,7 +36,7 @@ impl ParticipantService {
         }
         let mut messages = Vec::new();
         if target.actor_type == ActorType::Users {
-            messages.push(by(&member).about(
+            messages.push(member.author().about(
                 member.room.id,
                 "user_removed",
                 &target,
@@ -48,7 +48,7 @@ impl ParticipantService {
             .remove_attendees(member.room.id, &[target.id], &messages)
             .await?;
         self.ctx.feed.changed(member.room.id);
-        propagate::removed(&self.ctx, &member.room, &target, &by(&member)).await
+        propagate::removed(&self.ctx, &member.room, &target, &member.author()).await
     }
 
     /// `DELETE /room/{token}/participants/self`.
@@ -98,7 +98,7 @@ impl ParticipantService {
             && member.attendee.participant_type != ParticipantType::UserSelfJoined
             && !member.room.room_type.has_fixed_members()
         {
-            messages.push(by(&member).about(
+            messages.push(member.author().about(
                 member.room.id,
                 "user_removed",
                 &member.attendee,
@@ -110,7 +110,7 @@ impl ParticipantService {
             .remove_attendees(member.room.id, &[member.attendee.id], &messages)
             .await?;
         self.ctx.feed.changed(member.room.id);
-        propagate::removed(&self.ctx, &member.room, &member.attendee, &by(&member)).await
+        propagate::removed(&self.ctx, &member.room, &member.attendee, &member.author()).await
     }
 }
 

@@ -4,7 +4,7 @@ use super::model::ParticipantType;
 use super::permissions::{
     apply_permission_change, effective_permissions, PermissionMethod, Permissions,
 };
-use super::service::{by, ParticipantEntry, ParticipantService, MAX_GUEST_NAME_CHARS};
+use super::service::{ParticipantEntry, ParticipantService, MAX_GUEST_NAME_CHARS};
 use crate::actor::Actor;
 use crate::breakout_room::propagate;
 use crate::error::{Error, Result};
@@ -46,10 +46,12 @@ impl ParticipantService {
         if promote {
             target.permissions = Permissions::DEFAULT;
         }
-        let message = by(&member).about(member.room.id, name, &target, self.ctx.now());
+        let message = member
+            .author()
+            .about(member.room.id, name, &target, self.ctx.now());
         self.ctx.store.update_attendee(&target, &[message]).await?;
         self.ctx.feed.changed(member.room.id);
-        propagate::role_changed(&self.ctx, &member.room, &target, &by(&member)).await
+        propagate::role_changed(&self.ctx, &member.room, &target, &member.author()).await
     }
 
     /// `PUT /room/{token}/attendees/permissions` (`attendeeId`, `method`, `permissions`); returns

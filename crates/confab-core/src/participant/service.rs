@@ -6,9 +6,7 @@ use std::sync::Arc;
 
 use super::model::{ActorType, Attendee, ParticipantType, Session};
 use super::permissions::effective_permissions;
-use crate::access::Member;
 use crate::actor::Actor;
-use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
 use crate::room::{Room, RoomType};
 use crate::services::Context;
@@ -40,14 +38,6 @@ pub enum AddOutcome {
 #[derive(Clone)]
 pub struct ParticipantService {
     pub(super) ctx: Arc<Context>,
-}
-
-pub(super) fn by(member: &Member) -> SystemMessage {
-    SystemMessage::by(
-        member.attendee.actor_type,
-        &member.attendee.actor_id,
-        &member.attendee.display_name,
-    )
 }
 
 impl ParticipantService {

@@ -143,11 +143,7 @@ impl ParticipantService {
             .store
             .add_guest_with_session(room.id, &guest, &session)
             .await?;
-        let by = SystemMessage::by(
-            attendee.actor_type,
-            &attendee.actor_id,
-            &attendee.display_name,
-        );
+        let by = SystemMessage::by_attendee(&attendee);
         propagate::place_late_joiners(&self.ctx, &room, std::slice::from_ref(&attendee), &by)
             .await?;
         Ok(Member {
@@ -194,11 +190,7 @@ impl ParticipantService {
                     .await?;
                 self.ctx.feed.changed(room.id);
                 // Leaving a parent means leaving its breakout rooms too.
-                let by = SystemMessage::by(
-                    attendee.actor_type,
-                    &attendee.actor_id,
-                    &attendee.display_name,
-                );
+                let by = SystemMessage::by_attendee(&attendee);
                 propagate::removed(&self.ctx, &room, &attendee, &by).await?;
             }
         }

@@ -4,7 +4,7 @@
 
 use super::model::{Room, RoomType};
 use super::service::RoomService;
-use super::settings::{actor_of, refuse_breakout_room, require_group_like};
+use super::settings::{refuse_breakout_room, require_group_like};
 use super::view::RoomView;
 use crate::account::hash_password_blocking;
 use crate::actor::Actor;
@@ -41,7 +41,7 @@ impl RoomService {
         } else {
             "guests_disallowed"
         };
-        let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
+        let message = member.author().simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 
@@ -68,7 +68,7 @@ impl RoomService {
         }
         member.room.room_type = RoomType::Public;
         member.room.password_hash = hash_password_blocking(password).await;
-        let (by, now) = (actor_of(&member), self.ctx.now());
+        let (by, now) = (member.author(), self.ctx.now());
         let messages = vec![
             by.simple(member.room.id, "guests_allowed", now),
             by.simple(member.room.id, "password_set", now),
@@ -135,7 +135,7 @@ impl RoomService {
         } else {
             "password_set"
         };
-        let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
+        let message = member.author().simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 }

@@ -11,17 +11,9 @@ use super::service::{description_fits, message_expiration_fits, parse_name, Room
 use super::view::RoomView;
 use crate::access::Member;
 use crate::actor::Actor;
-use crate::chat::{NewMessage, SystemMessage};
+use crate::chat::NewMessage;
 use crate::error::{Error, Result};
 use crate::participant::Permissions;
-
-pub(super) fn actor_of(member: &Member) -> SystemMessage {
-    SystemMessage::by(
-        member.attendee.actor_type,
-        &member.attendee.actor_id,
-        &member.attendee.display_name,
-    )
-}
 
 /// Group and public conversations are the ones whose settings can change.
 pub(super) fn require_group_like(room: &Room) -> Result<()> {
@@ -79,7 +71,7 @@ impl RoomService {
             let mut extra = Map::new();
             extra.insert("oldName".into(), json!(old));
             extra.insert("newName".into(), json!(name));
-            messages.push(actor_of(&member).message(
+            messages.push(member.author().message(
                 member.room.id,
                 "conversation_renamed",
                 extra,
@@ -120,7 +112,9 @@ impl RoomService {
         if !description.is_empty() {
             extra.insert("newDescription".into(), json!(description));
         }
-        let message = actor_of(&member).message(member.room.id, name, extra, self.ctx.now());
+        let message = member
+            .author()
+            .message(member.room.id, name, extra, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 
@@ -147,7 +141,7 @@ impl RoomService {
         } else {
             "read_only_off"
         };
-        let message = actor_of(&member).simple(member.room.id, name, self.ctx.now());
+        let message = member.author().simple(member.room.id, name, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 
@@ -162,7 +156,9 @@ impl RoomService {
         }
         member.room.listable = listable;
         let message =
-            actor_of(&member).simple(member.room.id, listable.system_message(), self.ctx.now());
+            member
+                .author()
+                .simple(member.room.id, listable.system_message(), self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 
@@ -196,7 +192,7 @@ impl RoomService {
             } else {
                 "lobby_none"
             };
-            messages.push(actor_of(&member).simple(member.room.id, name, self.ctx.now()));
+            messages.push(member.author().simple(member.room.id, name, self.ctx.now()));
         }
         self.save(actor, member, messages).await
     }
@@ -256,7 +252,9 @@ impl RoomService {
         } else {
             ("message_expiration_disabled", Map::new())
         };
-        let message = actor_of(&member).message(member.room.id, name, extra, self.ctx.now());
+        let message = member
+            .author()
+            .message(member.room.id, name, extra, self.ctx.now());
         self.save(actor, member, vec![message]).await
     }
 }

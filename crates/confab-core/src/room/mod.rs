@@ -1,5 +1,7 @@
 //! Conversations ("rooms" on the wire): types, settings and the service that changes them.
 
+mod avatar;
+mod avatar_svg;
 mod invitation;
 mod model;
 mod policy;
@@ -7,6 +9,10 @@ mod service;
 mod settings;
 mod view;
 
+pub use avatar::{
+    avatar_version, AvatarError, AvatarFile, AvatarImage, RoomAvatar,
+};
+pub use avatar_svg::Theme;
 pub use model::{
     Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,
     MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,

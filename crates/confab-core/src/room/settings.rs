@@ -25,7 +25,7 @@ pub enum AttendeeFlag {
     Sensitive,
 }
 
-fn actor_of(member: &Member) -> SystemMessage {
+pub(super) fn actor_of(member: &Member) -> SystemMessage {
     SystemMessage::by(
         member.attendee.actor_type,
         &member.attendee.actor_id,

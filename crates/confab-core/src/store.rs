@@ -325,8 +325,7 @@ pub trait RoomAvatarStore: Send + Sync {
     ) -> StoreResult<Room>;
     /// Removes the room's custom picture and appends `messages`, both only when it has one;
     /// returns the room. `NotFound` when the room does not exist.
-    async fn remove_room_avatar(&self, room_id: i64, messages: &[NewMessage])
-        -> StoreResult<Room>;
+    async fn remove_room_avatar(&self, room_id: i64, messages: &[NewMessage]) -> StoreResult<Room>;
     /// The room's custom picture, if it has one.
     async fn room_avatar(&self, room_id: i64) -> StoreResult<Option<RoomAvatar>>;
 }

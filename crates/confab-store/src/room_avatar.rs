@@ -75,11 +75,7 @@ impl RoomAvatarStore for SqlStore {
         Ok(stored)
     }
 
-    async fn remove_room_avatar(
-        &self,
-        room_id: i64,
-        messages: &[NewMessage],
-    ) -> StoreResult<Room> {
+    async fn remove_room_avatar(&self, room_id: i64, messages: &[NewMessage]) -> StoreResult<Room> {
         let mut tx = self.writer.begin().await.or_store()?;
         room_by_id(&mut tx, room_id).await.or_store()?;
         let removed = sqlx::query("DELETE FROM room_avatars WHERE room_id = $1")
@@ -97,13 +93,12 @@ impl RoomAvatarStore for SqlStore {
     }
 
     async fn room_avatar(&self, room_id: i64) -> StoreResult<Option<RoomAvatar>> {
-        let row = sqlx::query(
-            "SELECT version, kind, emoji, color FROM room_avatars WHERE room_id = $1",
-        )
-        .bind(room_id)
-        .fetch_optional(&self.reader)
-        .await
-        .or_store()?;
+        let row =
+            sqlx::query("SELECT version, kind, emoji, color FROM room_avatars WHERE room_id = $1")
+                .bind(room_id)
+                .fetch_optional(&self.reader)
+                .await
+                .or_store()?;
         row.as_ref().map(avatar).transpose().or_store()
     }
 }

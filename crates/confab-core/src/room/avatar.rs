@@ -81,10 +81,7 @@ const SVG: &str = "image/svg+xml";
 
 /// The emoji and colour of an emoji picture, checked as upstream does: exactly one (possibly
 /// combined) emoji, and a colour of six hex digits or none for the theme's.
-pub fn emoji_image(
-    emoji: &str,
-    color: Option<&str>,
-) -> Result<AvatarImage, AvatarError> {
+pub fn emoji_image(emoji: &str, color: Option<&str>) -> Result<AvatarImage, AvatarError> {
     if !crate::chat::is_single_emoji(emoji) {
         return Err(AvatarError::Emoji);
     }

@@ -9,9 +9,7 @@ mod service;
 mod settings;
 mod view;
 
-pub use avatar::{
-    avatar_version, AvatarError, AvatarFile, AvatarImage, RoomAvatar,
-};
+pub use avatar::{avatar_version, AvatarError, AvatarFile, AvatarImage, RoomAvatar};
 pub use avatar_svg::Theme;
 pub use model::{
     Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,

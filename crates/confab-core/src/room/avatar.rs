@@ -9,6 +9,7 @@
 
 use sha1::{Digest, Sha1};
 
+use super::avatar_image::{picture_image, PictureFormat};
 use super::avatar_svg::{emoji_svg, glyph_svg, Glyph, Theme};
 use super::model::{Listable, Room, RoomType};
 use super::service::RoomService;
@@ -29,6 +30,16 @@ pub enum AvatarError {
     Emoji,
     #[error("Invalid background color")]
     Color,
+    #[error("No image file provided")]
+    NoFile,
+    #[error("File is too big")]
+    TooBig,
+    #[error("Invalid image")]
+    InvalidImage,
+    #[error("Avatar image is not square")]
+    NotSquare,
+    #[error("Unknown filetype")]
+    UnknownType,
 }
 
 impl AvatarError {
@@ -38,6 +49,11 @@ impl AvatarError {
             Self::OneToOne => "type",
             Self::Emoji => "emoji",
             Self::Color => "color",
+            Self::NoFile => "file",
+            Self::TooBig => "size",
+            Self::InvalidImage => "image",
+            Self::NotSquare => "square",
+            Self::UnknownType => "mime",
         }
     }
 }
@@ -49,6 +65,11 @@ pub enum AvatarImage {
     Emoji {
         emoji: String,
         color: Option<String>,
+    },
+    /// An uploaded PNG or JPEG, as re-encoded for keeping.
+    Picture {
+        format: PictureFormat,
+        content: Vec<u8>,
     },
 }
 
@@ -180,10 +201,16 @@ pub fn avatar_version(room: &Room) -> String {
 }
 
 /// The picture of `room` for a bright or dark theme: its custom picture when `custom` is set.
-pub fn render_avatar(room: &Room, custom: Option<&RoomAvatar>, theme: Theme) -> AvatarFile {
-    let svg = match custom.map(|a| &a.image) {
+pub fn render_avatar(room: &Room, custom: Option<RoomAvatar>, theme: Theme) -> AvatarFile {
+    let svg = match custom.map(|a| a.image) {
+        Some(AvatarImage::Picture { format, content }) => {
+            return AvatarFile {
+                mime_type: format.mime_type(),
+                content,
+            }
+        }
         Some(AvatarImage::Emoji { emoji, color }) => {
-            emoji_svg(emoji, color.as_deref().unwrap_or(theme.background()))
+            emoji_svg(&emoji, color.as_deref().unwrap_or(theme.background()))
         }
         None => fallback_svg(room, theme),
     };
@@ -205,6 +232,27 @@ impl RoomService {
         let member = self.ctx.moderator(actor, token).await?;
         check_room_takes_avatar(&member.room)?;
         let image = emoji_image(emoji, color)?;
+        self.store_avatar(member, image).await
+    }
+
+    /// `POST /room/{token}/avatar` (multipart `file`): moderators only. `file` is the
+    /// uploaded file, or why there is none to read; it is looked at after the caller.
+    pub async fn set_picture_avatar(
+        &self,
+        actor: &Actor,
+        token: &str,
+        file: Result<Vec<u8>, AvatarError>,
+    ) -> Result<RoomView> {
+        let member = self.ctx.moderator(actor, token).await?;
+        check_room_takes_avatar(&member.room)?;
+        let bytes = file?;
+        let image = tokio::task::spawn_blocking(move || picture_image(&bytes))
+            .await
+            .unwrap_or(Err(AvatarError::InvalidImage))?;
+        self.store_avatar(member, image).await
+    }
+
+    async fn store_avatar(&self, member: Member, image: AvatarImage) -> Result<RoomView> {
         let now = self.ctx.now();
         let message = actor_of(&member).simple(member.room.id, "avatar_set", now);
         let room = self
@@ -250,7 +298,7 @@ impl RoomService {
             Some(_) => self.ctx.store.room_avatar(room.id).await?,
             None => None,
         };
-        Ok(render_avatar(&room, custom.as_ref(), theme))
+        Ok(render_avatar(&room, custom, theme))
     }
 }
 

@@ -1,6 +1,7 @@
 //! Conversations ("rooms" on the wire): types, settings and the service that changes them.
 
 mod avatar;
+mod avatar_image;
 mod avatar_svg;
 mod invitation;
 mod model;
@@ -10,6 +11,7 @@ mod settings;
 mod view;
 
 pub use avatar::{avatar_version, AvatarError, AvatarFile, AvatarImage, RoomAvatar};
+pub use avatar_image::{PictureFormat, MAX_PICTURE_BYTES};
 pub use avatar_svg::Theme;
 pub use model::{
     Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,

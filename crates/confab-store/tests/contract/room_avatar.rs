@@ -3,7 +3,7 @@
 //! their picture.
 
 use anyhow::ensure;
-use confab_core::room::{AvatarImage, NewRoom, RoomAvatar, RoomType};
+use confab_core::room::{AvatarImage, NewRoom, PictureFormat, RoomAvatar, RoomType};
 use confab_core::store::{ChatStore, RoomAvatarStore, RoomStore};
 use confab_core::StoreError;
 use confab_store::SqlStore;
@@ -65,6 +65,32 @@ async fn a_new_picture_replaces_the_old_one_and_a_missing_color_stays_missing() 
         let changed = store.set_room_avatar(room.id, &second, &[]).await?;
         ensure!(changed.avatar_version.as_deref() == Some("v2"));
         ensure!(store.room_avatar(room.id).await? == Some(second));
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn uploaded_pictures_keep_their_format_and_every_byte() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "pic", &["alice"]).await?;
+        // Bytes that are not text: NUL, high bytes, invalid UTF-8.
+        let content: Vec<u8> = (0..=255u8).chain([0, 0xFF, 0xC3, 0x28]).collect();
+        for format in [PictureFormat::Png, PictureFormat::Jpeg] {
+            let avatar = RoomAvatar {
+                version: format!("{format:?}"),
+                image: AvatarImage::Picture {
+                    format,
+                    content: content.clone(),
+                },
+            };
+            store.set_room_avatar(room.id, &avatar, &[]).await?;
+            ensure!(store.room_avatar(room.id).await? == Some(avatar));
+        }
+        // An emoji replacing a picture leaves nothing of it behind.
+        let emoji_avatar = emoji("v3", "\u{1F44B}", None);
+        store.set_room_avatar(room.id, &emoji_avatar, &[]).await?;
+        ensure!(store.room_avatar(room.id).await? == Some(emoji_avatar));
         Ok(())
     })
     .await;

@@ -67,6 +67,9 @@ pub enum Error {
     /// the key names the object).
     #[error("not allowed for this {0}")]
     NotAllowed(&'static str),
+    /// A conversation picture is refused; upstream explains why in a `message`.
+    #[error("invalid avatar: {0}")]
+    Avatar(#[from] crate::room::AvatarError),
     /// The endpoint exists upstream but confab does not implement it (yet).
     #[error("not implemented: {0}")]
     NotImplemented(&'static str),
@@ -86,6 +89,7 @@ impl Error {
             | Error::NotAllowed(key)
             | Error::NotImplemented(key) => Some(key),
             Error::InvalidRows { .. } => Some("rows"),
+            Error::Avatar(reason) => Some(reason.wire_key()),
             Error::NotModerator
             | Error::Unauthenticated
             | Error::InvalidCredentials

@@ -9,7 +9,7 @@ use crate::account::{Group, User};
 use crate::chat::{ChatPost, Message, NewMessage, Pin, PinState, Poll, PollVote, Posted, Reaction};
 use crate::error::StoreError;
 use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
-use crate::room::{NewRoom, Room};
+use crate::room::{NewRoom, Room, RoomAvatar};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -348,6 +348,23 @@ pub trait PinStore: Send + Sync {
     async fn next_pin_expiry(&self) -> StoreResult<Option<i64>>;
 }
 
+#[async_trait]
+pub trait RoomAvatarStore: Send + Sync {
+    /// Replaces the room's custom picture with `avatar` and appends `messages`; returns the
+    /// room. `NotFound` when the room does not exist.
+    async fn set_room_avatar(
+        &self,
+        room_id: i64,
+        avatar: &RoomAvatar,
+        messages: &[NewMessage],
+    ) -> StoreResult<Room>;
+    /// Removes the room's custom picture and appends `messages`, both only when it has one;
+    /// returns the room. `NotFound` when the room does not exist.
+    async fn remove_room_avatar(&self, room_id: i64, messages: &[NewMessage]) -> StoreResult<Room>;
+    /// The room's custom picture, if it has one.
+    async fn room_avatar(&self, room_id: i64) -> StoreResult<Option<RoomAvatar>>;
+}
+
 /// Every storage port; what the services are built on.
 pub trait Store:
     AccountStore
@@ -358,6 +375,7 @@ pub trait Store:
     + ReactionStore
     + PollStore
     + PinStore
+    + RoomAvatarStore
 {
 }
 
@@ -369,7 +387,8 @@ impl<
             + ChatStore
             + ReactionStore
             + PollStore
-            + PinStore,
+            + PinStore
+            + RoomAvatarStore,
     > Store for T
 {
 }

@@ -5,8 +5,8 @@
 //! would make the two drift apart; the few places where the dialects differ are named in
 //! [`backend::Backend`]. Each area has its module, one transaction per method:
 //!
-//! - [`account`], [`app_config`], [`room`], [`participant`], [`chat`], [`reaction`], [`poll`],
-//!   [`pin`]: the port implementations.
+//! - [`account`], [`app_config`], [`room`], [`room_avatar`], [`participant`], [`chat`],
+//!   [`reaction`], [`poll`], [`pin`]: the port implementations.
 //! - [`rows`]: mapping rows to domain types; `session`: opening and closing many sessions.
 //! - [`backend`]: connecting, pools, pragmas and migrations.
 //! - [`error`]: the only place that knows `sqlx::Error`.
@@ -21,6 +21,7 @@ pub mod pin;
 pub mod poll;
 pub mod reaction;
 pub mod room;
+pub mod room_avatar;
 mod rows;
 mod session;
 

@@ -11,6 +11,7 @@ use crate::account::like_pattern;
 use crate::chat::{append, append_across_rooms, append_bulk};
 use crate::error::OrStore;
 use crate::participant::{insert_attendees, insert_attendees_bulk};
+use crate::room_avatar::write_avatar;
 use crate::rows;
 use crate::SqlStore;
 
@@ -58,6 +59,7 @@ async fn delete_rooms(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<u64,
             "DELETE FROM messages WHERE room_id = $1",
             "DELETE FROM attendees WHERE room_id = $1",
             "DELETE FROM polls WHERE room_id = $1",
+            "DELETE FROM room_avatars WHERE room_id = $1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut **tx).await?;
         }
@@ -71,7 +73,7 @@ async fn delete_rooms(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<u64,
 }
 
 async fn insert_room(tx: &mut Transaction<'_, Any>, room: &NewRoom) -> Result<i64, sqlx::Error> {
-    sqlx::query(INSERT_ROOM)
+    let id = sqlx::query(INSERT_ROOM)
         .bind(&room.token)
         .bind(room.room_type.as_i64())
         .bind(&room.name)
@@ -93,7 +95,11 @@ async fn insert_room(tx: &mut Transaction<'_, Any>, room: &NewRoom) -> Result<i6
         .bind(room.created_at)
         .fetch_one(&mut **tx)
         .await?
-        .try_get("id")
+        .try_get("id")?;
+    if let Some(avatar) = &room.avatar {
+        write_avatar(tx, id, avatar).await?;
+    }
+    Ok(id)
 }
 
 /// Writes every setting of `room`; false when it does not exist.

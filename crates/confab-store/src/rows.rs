@@ -14,7 +14,8 @@ pub(crate) const ROOM_COLUMNS: &str = "r.id, r.token, r.type, r.name, r.descript
     r.read_only, r.listable, r.lobby_state, r.lobby_timer, r.default_permissions, r.call_permissions, \
     r.message_expiration, r.object_type, r.object_id, r.breakout_room_mode, r.breakout_room_status, \
     r.sip_enabled, r.mention_permissions, r.recording_consent, r.call_flag, r.call_start_time, \
-    r.last_activity, r.last_message_id, r.created_at, r.modified_at";
+    r.last_activity, r.last_message_id, r.created_at, r.modified_at, \
+    (SELECT v.version FROM room_avatars v WHERE v.room_id = r.id) AS avatar_version";
 
 pub(crate) const ATTENDEE_COLUMNS: &str =
     "a.id AS a_id, a.room_id AS a_room_id, a.actor_type, a.actor_id, \
@@ -90,6 +91,7 @@ pub(crate) fn room(row: &AnyRow) -> Result<Room, sqlx::Error> {
         last_message_id: row.try_get("last_message_id")?,
         created_at: row.try_get("created_at")?,
         modified_at: row.try_get("modified_at")?,
+        avatar_version: row.try_get("avatar_version")?,
     })
 }
 

@@ -3,6 +3,9 @@
 //! Settings are split by who they concern: `settings` (the room as a whole), `guest_access`
 //! (public or not, password), `preferences` (each attendee's own flags and notifications).
 
+mod avatar;
+mod avatar_image;
+mod avatar_svg;
 mod guest_access;
 mod invitation;
 mod model;
@@ -12,6 +15,9 @@ mod service;
 mod settings;
 mod view;
 
+pub use avatar::{avatar_version, AvatarError, AvatarFile, AvatarImage, RoomAvatar};
+pub use avatar_image::{PictureFormat, MAX_PICTURE_BYTES};
+pub use avatar_svg::Theme;
 pub use model::{
     Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,
     MAX_NAME_CHARS, OBJECT_TYPE_BREAKOUT,

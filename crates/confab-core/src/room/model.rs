@@ -1,5 +1,7 @@
 //! The conversation record and its enumerations.
 
+use super::avatar::RoomAvatar;
+
 /// Longest conversation name, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
 /// Longest conversation description, in characters.
@@ -108,6 +110,8 @@ pub struct Room {
     pub created_at: i64,
     /// Unix time of the last change to the room's settings (drives `modifiedSince`).
     pub modified_at: i64,
+    /// Version of the room's custom picture; `None` while it shows its default picture.
+    pub avatar_version: Option<String>,
 }
 
 impl Room {
@@ -149,6 +153,8 @@ pub struct NewRoom {
     pub mention_permissions: i64,
     pub recording_consent: i64,
     pub created_at: i64,
+    /// A custom picture to start with.
+    pub avatar: Option<RoomAvatar>,
 }
 
 impl NewRoom {
@@ -172,6 +178,7 @@ impl NewRoom {
             mention_permissions: 0,
             recording_consent: 0,
             created_at: now,
+            avatar: None,
         }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Map;
 
+use super::avatar::{emoji_image, note_to_self_image, RoomAvatar};
 use super::invitation::legacy_invitation;
 use super::model::{
     Listable, NewRoom, Room, RoomType, MAX_DESCRIPTION_CHARS, MAX_MESSAGE_EXPIRATION_SECONDS,
@@ -77,18 +78,14 @@ pub(crate) fn description_fits(description: &str) -> bool {
 }
 
 /// `emoji` and `avatarColor` of a new conversation, validated as upstream does (one emoji; six
-/// hex digits, looked at only with an emoji; 400 `avatar`). confab has no conversation avatars
-/// yet, so a valid emoji is refused plainly rather than dropped.
-fn check_avatar(emoji: &str, color: &str) -> Result<()> {
+/// hex digits or empty for the theme's colour, looked at only with an emoji; 400 `avatar`).
+fn creation_avatar(emoji: &str, color: &str) -> Result<Option<RoomAvatar>> {
     if emoji.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
-    let color_ok =
-        color.is_empty() || (color.len() == 6 && color.bytes().all(|b| b.is_ascii_hexdigit()));
-    if !crate::chat::is_single_emoji(emoji) || !color_ok {
-        return Err(Error::Invalid("avatar"));
-    }
-    Err(Error::NotImplemented("avatar"))
+    let color = Some(color).filter(|c| !c.is_empty());
+    let image = emoji_image(emoji, color).map_err(|_| Error::Invalid("avatar"))?;
+    Ok(Some(RoomAvatar::new(image)))
 }
 
 /// A message expiration is 0 (off) or a positive number of seconds up to the maximum.
@@ -356,6 +353,8 @@ impl RoomService {
         );
         "note_to_self".clone_into(&mut new.object_type);
         user.id.clone_into(&mut new.object_id);
+        // Upstream gives every note-to-self a picture, without a system message for it.
+        new.avatar = Some(RoomAvatar::new(note_to_self_image()));
         let attendees = [NewAttendee::user(
             &user.id,
             &user.display_name,
@@ -494,6 +493,9 @@ impl RoomService {
         let mut attendees = vec![owner];
         attendees.extend(invited.attendees);
         let mut messages = vec![by.simple(0, "conversation_created", now)];
+        if new.avatar.is_some() {
+            messages.push(by.simple(0, "avatar_set", now));
+        }
         messages.extend(invited.messages);
         let room = self.insert_room(new, &attendees, messages).await?;
         let mut created = self.created(actor, &room, true).await?;
@@ -549,8 +551,9 @@ impl RoomService {
         if !(0..=Permissions::MAX_WIRE).contains(&r.permissions) {
             return Err(Error::Invalid("permissions"));
         }
-        check_avatar(&r.emoji, &r.avatar_color)?;
+        let avatar = creation_avatar(&r.emoji, &r.avatar_color)?;
         let mut new = NewRoom::new(String::new(), room_type, String::new(), self.ctx.now());
+        new.avatar = avatar;
         new.description.clone_from(&r.description);
         new.read_only = read_only;
         new.listable = listable;

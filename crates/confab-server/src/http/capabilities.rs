@@ -1,7 +1,7 @@
 //! `GET /cloud/capabilities`: the server version and Talk's feature list. Only features confab
 //! implements are advertised, so clients never try what would fail: there is no call or
 //! signaling API yet, so `audio`, `video`, `signaling-v3` and `in-call-flags` are absent, and
-//! neither user statuses (`single-conversation-status`) nor avatars (`avatar`) are offered.
+//! user statuses (`single-conversation-status`) are not offered.
 
 use axum::extract::State;
 use axum::routing::get;
@@ -69,6 +69,7 @@ const FEATURES: &[&str] = &[
     "edit-draft-poll",
     "mention-permissions",
     "recording-consent",
+    "avatar",
     "breakout-rooms-v1",
     // confab's extensions to breakout rooms, each announced on its own.
     "breakout-rooms-names",

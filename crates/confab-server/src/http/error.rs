@@ -36,7 +36,9 @@ fn status_of(err: &Error) -> StatusCode {
         | Error::MissingPermission
         | Error::NotAdmin => StatusCode::FORBIDDEN,
         Error::LobbyActive | Error::NotConfigured(_) => StatusCode::PRECONDITION_FAILED,
-        Error::Invalid(_) | Error::Rejected | Error::InvalidRows { .. } => StatusCode::BAD_REQUEST,
+        Error::Invalid(_) | Error::Rejected | Error::InvalidRows { .. } | Error::Avatar(_) => {
+            StatusCode::BAD_REQUEST
+        }
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::SessionConflict { .. } | Error::AlreadyExists(_) => StatusCode::CONFLICT,
         Error::Throttled => StatusCode::TOO_MANY_REQUESTS,
@@ -64,6 +66,10 @@ impl ApiError {
             }
             Error::InvalidRows { lines } => {
                 json!({"error": "rows", "invalid": lines.len(), "invalidLines": lines})
+            }
+            // Upstream answers only `message`; the `error` key is confab's usual one.
+            Error::Avatar(reason) => {
+                json!({"error": reason.wire_key(), "message": reason.to_string()})
             }
             err => err
                 .wire_key()

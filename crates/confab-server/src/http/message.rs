@@ -115,6 +115,11 @@ fn templates(name: &str) -> Option<(&'static str, &'static str)> {
             "{actor} cleared the history of the conversation",
             "You cleared the history of the conversation",
         ),
+        "avatar_set" => ("{actor} set the conversation picture", "You set the conversation picture"),
+        "avatar_removed" => (
+            "{actor} removed the conversation picture",
+            "You removed the conversation picture",
+        ),
         "message_pinned" => ("{actor} pinned a message", "You pinned a message"),
         "message_unpinned" => ("{actor} unpinned a message", "You unpinned a message"),
         "reaction" => ("{reaction}", "{reaction}"),

@@ -15,6 +15,7 @@ pub mod pin;
 pub mod poll;
 pub mod reaction;
 pub mod room;
+pub mod room_avatar;
 pub mod room_policy;
 pub mod status;
 
@@ -87,6 +88,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(capabilities::routes())
         .merge(cloud::routes())
         .merge(room::routes())
+        .merge(room_avatar::routes())
         .merge(room_policy::routes())
         .merge(participant::routes())
         .merge(chat::routes())

@@ -5,10 +5,11 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post, put};
 use axum::Router;
 use confab_core::participant::Permissions;
-use confab_core::room::{AttendeeFlag, CreateRoom, ListOptions, Listable, RoomView};
+use confab_core::room::{
+    avatar_version, AttendeeFlag, CreateRoom, ListOptions, Listable, RoomView,
+};
 use serde::Serialize;
 use serde_json::json;
-use sha1::{Digest, Sha1};
 
 use super::auth::Caller;
 use super::capabilities::talk_hash;
@@ -149,9 +150,6 @@ impl TalkRoom {
             actor_type: a.actor_type.as_str(),
             actor_id: &a.actor_id,
         });
-        let avatar_version = hex::encode(
-            &Sha1::digest(format!("{}{}", room.room_type.as_i64(), view.name).as_bytes())[..4],
-        );
         let mut talk_room = Self {
             id: room.id,
             token: room.token.clone(),
@@ -199,8 +197,8 @@ impl TalkRoom {
             listable: room.listable as i64,
             call_flag: room.call_flag,
             message_expiration: room.message_expiration,
-            avatar_version,
-            is_custom_avatar: false,
+            avatar_version: avatar_version(room),
+            is_custom_avatar: room.avatar_version.is_some(),
             breakout_room_mode: room.breakout_room_mode,
             breakout_room_status: room.breakout_room_status,
             recording_consent: view.recording_consent,
@@ -262,7 +260,7 @@ impl TalkRoom {
     }
 }
 
-fn room_answer(state: &AppState, view: &RoomView) -> Ocs {
+pub(super) fn room_answer(state: &AppState, view: &RoomView) -> Ocs {
     Ocs::ok(TalkRoom::new(view)).header(
         "x-nextcloud-talk-hash",
         &talk_hash(&state.services.context.config()),

@@ -168,7 +168,6 @@ async fn features_confab_does_not_implement_are_not_advertised() {
         .clone();
     for missing in [
         "single-conversation-status",
-        "avatar",
         "audio",
         "video",
         "signaling-v3",

@@ -35,6 +35,7 @@ mod poll_rules;
 mod provisioning;
 mod reaction;
 mod room;
+mod room_avatar;
 mod room_policy;
 mod room_settings;
 mod room_view;

@@ -16,4 +16,5 @@ mod pin;
 mod poll;
 mod reaction;
 mod room;
+mod room_avatar;
 mod support;

@@ -65,6 +65,7 @@ async fn create_room_stores_every_setting() {
             mention_permissions: 1,
             recording_consent: 2,
             created_at: NOW,
+            avatar: None,
         };
         let room = store.create_room(&new, &[], &[]).await?;
         assert!(room.id > 0);
@@ -95,6 +96,7 @@ async fn create_room_stores_every_setting() {
             last_message_id: 0,
             created_at: NOW,
             modified_at: NOW,
+            avatar_version: None,
         };
         assert_eq!(room, expected);
         assert_eq!(store.room_by_token("abc123").await?, Some(expected));
@@ -973,6 +975,7 @@ fn stored(new: &NewRoom, id: i64) -> Room {
         last_message_id: 0,
         created_at: new.created_at,
         modified_at: new.created_at,
+        avatar_version: new.avatar.as_ref().map(|a| a.version.clone()),
     }
 }
 

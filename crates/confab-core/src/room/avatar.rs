@@ -270,7 +270,9 @@ impl RoomService {
             return self.view_of(member).await;
         }
         let now = self.ctx.now();
-        let message = member.author().simple(member.room.id, "avatar_removed", now);
+        let message = member
+            .author()
+            .simple(member.room.id, "avatar_removed", now);
         let room = self
             .ctx
             .store

@@ -83,8 +83,8 @@ async fn configure_breakout_rooms(
         Some(_) => return Err(ApiError::bad_param("names")),
     };
     let request = Configure {
-        mode: params.int("mode")?.ok_or(ApiError::bad_param("mode"))?,
-        amount: params.int("amount")?.ok_or(ApiError::bad_param("amount"))?,
+        mode: params.required_int("mode")?,
+        amount: params.required_int("amount")?,
         attendee_map: attendee_map(&params)?,
         names,
     };
@@ -141,9 +141,7 @@ async fn broadcast_chat_message(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let message = params
-        .str("message")?
-        .ok_or(ApiError::bad_param("message"))?;
+    let message = params.required_str("message")?;
     let views = state
         .services
         .breakout_rooms

@@ -180,6 +180,11 @@ impl Params {
         }
     }
 
+    /// A string parameter that must be present: 400 with the parameter's name otherwise.
+    pub fn required_str(&self, name: &'static str) -> Result<String, ApiError> {
+        self.str(name)?.ok_or(ApiError::bad_param(name))
+    }
+
     /// A string parameter with a default.
     pub fn str_or(&self, name: &'static str, default: &str) -> Result<String, ApiError> {
         Ok(self.str(name)?.unwrap_or_else(|| default.to_owned()))
@@ -211,6 +216,11 @@ impl Params {
 
     pub fn int_or(&self, name: &'static str, default: i64) -> Result<i64, ApiError> {
         Ok(self.int(name)?.unwrap_or(default))
+    }
+
+    /// An integer parameter that must be present: 400 with the parameter's name otherwise.
+    pub fn required_int(&self, name: &'static str) -> Result<i64, ApiError> {
+        self.int(name)?.ok_or(ApiError::bad_param(name))
     }
 
     /// A boolean parameter: `true`/`false`, `1`/`0`, `"1"`/`"0"`, `"true"`/`"True"`, `"yes"`/`"no"`.

@@ -254,9 +254,7 @@ async fn set_attendee_permissions(
     params: Params,
 ) -> ApiResult {
     let method = params.str_or("method", "set")?;
-    let permissions = params
-        .int("permissions")?
-        .ok_or(ApiError::bad_param("permissions"))?;
+    let permissions = params.required_int("permissions")?;
     let id = attendee_id(&params)?;
     let entry = state
         .services
@@ -368,7 +366,7 @@ async fn set_session_state(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let value = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
+    let value = params.required_int("state")?;
     let member = state
         .services
         .participants

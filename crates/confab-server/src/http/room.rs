@@ -468,7 +468,7 @@ async fn set_read_only(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let value = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
+    let value = params.required_int("state")?;
     state
         .services
         .rooms
@@ -484,7 +484,7 @@ async fn set_listable(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let scope = params.int("scope")?.ok_or(ApiError::bad_param("scope"))?;
+    let scope = params.required_int("scope")?;
     state
         .services
         .rooms
@@ -592,7 +592,7 @@ async fn set_notification_level(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let level = params.int("level")?.ok_or(ApiError::bad_param("level"))?;
+    let level = params.required_int("level")?;
     state
         .services
         .rooms
@@ -608,7 +608,7 @@ async fn set_notification_calls(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let level = params.int("level")?.ok_or(ApiError::bad_param("level"))?;
+    let level = params.required_int("level")?;
     state
         .services
         .rooms
@@ -624,7 +624,7 @@ async fn set_lobby(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let lobby = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
+    let lobby = params.required_int("state")?;
     let timer = params.int("timer")?;
     let view = state
         .services
@@ -643,9 +643,7 @@ async fn set_permissions(
     Path((_, mode)): Path<(String, String)>,
     params: Params,
 ) -> ApiResult {
-    let permissions = params
-        .int("permissions")?
-        .ok_or(ApiError::bad_param("permissions"))?;
+    let permissions = params.required_int("permissions")?;
     let view = state
         .services
         .rooms
@@ -661,9 +659,7 @@ async fn set_message_expiration(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let seconds = params
-        .int("seconds")?
-        .ok_or(ApiError::bad_param("seconds"))?;
+    let seconds = params.required_int("seconds")?;
     state
         .services
         .rooms

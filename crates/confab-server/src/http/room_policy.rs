@@ -6,7 +6,7 @@ use axum::routing::put;
 use axum::Router;
 
 use super::auth::Caller;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::ocs::Ocs;
 use super::params::Params;
 use super::room::TalkRoom;
@@ -29,9 +29,7 @@ async fn set_mention_permissions(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let value = params
-        .int("mentionPermissions")?
-        .ok_or(ApiError::bad_param("mentionPermissions"))?;
+    let value = params.required_int("mentionPermissions")?;
     let view = state
         .services
         .rooms
@@ -47,9 +45,7 @@ async fn set_recording_consent(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let value = params
-        .int("recordingConsent")?
-        .ok_or(ApiError::bad_param("recordingConsent"))?;
+    let value = params.required_int("recordingConsent")?;
     let view = state
         .services
         .rooms
@@ -66,7 +62,7 @@ async fn set_sip_enabled(
     RoomToken(token): RoomToken,
     params: Params,
 ) -> ApiResult {
-    let value = params.int("state")?.ok_or(ApiError::bad_param("state"))?;
+    let value = params.required_int("state")?;
     state
         .services
         .rooms

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::require_admin;
 use crate::http::auth::Caller;
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::ApiResult;
 use crate::http::ocs::Ocs;
 use crate::http::params::Params;
 use crate::http::AppState;
@@ -18,7 +18,7 @@ pub(super) async fn set_app_config(
     params: Params,
 ) -> ApiResult {
     require_admin(&caller)?;
-    let value = params.str("value")?.ok_or(ApiError::bad_param("value"))?;
+    let value = params.required_str("value")?;
     state.services.set_app_config(&key, &value).await?;
     Ok(Ocs::ok(json!([])))
 }

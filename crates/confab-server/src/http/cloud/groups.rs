@@ -90,9 +90,7 @@ pub(super) async fn add_group(
 ) -> Ocs {
     provision(async {
         require_admin(&caller)?;
-        let id = params
-            .str("groupid")?
-            .ok_or(ApiError::bad_param("groupid"))?;
+        let id = params.required_str("groupid")?;
         let display_name = params.str("displayname")?;
         state
             .services

@@ -86,10 +86,8 @@ pub(super) async fn list_users(
 pub(super) async fn add_user(State(state): State<AppState>, caller: Caller, params: Params) -> Ocs {
     provision_reporting(&[("group", 104)], async {
         require_admin(&caller)?;
-        let userid = params.str("userid")?.ok_or(ApiError::bad_param("userid"))?;
-        let password = params
-            .str("password")?
-            .ok_or(ApiError::bad_param("password"))?;
+        let userid = params.required_str("userid")?;
+        let password = params.required_str("password")?;
         let display_name = params.str("displayName")?;
         let email = params.str_or("email", "")?;
         let groups = params.string_list("groups")?;

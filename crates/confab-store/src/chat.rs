@@ -77,64 +77,9 @@ pub(crate) async fn append(
 /// Rows per multi-row insert: well under every backend's parameter limit.
 const BULK_ROWS: usize = 64;
 
-/// Appends many messages to one room with multi-row inserts, for bulk work (setting up
-/// breakout rooms) where the callers need no ids back. Moves the room's last message.
-pub(crate) async fn append_bulk(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-    room_id: i64,
-    messages: &[NewMessage],
-) -> Result<(), sqlx::Error> {
-    if messages.is_empty() {
-        return Ok(());
-    }
-    if let Some(lock) = backend.lock_room() {
-        sqlx::query(lock).bind(room_id).execute(&mut **tx).await?;
-    }
-    let mut last_id = 0;
-    for chunk in messages.chunks(BULK_ROWS) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(1 + i * 13, 13)))
-            .collect();
-        let sql = format!(
-            "INSERT INTO messages (room_id, actor_type, actor_id, actor_display_name, message, message_type, \
-             system_message, parameters, reference_id, parent_id, created_at, expires_at, silent) VALUES {} RETURNING id",
-            rows.join(", ")
-        );
-        let mut query = sqlx::query(&sql);
-        for m in chunk {
-            query = query
-                .bind(room_id)
-                .bind(&m.actor_type)
-                .bind(&m.actor_id)
-                .bind(&m.actor_display_name)
-                .bind(&m.message)
-                .bind(m.message_type.as_str())
-                .bind(&m.system_message)
-                .bind(m.parameters.to_string())
-                .bind(&m.reference_id)
-                .bind(m.parent_id)
-                .bind(m.created_at)
-                .bind(m.expires_at)
-                .bind(i64::from(m.silent));
-        }
-        for row in query.fetch_all(&mut **tx).await? {
-            last_id = last_id.max(row.try_get::<i64, _>("id")?);
-        }
-    }
-    let activity = messages.iter().map(|m| m.created_at).max().unwrap_or(0);
-    sqlx::query(MOVE_LAST_MESSAGE)
-        .bind(room_id)
-        .bind(last_id)
-        .bind(activity)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// Appends `messages` inside `tx`, each to its own room, with multi-row inserts: ids grow in
-/// the order given, as with [`append`], for bulk work across many rooms (moving people between
-/// breakout rooms, starting them) where the callers need no ids back. Rooms are locked in id order, so two
+/// the order given, as with [`append`], for bulk work (setting up, starting and moving people
+/// between breakout rooms) where the callers need no ids back. Moves each room's last message. Rooms are locked in id order, so two
 /// such writers never wait on each other in a cycle.
 pub(crate) async fn append_across_rooms(
     tx: &mut Transaction<'_, Any>,

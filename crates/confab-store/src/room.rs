@@ -8,7 +8,7 @@ use confab_core::store::{Membership, RoomPlan, RoomStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::account::like_pattern;
-use crate::chat::{append, append_across_rooms, append_bulk};
+use crate::chat::{append, append_across_rooms};
 use crate::error::OrStore;
 use crate::participant::{insert_attendees, insert_attendees_bulk};
 use crate::room_avatar::write_avatar;
@@ -337,17 +337,19 @@ impl RoomStore for SqlStore {
                 .or_store()?;
         delete_rooms(&mut tx, &old).await.or_store()?;
         let mut created = Vec::with_capacity(rooms.len());
+        let mut messages = Vec::new();
         for plan in rooms {
             let id = insert_room(&mut tx, &plan.room).await.or_store()?;
             // Thousands of rows for a large class: multi-row inserts keep this fast.
             insert_attendees_bulk(&mut tx, id, &plan.attendees)
                 .await
                 .or_store()?;
-            append_bulk(&mut tx, self.backend, id, &plan.messages)
-                .await
-                .or_store()?;
+            messages.extend(with_room_id(&plan.messages, id));
             created.push(id);
         }
+        append_across_rooms(&mut tx, self.backend, &messages)
+            .await
+            .or_store()?;
         write_room(&mut tx, parent).await.or_store()?;
         let mut stored = Vec::with_capacity(created.len());
         for id in created {

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 
 use super::auth::Caller;
 use super::chat::message_id;
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::ocs::Ocs;
 use super::params::Params;
 use super::{AppState, RoomToken};
@@ -35,12 +35,6 @@ fn reaction_map(reactions: &[Reaction]) -> Value {
     Value::Object(map)
 }
 
-fn reaction_param(params: &Params) -> Result<String, ApiError> {
-    params
-        .str("reaction")?
-        .ok_or(ApiError::bad_param("reaction"))
-}
-
 /// `POST /ocs/v2.php/apps/spreed/api/v1/reaction/{token}/{messageId}` (capability `reactions`)
 async fn react(
     State(state): State<AppState>,
@@ -53,7 +47,7 @@ async fn react(
     let (added, all) = state
         .services
         .chat
-        .react(&actor, &token, id, &reaction_param(&params)?)
+        .react(&actor, &token, id, &params.required_str("reaction")?)
         .await?;
     let status = if added {
         StatusCode::CREATED
@@ -75,7 +69,7 @@ async fn delete_reaction(
     let all = state
         .services
         .chat
-        .unreact(&actor, &token, id, &reaction_param(&params)?)
+        .unreact(&actor, &token, id, &params.required_str("reaction")?)
         .await?;
     Ok(Ocs::ok(reaction_map(&all)))
 }

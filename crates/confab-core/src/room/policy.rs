@@ -66,20 +66,32 @@ impl RoomService {
         let now = self.ctx.now();
         member.room.recording_consent = value;
         member.room.last_activity = now;
+        member.room.modified_at = now;
+        // The parent and its breakout rooms change together, in one transaction.
+        let mut rooms = vec![member.room.clone()];
         if member.room.breakout_room_mode != MODE_NOT_CONFIGURED {
             let children = self
                 .ctx
                 .store
                 .rooms_by_object(OBJECT_TYPE_BREAKOUT, &member.room.token)
                 .await?;
-            for mut child in children {
+            rooms.extend(children.into_iter().map(|mut child| {
                 child.recording_consent = value;
                 child.last_activity = now;
                 child.modified_at = now;
-                self.ctx.store.update_room(&child, &[]).await?;
-            }
+                child
+            }));
         }
-        self.save(actor, member, Vec::new()).await
+        self.ctx.store.update_rooms(&rooms, &[]).await?;
+        for room in &rooms {
+            self.ctx.feed.changed(room.id);
+        }
+        let member = self
+            .ctx
+            .member_of(actor, &member.room)
+            .await?
+            .unwrap_or(member);
+        self.view_of(member).await
     }
 
     /// `PUT /room/{token}/webinar/sip` (`state` 0|1|2). confab has no SIP bridge, so, as

@@ -14,6 +14,12 @@ use crate::error::{Error, Result};
 pub const MENTION_EVERYONE: i64 = 0;
 pub const MENTION_MODERATORS: i64 = 1;
 
+/// Whether `value` is a `recordingConsent` a conversation can hold (0 or 1), for creation and
+/// for `PUT /room/{token}/recording-consent` alike.
+pub(super) fn recording_consent_fits(value: i64) -> bool {
+    matches!(value, CONSENT_REQUIRED_NO | CONSENT_REQUIRED_YES)
+}
+
 impl RoomService {
     /// `PUT /room/{token}/mention-permissions` (`mentionPermissions` 0|1). No system message,
     /// as upstream.
@@ -53,7 +59,7 @@ impl RoomService {
         if member.room.recording_consent == value {
             return self.view_of(member).await;
         }
-        if !matches!(value, CONSENT_REQUIRED_NO | CONSENT_REQUIRED_YES) {
+        if !recording_consent_fits(value) {
             return Err(Error::Invalid("value"));
         }
         if value != CONSENT_REQUIRED_NO && member.room.call_flag != 0 {

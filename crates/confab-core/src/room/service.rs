@@ -545,7 +545,7 @@ impl RoomService {
         if r.sip_enabled != 0 {
             return Err(Error::Invalid("sip-enabled"));
         }
-        if r.recording_consent != 0 {
+        if !super::policy::recording_consent_fits(r.recording_consent) {
             return Err(Error::Invalid("recording-consent"));
         }
         if !(0..=Permissions::MAX_WIRE).contains(&r.permissions) {
@@ -566,6 +566,7 @@ impl RoomService {
         };
         new.message_expiration = r.message_expiration;
         new.mention_permissions = r.mention_permissions;
+        new.recording_consent = r.recording_consent;
         new.object_type.clone_from(&r.object_type);
         new.object_id.clone_from(&r.object_id);
         Ok(new)

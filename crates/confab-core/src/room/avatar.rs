@@ -118,10 +118,7 @@ pub fn emoji_image(emoji: &str, color: Option<&str>) -> Result<AvatarImage, Avat
 
 /// One-to-one conversations (current or former) never take a custom picture.
 fn check_room_takes_avatar(room: &Room) -> Result<(), AvatarError> {
-    if matches!(
-        room.room_type,
-        RoomType::OneToOne | RoomType::FormerOneToOne
-    ) {
+    if room.room_type.is_one_to_one() {
         Err(AvatarError::OneToOne)
     } else {
         Ok(())
@@ -166,10 +163,7 @@ enum Fallback<'a> {
 /// Upstream's order: a one-to-one room shows the other user; a name starting with an emoji
 /// shows that emoji; otherwise an icon for the kind of conversation.
 fn fallback(room: &Room) -> Fallback<'_> {
-    if matches!(
-        room.room_type,
-        RoomType::OneToOne | RoomType::FormerOneToOne
-    ) {
+    if room.room_type.is_one_to_one() {
         return Fallback::Glyph(Glyph::User);
     }
     if let Some(emoji) = leading_emoji(&room.name) {

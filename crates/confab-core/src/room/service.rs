@@ -141,10 +141,7 @@ impl RoomService {
     }
 
     async fn one_to_one_partner(&self, member: &Member) -> Result<Option<(String, String)>> {
-        if !matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        ) {
+        if !member.room.room_type.is_one_to_one() {
             return Ok(None);
         }
         let attendees = self.ctx.store.attendees(member.room.id).await?;
@@ -578,10 +575,7 @@ impl RoomService {
         if !member.is_user_moderator() {
             return Err(Error::NotModerator);
         }
-        if matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        ) {
+        if member.room.room_type.is_one_to_one() {
             return Err(Error::Invalid("type"));
         }
         crate::breakout_room::propagate::delete_room(&self.ctx, &member.room).await?;

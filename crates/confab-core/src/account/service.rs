@@ -302,8 +302,19 @@ impl AccountService {
         Ok(self.ctx.store.group_members(group_id).await?)
     }
 
+    /// The groups of the user `user_id`; [`Error::NotFound`] (`user`) when there is no such user.
     pub async fn user_groups(&self, user_id: &str) -> Result<Vec<String>> {
+        self.ctx
+            .store
+            .user(user_id)
+            .await?
+            .ok_or(Error::NotFound("user"))?;
         Ok(self.ctx.store.user_groups(user_id).await?)
+    }
+
+    /// The groups of `user`, already read.
+    pub async fn groups_of(&self, user: &User) -> Result<Vec<String>> {
+        Ok(self.ctx.store.user_groups(&user.id).await?)
     }
 
     /// Creates the account `admin` in group `admin` unless it exists (`CONFAB_ADMIN_PASSWORD`).

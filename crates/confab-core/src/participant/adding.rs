@@ -181,6 +181,7 @@ impl ParticipantService {
         {
             return Ok(AddOutcome::Added);
         }
+        Self::check_email_guests_allowed(member)?;
         self.add_email_guests(member, vec![guest]).await
     }
 
@@ -195,12 +196,12 @@ impl ParticipantService {
     }
 
     /// Adds new email guests (none of them in the room yet), making a group room public first.
+    /// The caller has checked [`Self::check_email_guests_allowed`].
     pub(super) async fn add_email_guests(
         &self,
         member: &Member,
         guests: Vec<NewAttendee>,
     ) -> Result<AddOutcome> {
-        Self::check_email_guests_allowed(member)?;
         let mut outcome = AddOutcome::Added;
         let now = self.ctx.now();
         if member.room.room_type == RoomType::Group {
@@ -217,6 +218,7 @@ impl ParticipantService {
             .store
             .add_attendees(member.room.id, &guests, &[])
             .await?;
+        self.ctx.feed.changed(member.room.id);
         propagate::place_late_joiners(&self.ctx, &member.room, &added, &member.author()).await?;
         Ok(outcome)
     }

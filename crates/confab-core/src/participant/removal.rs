@@ -76,10 +76,7 @@ impl ParticipantService {
             .iter()
             .filter(|a| member_is_user_moderator(a.participant_type))
             .count();
-        let is_one_to_one = matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        );
+        let is_one_to_one = member.room.room_type.is_one_to_one();
         if !is_one_to_one
             && member_is_user_moderator(member.attendee.participant_type)
             && users > 1

@@ -118,10 +118,7 @@ pub fn emoji_image(emoji: &str, color: Option<&str>) -> Result<AvatarImage, Avat
 
 /// One-to-one conversations (current or former) never take a custom picture.
 fn check_room_takes_avatar(room: &Room) -> Result<(), AvatarError> {
-    if matches!(
-        room.room_type,
-        RoomType::OneToOne | RoomType::FormerOneToOne
-    ) {
+    if room.room_type.is_one_to_one() {
         Err(AvatarError::OneToOne)
     } else {
         Ok(())
@@ -166,10 +163,7 @@ enum Fallback<'a> {
 /// Upstream's order: a one-to-one room shows the other user; a name starting with an emoji
 /// shows that emoji; otherwise an icon for the kind of conversation.
 fn fallback(room: &Room) -> Fallback<'_> {
-    if matches!(
-        room.room_type,
-        RoomType::OneToOne | RoomType::FormerOneToOne
-    ) {
+    if room.room_type.is_one_to_one() {
         return Fallback::Glyph(Glyph::User);
     }
     if let Some(emoji) = leading_emoji(&room.name) {
@@ -191,11 +185,39 @@ fn fallback_svg(room: &Room, theme: Theme) -> String {
     }
 }
 
-/// `avatarVersion`: the custom picture's version, or a digest of the default picture.
+/// Which drawing of the default pictures (`avatar_svg.rs`) is in use. Raise it whenever a
+/// drawing changes, so that the versions of default pictures change with them.
+const DEFAULT_DRAWING: u8 = 1;
+
+/// The version of a default picture: a digest of what it is drawn from (the glyph or the
+/// emoji, and [`DEFAULT_DRAWING`]), which decides the picture. Digesting these few bytes
+/// rather than the drawn picture keeps room lists cheap: every room listed needs it.
+fn fallback_version(fallback: &Fallback<'_>) -> String {
+    let mut digest = Sha1::new();
+    digest.update([DEFAULT_DRAWING]);
+    match fallback {
+        Fallback::Emoji(emoji) => {
+            digest.update(b"emoji:");
+            digest.update(emoji.as_bytes());
+        }
+        Fallback::Glyph(glyph) => {
+            digest.update(b"glyph:");
+            digest.update(match glyph {
+                Glyph::User => "user",
+                Glyph::Group => "group",
+                Glyph::Public => "public",
+                Glyph::Event => "event",
+            });
+        }
+    }
+    hex::encode(&digest.finalize()[..4])
+}
+
+/// `avatarVersion`: the custom picture's version, or that of the default picture.
 pub fn avatar_version(room: &Room) -> String {
     match &room.avatar_version {
         Some(version) => version.clone(),
-        None => hex::encode(&Sha1::digest(fallback_svg(room, Theme::Bright).as_bytes())[..4]),
+        None => fallback_version(&fallback(room)),
     }
 }
 
@@ -324,6 +346,25 @@ mod tests {
                 Err(AvatarError::Color),
                 "{color}"
             );
+        }
+    }
+
+    #[test]
+    fn each_default_picture_has_a_version_of_its_own() {
+        let fallbacks = [
+            Fallback::Glyph(Glyph::User),
+            Fallback::Glyph(Glyph::Group),
+            Fallback::Glyph(Glyph::Public),
+            Fallback::Glyph(Glyph::Event),
+            Fallback::Emoji("\u{1F499}"),
+            Fallback::Emoji("\u{1F44D}\u{1F3FD}"),
+            Fallback::Emoji("\u{1F44D}"),
+        ];
+        let versions: Vec<String> = fallbacks.iter().map(fallback_version).collect();
+        for (i, version) in versions.iter().enumerate() {
+            assert_eq!(version.len(), 8);
+            assert_eq!(*version, fallback_version(&fallbacks[i]));
+            assert!(!versions[..i].contains(version), "{version}");
         }
     }
 

@@ -40,6 +40,11 @@ impl RoomType {
         self as i64
     }
 
+    /// A one-to-one conversation, current or former (one of its two users left or was deleted).
+    pub fn is_one_to_one(self) -> bool {
+        matches!(self, Self::OneToOne | Self::FormerOneToOne)
+    }
+
     /// One-to-one (current or former) and note-to-self conversations have fixed members.
     pub fn has_fixed_members(self) -> bool {
         matches!(

@@ -14,6 +14,12 @@ use crate::error::{Error, Result};
 pub const MENTION_EVERYONE: i64 = 0;
 pub const MENTION_MODERATORS: i64 = 1;
 
+/// Whether `value` is a `recordingConsent` a conversation can hold (0 or 1), for creation and
+/// for `PUT /room/{token}/recording-consent` alike.
+pub(super) fn recording_consent_fits(value: i64) -> bool {
+    matches!(value, CONSENT_REQUIRED_NO | CONSENT_REQUIRED_YES)
+}
+
 impl RoomService {
     /// `PUT /room/{token}/mention-permissions` (`mentionPermissions` 0|1). No system message,
     /// as upstream.
@@ -53,7 +59,7 @@ impl RoomService {
         if member.room.recording_consent == value {
             return self.view_of(member).await;
         }
-        if !matches!(value, CONSENT_REQUIRED_NO | CONSENT_REQUIRED_YES) {
+        if !recording_consent_fits(value) {
             return Err(Error::Invalid("value"));
         }
         if value != CONSENT_REQUIRED_NO && member.room.call_flag != 0 {
@@ -66,20 +72,32 @@ impl RoomService {
         let now = self.ctx.now();
         member.room.recording_consent = value;
         member.room.last_activity = now;
+        member.room.modified_at = now;
+        // The parent and its breakout rooms change together, in one transaction.
+        let mut rooms = vec![member.room.clone()];
         if member.room.breakout_room_mode != MODE_NOT_CONFIGURED {
             let children = self
                 .ctx
                 .store
                 .rooms_by_object(OBJECT_TYPE_BREAKOUT, &member.room.token)
                 .await?;
-            for mut child in children {
+            rooms.extend(children.into_iter().map(|mut child| {
                 child.recording_consent = value;
                 child.last_activity = now;
                 child.modified_at = now;
-                self.ctx.store.update_room(&child, &[]).await?;
-            }
+                child
+            }));
         }
-        self.save(actor, member, Vec::new()).await
+        self.ctx.store.update_rooms(&rooms, &[]).await?;
+        for room in &rooms {
+            self.ctx.feed.changed(room.id);
+        }
+        let member = self
+            .ctx
+            .member_of(actor, &member.room)
+            .await?
+            .unwrap_or(member);
+        self.view_of(member).await
     }
 
     /// `PUT /room/{token}/webinar/sip` (`state` 0|1|2). confab has no SIP bridge, so, as

@@ -141,10 +141,7 @@ impl RoomService {
     }
 
     async fn one_to_one_partner(&self, member: &Member) -> Result<Option<(String, String)>> {
-        if !matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        ) {
+        if !member.room.room_type.is_one_to_one() {
             return Ok(None);
         }
         let attendees = self.ctx.store.attendees(member.room.id).await?;
@@ -545,7 +542,7 @@ impl RoomService {
         if r.sip_enabled != 0 {
             return Err(Error::Invalid("sip-enabled"));
         }
-        if r.recording_consent != 0 {
+        if !super::policy::recording_consent_fits(r.recording_consent) {
             return Err(Error::Invalid("recording-consent"));
         }
         if !(0..=Permissions::MAX_WIRE).contains(&r.permissions) {
@@ -566,6 +563,7 @@ impl RoomService {
         };
         new.message_expiration = r.message_expiration;
         new.mention_permissions = r.mention_permissions;
+        new.recording_consent = r.recording_consent;
         new.object_type.clone_from(&r.object_type);
         new.object_id.clone_from(&r.object_id);
         Ok(new)
@@ -577,10 +575,7 @@ impl RoomService {
         if !member.is_user_moderator() {
             return Err(Error::NotModerator);
         }
-        if matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        ) {
+        if member.room.room_type.is_one_to_one() {
             return Err(Error::Invalid("type"));
         }
         crate::breakout_room::propagate::delete_room(&self.ctx, &member.room).await?;

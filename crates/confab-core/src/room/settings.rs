@@ -89,10 +89,7 @@ impl RoomService {
         description: &str,
     ) -> Result<RoomView> {
         let mut member = self.ctx.moderator(actor, token).await?;
-        if matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        ) {
+        if member.room.room_type.is_one_to_one() {
             return Err(Error::Invalid("type"));
         }
         let description = description.trim();

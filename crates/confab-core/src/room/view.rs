@@ -84,7 +84,7 @@ impl RoomView {
         let is_moderator = attendee.participant_type.is_moderator();
         let lobby_restricted = lobby_blocks(&room, attendee.participant_type, permissions);
         let (name, display_name) = match (room.room_type, other) {
-            (RoomType::OneToOne | RoomType::FormerOneToOne, Some((id, display))) => (id, display),
+            (room_type, Some((id, display))) if room_type.is_one_to_one() => (id, display),
             _ => (room.name.clone(), room.name.clone()),
         };
         let notification_level = resolved_notification_level(&room, &attendee, config);
@@ -113,10 +113,7 @@ impl RoomView {
             can_delete: matches!(
                 attendee.participant_type,
                 ParticipantType::Owner | ParticipantType::Moderator
-            ) && !matches!(
-                room.room_type,
-                RoomType::OneToOne | RoomType::FormerOneToOne
-            ),
+            ) && !room.room_type.is_one_to_one(),
             can_leave: room.room_type != RoomType::NoteToSelf,
             attendee_permissions: attendee.permissions,
             last_read_message,

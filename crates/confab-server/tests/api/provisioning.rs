@@ -179,6 +179,9 @@ async fn user_details_are_visible_to_admins_and_the_user_only() {
     assert_eq!(own.data()["display-name"], "alice display");
     expect_v1(&bob.get(&format!("{USERS}/alice")).await, 403);
     root.get("/ocs/v2.php/cloud/users/ghost").await.expect(404);
+    root.get("/ocs/v2.php/cloud/users/ghost/groups")
+        .await
+        .expect(404);
 }
 
 #[tokio::test]

@@ -140,6 +140,37 @@ async fn recording_consent_follows_the_server_setting() {
 }
 
 #[tokio::test]
+async fn a_conversation_is_created_with_the_recording_consent_the_endpoint_accepts() {
+    let app = TestApp::spawn().await;
+    let root = app.admin("root").await;
+    root.send_form(
+        Method::POST,
+        &format!("{CONFIG}/recording_consent"),
+        &[("value", "2")],
+    )
+    .await
+    .expect(200);
+    let alice = app.user("alice").await;
+    let created = alice
+        .post(
+            "/room",
+            json!({"roomType": 2, "roomName": "Consent", "recordingConsent": 1}),
+        )
+        .await;
+    created.expect(201);
+    assert_eq!(created.data()["recordingConsent"], 1);
+    let token = created.data()["token"].as_str().unwrap().to_owned();
+    assert_eq!(alice.room(&token).await["recordingConsent"], 1);
+    alice
+        .post(
+            "/room",
+            json!({"roomType": 2, "roomName": "Optional", "recordingConsent": 2}),
+        )
+        .await
+        .expect_error(400, "recording-consent");
+}
+
+#[tokio::test]
 async fn sip_is_refused_as_upstream_does_without_a_sip_bridge() {
     let app = TestApp::spawn().await;
     let (alice, bob, _carol, token) = team(&app).await;

@@ -30,7 +30,7 @@ struct UserDetails {
 }
 
 async fn details(state: &AppState, user: User) -> Result<UserDetails, ApiError> {
-    let groups = state.services.accounts.user_groups(&user.id).await?;
+    let groups = state.services.accounts.groups_of(&user).await?;
     Ok(UserDetails {
         email: (!user.email.is_empty()).then_some(user.email),
         displayname: user.display_name.clone(),
@@ -183,12 +183,6 @@ pub(super) async fn user_groups(
 ) -> Ocs {
     provision(async {
         require_admin_or_self(&caller, &userid)?;
-        state
-            .services
-            .accounts
-            .user(&userid)
-            .await?
-            .ok_or(ApiError(Error::NotFound("user")))?;
         let groups = state.services.accounts.user_groups(&userid).await?;
         Ok(Ocs::ok(json!({ "groups": groups })))
     })

@@ -5,8 +5,8 @@
 //! posts extend it under the room's post lock when the new message directly follows the tail;
 //! anything else that changes history (system messages, edits, deletes, expiry) calls
 //! [`ChatFeed::changed`], which empties the window and wakes waiters. Readers whose cursor is
-//! below the floor, or who find the window empty, read the store; one of them refills the
-//! window for the others.
+//! below the floor read the store directly; of the readers who find the window empty, one
+//! refills it for the others.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
@@ -29,6 +29,17 @@ struct Window {
     messages: VecDeque<Arc<Message>>,
     /// Bumped by every invalidation; a refill read before a bump must not be installed.
     epoch: u64,
+}
+
+/// What the window can say about the messages after a cursor.
+#[derive(Debug)]
+pub enum WindowRead {
+    /// The window holds every message after the cursor (up to the limit asked for).
+    Found(Vec<Arc<Message>>),
+    /// The window is valid but starts after the cursor: read the store; a refill would not help.
+    BelowFloor,
+    /// The window is empty since the last change: refill it from the store.
+    Invalid,
 }
 
 /// One room's signal, window and post lock.
@@ -83,16 +94,19 @@ impl RoomFeed {
     }
 
     /// Messages after `cursor` (at most `limit`), if the window can answer for that cursor.
-    pub fn after(&self, cursor: i64, limit: usize) -> Option<Vec<Arc<Message>>> {
+    pub fn after(&self, cursor: i64, limit: usize) -> WindowRead {
         let window = self
             .window
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !window.valid || cursor < window.floor {
-            return None;
+        if !window.valid {
+            return WindowRead::Invalid;
+        }
+        if cursor < window.floor {
+            return WindowRead::BelowFloor;
         }
         let start = window.messages.partition_point(|m| m.id <= cursor);
-        Some(
+        WindowRead::Found(
             window
                 .messages
                 .iter()
@@ -245,18 +259,25 @@ mod tests {
         .stored(id)
     }
 
+    fn found(read: WindowRead) -> Vec<Arc<Message>> {
+        match read {
+            WindowRead::Found(messages) => messages,
+            other => panic!("window could not answer: {other:?}"),
+        }
+    }
+
     #[test]
     fn window_answers_only_after_refill_and_follows_contiguous_posts() {
         let feed = RoomFeed::new();
-        assert!(feed.after(0, 10).is_none());
+        assert!(matches!(feed.after(0, 10), WindowRead::Invalid));
         feed.refill(feed.epoch(), vec![message(5), message(3)], true);
-        assert_eq!(feed.after(0, 10).unwrap().len(), 2);
+        assert_eq!(found(feed.after(0, 10)).len(), 2);
         feed.posted(message(9), 5);
-        let ids: Vec<i64> = feed.after(3, 10).unwrap().iter().map(|m| m.id).collect();
+        let ids: Vec<i64> = found(feed.after(3, 10)).iter().map(|m| m.id).collect();
         assert_eq!(ids, vec![5, 9]);
         // A post whose predecessor is not the tail means something was appended unseen.
         feed.posted(message(12), 10);
-        assert!(feed.after(9, 10).is_none());
+        assert!(matches!(feed.after(9, 10), WindowRead::Invalid));
     }
 
     #[test]
@@ -265,15 +286,15 @@ mod tests {
         let epoch = feed.epoch();
         feed.changed();
         feed.refill(epoch, vec![message(1)], true);
-        assert!(feed.after(0, 10).is_none());
+        assert!(matches!(feed.after(0, 10), WindowRead::Invalid));
     }
 
     #[test]
     fn cursors_below_the_floor_go_to_the_store() {
         let feed = RoomFeed::new();
         feed.refill(feed.epoch(), vec![message(20), message(10)], false);
-        assert!(feed.after(5, 10).is_none());
-        assert_eq!(feed.after(9, 10).unwrap().len(), 2);
+        assert!(matches!(feed.after(5, 10), WindowRead::BelowFloor));
+        assert_eq!(found(feed.after(9, 10)).len(), 2);
     }
 
     #[tokio::test]

@@ -2,9 +2,9 @@
 //! room's newest messages that answers them without a database query.
 //!
 //! The window holds exactly the room's messages with ids in `(floor, tail]`, in order. Chat
-//! posts extend it under the room's post lock when the new message directly follows the tail;
-//! anything else that changes history (system messages, edits, deletes, expiry) calls
-//! [`ChatFeed::changed`], which empties the window and wakes waiters. Readers whose cursor is
+//! posts extend it (from the committer, in commit order) when the new message directly follows
+//! the tail; anything else that changes history (system messages, edits, deletes, expiry)
+//! calls [`ChatFeed::changed`], which empties the window and wakes waiters. Readers whose cursor is
 //! below the floor read the store directly; of the readers who find the window empty, one
 //! refills it for the others.
 
@@ -42,13 +42,15 @@ pub enum WindowRead {
     Invalid,
 }
 
-/// One room's signal, window and post lock.
+/// One room's signal, window and refill lock.
 #[derive(Debug)]
 pub struct RoomFeed {
     signal: watch::Sender<u64>,
     window: RwLock<Window>,
-    /// Serialises chat posts of the room with window updates and refills.
-    pub(crate) post_lock: tokio::sync::Mutex<()>,
+    /// Taken by readers that found the window empty, so only one of them reads the store to
+    /// refill it; the others wait and then answer from the refilled window. Chat posts do not
+    /// take it (the committer updates the window itself, and `refill` checks the epoch).
+    pub(crate) refill_lock: tokio::sync::Mutex<()>,
     /// The room's lowest read marker and when it was read; markers from polls reach the store
     /// about once a second, so re-reading it more often would not be more exact.
     common_read: Mutex<Option<(i64, Instant)>>,
@@ -74,7 +76,7 @@ impl RoomFeed {
         Self {
             signal: watch::channel(0).0,
             window: RwLock::default(),
-            post_lock: tokio::sync::Mutex::new(()),
+            refill_lock: tokio::sync::Mutex::new(()),
             common_read: Mutex::new(None),
         }
     }
@@ -144,8 +146,7 @@ impl RoomFeed {
         window.valid = true;
     }
 
-    /// Records a chat message posted under the post lock; `previous` is the room's last id
-    /// before it. A gap (someone else appended) invalidates the window instead.
+    /// Records a committed chat message; `previous` is the room's last id before it. A gap (someone else appended) invalidates the window instead.
     pub(crate) fn posted(&self, message: Message, previous: i64) {
         {
             let mut window = self.write();

@@ -210,7 +210,7 @@ impl ChatService {
             WindowRead::Found(found) => return Ok(found),
             WindowRead::BelowFloor => {}
             WindowRead::Invalid => {
-                let _serial = feed.post_lock.lock().await;
+                let _serial = feed.refill_lock.lock().await;
                 match feed.after(cursor, limit as usize) {
                     WindowRead::Found(found) => return Ok(found),
                     WindowRead::BelowFloor => {}

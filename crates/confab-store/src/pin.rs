@@ -74,8 +74,8 @@ impl PinStore for SqlStore {
     async fn unpin_message(
         &self,
         message_id: i64,
-        notes: &[NewMessage],
-    ) -> StoreResult<Option<Vec<Message>>> {
+        note: &NewMessage,
+    ) -> StoreResult<Option<Message>> {
         let mut tx = self.writer.begin().await.or_store()?;
         let unpinned = sqlx::query(UNPIN)
             .bind(message_id)
@@ -85,9 +85,12 @@ impl PinStore for SqlStore {
         if unpinned.rows_affected() == 0 {
             return Ok(None);
         }
-        let appended = append(&mut tx, self.backend, notes).await.or_store()?;
+        let note = append(&mut tx, self.backend, std::slice::from_ref(note))
+            .await
+            .or_store()?
+            .remove(0);
         tx.commit().await.or_store()?;
-        Ok(Some(appended))
+        Ok(Some(note))
     }
 
     async fn hide_pinned_message(&self, attendee_id: i64, message_id: i64) -> StoreResult<()> {

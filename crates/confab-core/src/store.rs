@@ -331,12 +331,12 @@ pub trait PinStore: Send + Sync {
         pin: &Pin,
         note: &NewMessage,
     ) -> StoreResult<Option<Message>>;
-    /// Unpins a message and appends `notes`; `None` when it was not pinned (nothing changes).
+    /// Unpins a message and appends `note`; `None` when it was not pinned (nothing changes).
     async fn unpin_message(
         &self,
         message_id: i64,
-        notes: &[NewMessage],
-    ) -> StoreResult<Option<Vec<Message>>>;
+        note: &NewMessage,
+    ) -> StoreResult<Option<Message>>;
     /// Records the pin an attendee hid for themselves.
     async fn hide_pinned_message(&self, attendee_id: i64, message_id: i64) -> StoreResult<()>;
     /// The pin state of each attendee's room: the most recently pinned message that is still

@@ -2,6 +2,7 @@
 //! the last run stopped: a lobby whose timer passed while the server was down opens at start,
 //! messages that expired meanwhile are deleted, and pins that ran out are dropped.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,73 +19,77 @@ pub async fn run_lobby_timers(
     changed: Arc<Notify>,
     shutdown: CancellationToken,
 ) {
-    loop {
-        let sleep = match services.rooms.open_due_lobbies().await {
-            Ok(Some(next)) => {
-                let seconds = next.saturating_sub(services.context.now()).max(0);
-                Duration::from_secs(seconds as u64).min(MAX_SLEEP)
-            }
-            Ok(None) => MAX_SLEEP,
-            Err(err) => {
-                tracing::error!(error = %err, "opening due lobbies failed");
-                Duration::from_secs(5)
-            }
-        };
-        tokio::select! {
-            () = tokio::time::sleep(sleep) => {}
-            () = changed.notified() => {}
-            () = shutdown.cancelled() => return,
-        }
-    }
+    run_timer(
+        &services,
+        "opening due lobbies",
+        Some(&changed),
+        &shutdown,
+        || services.rooms.open_due_lobbies(),
+    )
+    .await;
 }
 
 /// Deletes expired messages from storage, until `shutdown`. Reads hide expired messages at
 /// once; this task makes them gone for good, also for messages that expired while stopped.
 pub async fn run_message_expiry(services: Services, shutdown: CancellationToken) {
-    loop {
-        let store = &services.context.store;
-        let now = services.context.now();
-        let sleep = match store.delete_expired_messages(now).await {
-            Ok(_) => match store.next_message_expiry().await {
-                Ok(Some(next)) => {
-                    Duration::from_secs(next.saturating_sub(now).max(1) as u64).min(MAX_SLEEP)
-                }
-                Ok(None) => MAX_SLEEP,
-                Err(err) => {
-                    tracing::error!(error = %err, "reading the next message expiry failed");
-                    Duration::from_secs(5)
-                }
-            },
-            Err(err) => {
-                tracing::error!(error = %err, "deleting expired messages failed");
-                Duration::from_secs(5)
-            }
-        };
-        tokio::select! {
-            () = tokio::time::sleep(sleep) => {}
-            () = shutdown.cancelled() => return,
-        }
-    }
+    let store = &services.context.store;
+    run_timer(&services, "expiring messages", None, &shutdown, || async {
+        store
+            .delete_expired_messages(services.context.now())
+            .await?;
+        Ok(store.next_message_expiry().await?)
+    })
+    .await;
 }
 
 /// Unpins messages whose pin ran out, until `shutdown`. `changed` wakes it when a pin with an
 /// end was made, so a short pin does not wait out a long sleep.
 pub async fn run_pin_expiry(services: Services, changed: Arc<Notify>, shutdown: CancellationToken) {
+    run_timer(
+        &services,
+        "unpinning expired pins",
+        Some(&changed),
+        &shutdown,
+        || services.chat.unpin_expired(),
+    )
+    .await;
+}
+
+/// The loop of a durable timer, until `shutdown`: `step` does the work that is due and returns
+/// when more is next due (a Unix time; `None` when nothing is scheduled). Sleeps until then
+/// (at least a second, at most [`MAX_SLEEP`]) or until `changed` fires; after a failure, `what`
+/// is logged and the step retried in five seconds.
+async fn run_timer<F, Fut>(
+    services: &Services,
+    what: &str,
+    changed: Option<&Notify>,
+    shutdown: &CancellationToken,
+    mut step: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = confab_core::Result<Option<i64>>>,
+{
     loop {
-        let sleep = match services.chat.unpin_expired().await {
+        let sleep = match step().await {
             Ok(Some(next)) => {
-                let seconds = (next - services.context.now()).max(1);
+                let seconds = next.saturating_sub(services.context.now()).max(1);
                 Duration::from_secs(seconds as u64).min(MAX_SLEEP)
             }
             Ok(None) => MAX_SLEEP,
             Err(err) => {
-                tracing::error!(error = %err, "unpinning expired pins failed");
+                tracing::error!(error = %err, "{what} failed");
                 Duration::from_secs(5)
+            }
+        };
+        let changed = async {
+            match changed {
+                Some(changed) => changed.notified().await,
+                None => std::future::pending().await,
             }
         };
         tokio::select! {
             () = tokio::time::sleep(sleep) => {}
-            () = changed.notified() => {}
+            () = changed => {}
             () = shutdown.cancelled() => return,
         }
     }

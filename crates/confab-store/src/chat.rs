@@ -10,6 +10,7 @@ use confab_core::store::{ChatStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::error::OrStore;
+use crate::pin::CLEAR_PIN;
 use crate::rows;
 use crate::{Backend, SqlStore};
 
@@ -406,12 +407,10 @@ impl ChatStore for SqlStore {
         placeholder: &Message,
         note: &NewMessage,
     ) -> StoreResult<Message> {
-        const DROP_PIN: &str = "UPDATE messages SET pinned_actor_type = '', pinned_actor_id = '', \
-            pinned_actor_display_name = '', pinned_at = 0, pinned_until = 0, pin_seq = 0, \
-            reactions = '{}' WHERE id = $1";
+        let drop_pin = format!("UPDATE messages SET {CLEAR_PIN}, reactions = '{{}}' WHERE id = $1");
         let mut tx = self.writer.begin().await.or_store()?;
         write_message(&mut tx, placeholder).await?;
-        sqlx::query(DROP_PIN)
+        sqlx::query(&drop_pin)
             .bind(placeholder.id)
             .execute(&mut *tx)
             .await

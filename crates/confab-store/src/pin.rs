@@ -18,9 +18,10 @@ const PIN: &str = "UPDATE messages SET pinned_actor_type = $2, pinned_actor_id =
     pin_seq = (SELECT COALESCE(MAX(p.pin_seq), 0) + 1 FROM messages p WHERE p.room_id = $7) \
     WHERE id = $1 AND pinned_at = 0";
 
-const UNPIN: &str = "UPDATE messages SET pinned_actor_type = '', pinned_actor_id = '', \
-    pinned_actor_display_name = '', pinned_at = 0, pinned_until = 0, pin_seq = 0 \
-    WHERE id = $1 AND pinned_at > 0";
+/// The `SET` assignments that clear a message's pin: for unpinning, pins running out and
+/// deleting the message.
+pub(crate) const CLEAR_PIN: &str = "pinned_actor_type = '', pinned_actor_id = '', \
+    pinned_actor_display_name = '', pinned_at = 0, pinned_until = 0, pin_seq = 0";
 
 /// The newest pin of the attendee's room whose message has not expired, and the hidden pin.
 const PIN_STATE: &str = "SELECT a.id AS attendee_id, a.hidden_pinned_id AS hidden, \
@@ -74,10 +75,11 @@ impl PinStore for SqlStore {
     async fn unpin_message(
         &self,
         message_id: i64,
-        notes: &[NewMessage],
-    ) -> StoreResult<Option<Vec<Message>>> {
+        note: &NewMessage,
+    ) -> StoreResult<Option<Message>> {
         let mut tx = self.writer.begin().await.or_store()?;
-        let unpinned = sqlx::query(UNPIN)
+        let unpin = format!("UPDATE messages SET {CLEAR_PIN} WHERE id = $1 AND pinned_at > 0");
+        let unpinned = sqlx::query(&unpin)
             .bind(message_id)
             .execute(&mut *tx)
             .await
@@ -85,9 +87,12 @@ impl PinStore for SqlStore {
         if unpinned.rows_affected() == 0 {
             return Ok(None);
         }
-        let appended = append(&mut tx, self.backend, notes).await.or_store()?;
+        let note = append(&mut tx, self.backend, std::slice::from_ref(note))
+            .await
+            .or_store()?
+            .remove(0);
         tx.commit().await.or_store()?;
-        Ok(Some(appended))
+        Ok(Some(note))
     }
 
     async fn hide_pinned_message(&self, attendee_id: i64, message_id: i64) -> StoreResult<()> {
@@ -129,15 +134,14 @@ impl PinStore for SqlStore {
         .fetch_all(&mut *tx)
         .await
         .or_store()?;
-        sqlx::query(
-            "UPDATE messages SET pinned_actor_type = '', pinned_actor_id = '', \
-             pinned_actor_display_name = '', pinned_at = 0, pinned_until = 0, pin_seq = 0 \
-             WHERE pinned_until > 0 AND pinned_until <= $1",
-        )
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .or_store()?;
+        let unpin = format!(
+            "UPDATE messages SET {CLEAR_PIN} WHERE pinned_until > 0 AND pinned_until <= $1"
+        );
+        sqlx::query(&unpin)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .or_store()?;
         tx.commit().await.or_store()?;
         rooms
             .iter()

@@ -2,11 +2,11 @@
 //! room's newest messages that answers them without a database query.
 //!
 //! The window holds exactly the room's messages with ids in `(floor, tail]`, in order. Chat
-//! posts extend it under the room's post lock when the new message directly follows the tail;
-//! anything else that changes history (system messages, edits, deletes, expiry) calls
-//! [`ChatFeed::changed`], which empties the window and wakes waiters. Readers whose cursor is
-//! below the floor, or who find the window empty, read the store; one of them refills the
-//! window for the others.
+//! posts extend it (from the committer, in commit order) when the new message directly follows
+//! the tail; anything else that changes history (system messages, edits, deletes, expiry)
+//! calls [`ChatFeed::changed`], which empties the window and wakes waiters. Readers whose cursor is
+//! below the floor read the store directly; of the readers who find the window empty, one
+//! refills it for the others.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, RwLock};
@@ -31,13 +31,26 @@ struct Window {
     epoch: u64,
 }
 
-/// One room's signal, window and post lock.
+/// What the window can say about the messages after a cursor.
+#[derive(Debug)]
+pub enum WindowRead {
+    /// The window holds every message after the cursor (up to the limit asked for).
+    Found(Vec<Arc<Message>>),
+    /// The window is valid but starts after the cursor: read the store; a refill would not help.
+    BelowFloor,
+    /// The window is empty since the last change: refill it from the store.
+    Invalid,
+}
+
+/// One room's signal, window and refill lock.
 #[derive(Debug)]
 pub struct RoomFeed {
     signal: watch::Sender<u64>,
     window: RwLock<Window>,
-    /// Serialises chat posts of the room with window updates and refills.
-    pub(crate) post_lock: tokio::sync::Mutex<()>,
+    /// Taken by readers that found the window empty, so only one of them reads the store to
+    /// refill it; the others wait and then answer from the refilled window. Chat posts do not
+    /// take it (the committer updates the window itself, and `refill` checks the epoch).
+    pub(crate) refill_lock: tokio::sync::Mutex<()>,
     /// The room's lowest read marker and when it was read; markers from polls reach the store
     /// about once a second, so re-reading it more often would not be more exact.
     common_read: Mutex<Option<(i64, Instant)>>,
@@ -63,7 +76,7 @@ impl RoomFeed {
         Self {
             signal: watch::channel(0).0,
             window: RwLock::default(),
-            post_lock: tokio::sync::Mutex::new(()),
+            refill_lock: tokio::sync::Mutex::new(()),
             common_read: Mutex::new(None),
         }
     }
@@ -83,16 +96,19 @@ impl RoomFeed {
     }
 
     /// Messages after `cursor` (at most `limit`), if the window can answer for that cursor.
-    pub fn after(&self, cursor: i64, limit: usize) -> Option<Vec<Arc<Message>>> {
+    pub fn after(&self, cursor: i64, limit: usize) -> WindowRead {
         let window = self
             .window
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !window.valid || cursor < window.floor {
-            return None;
+        if !window.valid {
+            return WindowRead::Invalid;
+        }
+        if cursor < window.floor {
+            return WindowRead::BelowFloor;
         }
         let start = window.messages.partition_point(|m| m.id <= cursor);
-        Some(
+        WindowRead::Found(
             window
                 .messages
                 .iter()
@@ -130,8 +146,7 @@ impl RoomFeed {
         window.valid = true;
     }
 
-    /// Records a chat message posted under the post lock; `previous` is the room's last id
-    /// before it. A gap (someone else appended) invalidates the window instead.
+    /// Records a committed chat message; `previous` is the room's last id before it. A gap (someone else appended) invalidates the window instead.
     pub(crate) fn posted(&self, message: Message, previous: i64) {
         {
             let mut window = self.write();
@@ -245,18 +260,25 @@ mod tests {
         .stored(id)
     }
 
+    fn found(read: WindowRead) -> Vec<Arc<Message>> {
+        match read {
+            WindowRead::Found(messages) => messages,
+            other => panic!("window could not answer: {other:?}"),
+        }
+    }
+
     #[test]
     fn window_answers_only_after_refill_and_follows_contiguous_posts() {
         let feed = RoomFeed::new();
-        assert!(feed.after(0, 10).is_none());
+        assert!(matches!(feed.after(0, 10), WindowRead::Invalid));
         feed.refill(feed.epoch(), vec![message(5), message(3)], true);
-        assert_eq!(feed.after(0, 10).unwrap().len(), 2);
+        assert_eq!(found(feed.after(0, 10)).len(), 2);
         feed.posted(message(9), 5);
-        let ids: Vec<i64> = feed.after(3, 10).unwrap().iter().map(|m| m.id).collect();
+        let ids: Vec<i64> = found(feed.after(3, 10)).iter().map(|m| m.id).collect();
         assert_eq!(ids, vec![5, 9]);
         // A post whose predecessor is not the tail means something was appended unseen.
         feed.posted(message(12), 10);
-        assert!(feed.after(9, 10).is_none());
+        assert!(matches!(feed.after(9, 10), WindowRead::Invalid));
     }
 
     #[test]
@@ -265,15 +287,15 @@ mod tests {
         let epoch = feed.epoch();
         feed.changed();
         feed.refill(epoch, vec![message(1)], true);
-        assert!(feed.after(0, 10).is_none());
+        assert!(matches!(feed.after(0, 10), WindowRead::Invalid));
     }
 
     #[test]
     fn cursors_below_the_floor_go_to_the_store() {
         let feed = RoomFeed::new();
         feed.refill(feed.epoch(), vec![message(20), message(10)], false);
-        assert!(feed.after(5, 10).is_none());
-        assert_eq!(feed.after(9, 10).unwrap().len(), 2);
+        assert!(matches!(feed.after(5, 10), WindowRead::BelowFloor));
+        assert_eq!(found(feed.after(9, 10)).len(), 2);
     }
 
     #[tokio::test]

@@ -15,7 +15,7 @@ mod service;
 mod system;
 
 pub use edit::MentionSuggestion;
-pub use feed::{ChatFeed, RoomFeed};
+pub use feed::{ChatFeed, RoomFeed, WindowRead};
 pub use model::{
     ChatPost, Edit, Mention, Message, MessageType, NewMessage, Pin, PinState, Posted, Reaction,
 };

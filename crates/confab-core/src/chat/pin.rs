@@ -84,12 +84,11 @@ impl ChatService {
             .author()
             .simple(member.room.id, "message_unpinned", self.ctx.now());
         note.parent_id = message.id;
-        let Some(notes) = self.ctx.store.unpin_message(message.id, &[note]).await? else {
+        let Some(note) = self.ctx.store.unpin_message(message.id, &note).await? else {
             return Ok(None);
         };
         self.ctx.feed.changed(member.room.id);
         message.pin = None;
-        let note = notes.into_iter().next().ok_or(Error::NotFound("message"))?;
         Ok(Some((note, message)))
     }
 

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::feed::RoomFeed;
+use super::feed::{RoomFeed, WindowRead};
 use super::model::Message;
 use super::service::ChatService;
 use crate::access::Member;
@@ -206,20 +206,24 @@ impl ChatService {
         cursor: i64,
         limit: i64,
     ) -> Result<Vec<Arc<Message>>> {
-        if let Some(found) = feed.after(cursor, limit as usize) {
-            return Ok(found);
-        }
-        {
-            let _serial = feed.post_lock.lock().await;
-            if let Some(found) = feed.after(cursor, limit as usize) {
-                return Ok(found);
-            }
-            let epoch = feed.epoch();
-            let newest = self.ctx.store.messages_before(room_id, 0, REFILL).await?;
-            let complete = (newest.len() as i64) < REFILL;
-            feed.refill(epoch, newest, complete);
-            if let Some(found) = feed.after(cursor, limit as usize) {
-                return Ok(found);
+        match feed.after(cursor, limit as usize) {
+            WindowRead::Found(found) => return Ok(found),
+            WindowRead::BelowFloor => {}
+            WindowRead::Invalid => {
+                let _serial = feed.refill_lock.lock().await;
+                match feed.after(cursor, limit as usize) {
+                    WindowRead::Found(found) => return Ok(found),
+                    WindowRead::BelowFloor => {}
+                    WindowRead::Invalid => {
+                        let epoch = feed.epoch();
+                        let newest = self.ctx.store.messages_before(room_id, 0, REFILL).await?;
+                        let complete = (newest.len() as i64) < REFILL;
+                        feed.refill(epoch, newest, complete);
+                        if let WindowRead::Found(found) = feed.after(cursor, limit as usize) {
+                            return Ok(found);
+                        }
+                    }
+                }
             }
         }
         let older = self

@@ -249,18 +249,11 @@ impl ChatService {
         last_read: Option<i64>,
     ) -> Result<Member> {
         let mut member = self.ctx.member(actor, token).await?;
-        let target = match last_read.unwrap_or(member.room.last_message_id) {
-            0 => UNREAD_FIRST_MESSAGE,
-            id if id < UNREAD_FIRST_MESSAGE => return Err(Error::Invalid("lastReadMessage")),
-            id => id,
-        };
-        self.ctx.read_markers.discard(member.attendee.id);
-        self.ctx.feed.room(member.room.id).set_common_read(None);
-        self.ctx
-            .store
-            .mark_read(member.attendee.id, target, false)
-            .await?;
-        member.attendee.last_read_message = target;
+        let target = last_read.unwrap_or(member.room.last_message_id);
+        if target < UNREAD_FIRST_MESSAGE {
+            return Err(Error::Invalid("lastReadMessage"));
+        }
+        self.store_read_marker(&mut member, target).await?;
         Ok(member)
     }
 
@@ -288,6 +281,14 @@ impl ChatService {
             },
             None => member.attendee.last_read_message,
         };
+        self.store_read_marker(&mut member, target).await?;
+        Ok(member)
+    }
+
+    /// Stores `target` as the member's read marker right away (0, "everything unread", becomes
+    /// [`UNREAD_FIRST_MESSAGE`]): replaces any polled marker of theirs waiting to be written and
+    /// drops the room's cached common read marker, which the new one may lower.
+    async fn store_read_marker(&self, member: &mut Member, target: i64) -> Result<()> {
         let target = if target == 0 {
             UNREAD_FIRST_MESSAGE
         } else {
@@ -300,7 +301,7 @@ impl ChatService {
             .mark_read(member.attendee.id, target, false)
             .await?;
         member.attendee.last_read_message = target;
-        Ok(member)
+        Ok(())
     }
 
     /// The lowest read marker among the room's users (`X-Chat-Last-Common-Read`).

@@ -3,7 +3,7 @@
 use super::model::{Room, RoomType};
 use crate::access::Member;
 use crate::app_config::AppConfig;
-use crate::chat::Message;
+use crate::chat::{Message, UNREAD_FIRST_MESSAGE};
 use crate::participant::{
     lobby_blocks, ActorType, Attendee, ParticipantType, Permissions, Session, NOTIFY_DEFAULT,
     NOTIFY_NEVER,
@@ -99,12 +99,12 @@ impl RoomView {
         let is_user = !attendee.actor_type.is_guest();
         // Talk reports a marker of 0 as -2, "the first message is unread".
         let last_read_message = if attendee.last_read_message == 0 {
-            -2
+            UNREAD_FIRST_MESSAGE
         } else {
             attendee.last_read_message
         };
         let mut unread_messages = chat.unread_messages;
-        if last_read_message == -2 && is_user && room.last_message_id > 0 {
+        if last_read_message == UNREAD_FIRST_MESSAGE && is_user && room.last_message_id > 0 {
             unread_messages = unread_messages.max(1);
         }
         let unread_mention = attendee.last_mention_message > attendee.last_read_message;

@@ -110,26 +110,28 @@ async fn the_room_shows_its_most_recent_pin_that_is_still_pinned() {
         }
         assert_eq!(state(&store, alice.id, NOW).await?.last_pinned_id, ids[2]);
 
-        let notes = store
-            .unpin_message(ids[2], &[note(room.id, "message_unpinned", ids[2])])
+        let stored = store
+            .unpin_message(ids[2], &note(room.id, "message_unpinned", ids[2]))
             .await?
             .expect("a pinned message unpins");
-        assert_eq!(notes.len(), 1);
-        assert_eq!(notes[0].system_message, "message_unpinned");
+        assert_eq!(stored.system_message, "message_unpinned");
+        assert_eq!(stored.parent_id, ids[2]);
         assert_eq!(message(&store, &room, ids[2]).await?.pin, None);
         // The pin made before it shows now, not the older message.
         assert_eq!(state(&store, alice.id, NOW).await?.last_pinned_id, ids[0]);
 
         let before = store.messages_after(room.id, 0, 100).await?;
         let again = store
-            .unpin_message(ids[2], &[note(room.id, "message_unpinned", ids[2])])
+            .unpin_message(ids[2], &note(room.id, "message_unpinned", ids[2]))
             .await?;
         ensure!(again.is_none(), "unpinning twice changes nothing");
         assert_eq!(store.messages_after(room.id, 0, 100).await?, before);
 
         // A hidden pin stays hidden after the unpin; a message that expired no longer shows.
         store.hide_pinned_message(alice.id, ids[0]).await?;
-        store.unpin_message(ids[0], &[]).await?;
+        store
+            .unpin_message(ids[0], &note(room.id, "message_unpinned", ids[0]))
+            .await?;
         let seen = state(&store, alice.id, NOW).await?;
         assert_eq!(
             (seen.last_pinned_id, seen.hidden_pinned_id),

@@ -6,7 +6,7 @@
 use crate::actor::Actor;
 use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
-use crate::participant::{effective_permissions, lobby_blocks, Attendee, ParticipantType, Session};
+use crate::participant::{effective_permissions, lobby_blocks, Attendee, Session};
 use crate::room::Room;
 use crate::services::Context;
 
@@ -30,10 +30,7 @@ impl Member {
 
     /// Moderators who are logged in (guest moderators excluded), as user-only endpoints require.
     pub fn is_user_moderator(&self) -> bool {
-        matches!(
-            self.attendee.participant_type,
-            ParticipantType::Owner | ParticipantType::Moderator
-        )
+        self.attendee.participant_type.is_user_moderator()
     }
 
     pub fn is_guest(&self) -> bool {

@@ -49,6 +49,18 @@ impl TokenDraw {
         room_token(self.length)
     }
 
+    /// `n` fresh tokens of the current length, all different (rooms created together).
+    pub fn tokens(&self, n: usize) -> Vec<String> {
+        let mut tokens: Vec<String> = Vec::with_capacity(n);
+        while tokens.len() < n {
+            let token = self.token();
+            if !tokens.contains(&token) {
+                tokens.push(token);
+            }
+        }
+        tokens
+    }
+
     /// Records that the last token was taken already.
     pub fn collided(&mut self) -> Collision {
         self.collisions += 1;
@@ -132,6 +144,14 @@ mod tests {
             .collect();
         assert_eq!(outcomes, [Collision::Grew(30), Collision::Exhausted]);
         assert!(is_route_token(&longest.token()));
+    }
+
+    #[test]
+    fn tokens_drawn_together_differ() {
+        let tokens = TokenDraw::new(8).tokens(100);
+        assert_eq!(tokens.len(), 100);
+        let distinct: std::collections::HashSet<&String> = tokens.iter().collect();
+        assert_eq!(distinct.len(), 100);
     }
 
     #[test]

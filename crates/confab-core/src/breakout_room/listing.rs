@@ -14,8 +14,12 @@ impl BreakoutService {
     pub async fn list(&self, actor: &Actor, token: &str) -> Result<Vec<RoomView>> {
         let member = self.participant(actor, token).await?;
         let mut views = Vec::new();
-        for child in self.visible_children(actor, &member).await? {
-            match self.ctx.member_of(actor, &child).await? {
+        for (child, me) in self.visible_children(actor, &member).await? {
+            let me = match me {
+                Some(me) => Some(me),
+                None => self.ctx.member_of(actor, &child).await?,
+            };
+            match me {
                 Some(me) => views.push(self.rooms.view_of(me).await?),
                 None => views.push(RoomView::for_listing(child, &self.ctx.config())),
             }
@@ -36,15 +40,20 @@ impl BreakoutService {
         }
         let visible = self.visible_children(actor, &member).await?;
         let mut entries = self.participants.entries(&member.room).await?;
-        for child in visible {
+        for (child, _) in visible {
             entries.extend(self.participants.entries(&child).await?);
         }
         Ok(entries)
     }
 
     /// The breakout rooms the member may see: all for moderators and in free mode, else their
-    /// own, and only once started for non-moderators.
-    async fn visible_children(&self, actor: &Actor, member: &Member) -> Result<Vec<Room>> {
+    /// own, and only once started for non-moderators. Each room comes with the caller's
+    /// membership when it was looked up to decide (not for those who see every room).
+    async fn visible_children(
+        &self,
+        actor: &Actor,
+        member: &Member,
+    ) -> Result<Vec<(Room, Option<Member>)>> {
         if member.room.breakout_room_mode == MODE_NOT_CONFIGURED {
             return Err(Error::Invalid("mode"));
         }
@@ -54,8 +63,10 @@ impl BreakoutService {
         let see_all = member.is_moderator() || member.room.breakout_room_mode == MODE_FREE;
         let mut visible = Vec::new();
         for child in self.children(&member.room).await? {
-            if see_all || self.ctx.member_of(actor, &child).await?.is_some() {
-                visible.push(child);
+            if see_all {
+                visible.push((child, None));
+            } else if let Some(me) = self.ctx.member_of(actor, &child).await? {
+                visible.push((child, Some(me)));
             }
         }
         Ok(visible)

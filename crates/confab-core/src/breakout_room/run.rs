@@ -27,27 +27,24 @@ impl BreakoutService {
         }
         let now = self.ctx.now();
         let mut parent = member.room.clone();
+        let children = self.children(&parent).await?;
         let status = if start {
             STATUS_STARTED
         } else {
             STATUS_STOPPED
         };
-        if parent.breakout_room_status != status {
-            parent.breakout_room_status = status;
-            parent.modified_at = now;
-            self.ctx.store.update_room(&parent, &[]).await?;
-        }
-        if !start {
-            let children = self.children(&parent).await?;
-            presence::return_to_parent(&self.ctx, &parent, &children).await?;
-        }
         let name = if start {
             "breakout_rooms_started"
         } else {
             "breakout_rooms_stopped"
         };
-        let (mut changed, mut messages) = (Vec::new(), Vec::new());
-        for mut child in self.children(&parent).await? {
+        let (mut changed, mut messages) = (Vec::with_capacity(children.len() + 1), Vec::new());
+        if parent.breakout_room_status != status {
+            parent.breakout_room_status = status;
+            parent.modified_at = now;
+            changed.push(parent.clone());
+        }
+        for child in &children {
             let lobby = !start;
             let reset_assistance =
                 !start && child.breakout_room_status == STATUS_ASSISTANCE_REQUESTED;
@@ -57,6 +54,7 @@ impl BreakoutService {
             if child.lobby_state != lobby {
                 messages.push(member.author().simple(child.id, name, now));
             }
+            let mut child = child.clone();
             child.lobby_state = lobby;
             child.lobby_timer = 0;
             if reset_assistance {
@@ -65,9 +63,14 @@ impl BreakoutService {
             child.modified_at = now;
             changed.push(child);
         }
-        // One transaction for every room: a hundred rooms open or close together.
+        // One transaction for the parent and every room: a hundred rooms open or close
+        // together. Stopping closes the lobbies first, so nobody walks back into a stopped
+        // room while everyone returns to the parent.
         self.ctx.store.update_rooms(&changed, &messages).await?;
-        for child in &changed {
+        if !start {
+            presence::return_to_parent(&self.ctx, &parent, &children).await?;
+        }
+        for child in changed.iter().filter(|r| r.id != parent.id) {
             self.ctx.feed.changed(child.id);
         }
         self.views(actor, &parent).await

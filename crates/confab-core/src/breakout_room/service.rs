@@ -10,15 +10,15 @@ use super::{MODE_AUTOMATIC, MODE_FREE, MODE_MANUAL, MODE_NOT_CONFIGURED, STATUS_
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::chat::ChatService;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, StoreError};
 use crate::participant::{Attendee, NewAttendee, ParticipantService};
 use crate::room::{
-    user_added_by, NewRoom, Room, RoomService, RoomType, RoomView, MAX_NAME_CHARS,
+    draw_again, user_added_by, NewRoom, Room, RoomService, RoomType, RoomView, MAX_NAME_CHARS,
     OBJECT_TYPE_BREAKOUT,
 };
 use crate::services::Context;
 use crate::store::RoomPlan;
-use crate::token::room_token;
+use crate::token::TokenDraw;
 
 /// `POST /breakout-rooms/{token}`, parsed.
 #[derive(Debug, Clone, Default)]
@@ -185,12 +185,7 @@ impl BreakoutService {
                     .names
                     .get(i)
                     .map_or_else(|| format!("Room {}", i + 1), |n| n.trim().to_owned());
-                let mut room = NewRoom::new(
-                    room_token(config.token_length()),
-                    parent.room_type,
-                    name,
-                    now,
-                );
+                let mut room = NewRoom::new(String::new(), parent.room_type, name, now);
                 OBJECT_TYPE_BREAKOUT.clone_into(&mut room.object_type);
                 parent.token.clone_into(&mut room.object_id);
                 // Rooms are created stopped: the lobby keeps students out until start.
@@ -219,11 +214,27 @@ impl BreakoutService {
         parent.breakout_room_mode = request.mode;
         parent.breakout_room_status = STATUS_STOPPED;
         parent.modified_at = now;
-        self.ctx
-            .store
-            .replace_breakout_rooms(&parent, &plans)
-            .await?;
+        self.create_rooms(&parent, plans).await?;
         self.views(actor, &parent).await
+    }
+
+    /// Writes `parent` with breakout rooms `plans` under fresh tokens, drawn as the room
+    /// service draws them: again when one is taken, growing when collisions pile up.
+    async fn create_rooms(&self, parent: &Room, mut plans: Vec<RoomPlan>) -> Result<()> {
+        let mut draw = TokenDraw::new(self.ctx.config().token_length());
+        loop {
+            let tokens = draw.tokens(plans.len());
+            for (plan, token) in plans.iter_mut().zip(tokens) {
+                plan.room.token = token;
+            }
+            match self.ctx.store.replace_breakout_rooms(parent, &plans).await {
+                Err(conflict @ StoreError::Conflict { .. }) => {
+                    let tokens: Vec<&str> = plans.iter().map(|p| p.room.token.as_str()).collect();
+                    draw_again(&self.ctx, &mut draw, &tokens, conflict).await?;
+                }
+                other => return other.map(drop).map_err(Error::from),
+            }
+        }
     }
 
     /// `DELETE /breakout-rooms/{token}`: deletes every breakout room; returns the parent.

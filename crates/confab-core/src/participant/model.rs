@@ -86,6 +86,12 @@ impl ParticipantType {
     pub fn is_moderator(self) -> bool {
         matches!(self, Self::Owner | Self::Moderator | Self::GuestModerator)
     }
+
+    /// Owners and moderators: moderators who are logged in (guest moderators excluded), as
+    /// user-only moderator rules require.
+    pub fn is_user_moderator(self) -> bool {
+        matches!(self, Self::Owner | Self::Moderator)
+    }
 }
 
 /// Membership of an actor in a conversation.

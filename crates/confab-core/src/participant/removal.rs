@@ -74,11 +74,11 @@ impl ParticipantService {
             .count();
         let moderators = attendees
             .iter()
-            .filter(|a| member_is_user_moderator(a.participant_type))
+            .filter(|a| a.participant_type.is_user_moderator())
             .count();
         let is_one_to_one = member.room.room_type.is_one_to_one();
         if !is_one_to_one
-            && member_is_user_moderator(member.attendee.participant_type)
+            && member.attendee.participant_type.is_user_moderator()
             && users > 1
             && moderators == 1
         {
@@ -109,9 +109,4 @@ impl ParticipantService {
         self.ctx.feed.changed(member.room.id);
         propagate::removed(&self.ctx, &member.room, &member.attendee, &member.author()).await
     }
-}
-
-/// Owners and moderators; guest moderators excluded, as for user-only moderator rules.
-fn member_is_user_moderator(t: ParticipantType) -> bool {
-    matches!(t, ParticipantType::Owner | ParticipantType::Moderator)
 }

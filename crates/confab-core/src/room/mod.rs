@@ -24,5 +24,6 @@ pub use model::{
 };
 pub use policy::{MENTION_EVERYONE, MENTION_MODERATORS};
 pub use preferences::AttendeeFlag;
+pub(crate) use service::draw_again;
 pub use service::{user_added_by, CreateRoom, CreatedRoom, RoomService};
 pub use view::{ChatState, ListOptions, RoomView};

@@ -88,6 +88,44 @@ fn creation_avatar(emoji: &str, color: &str) -> Result<Option<RoomAvatar>> {
     Ok(Some(RoomAvatar::new(image)))
 }
 
+/// After the store refused new rooms under `tokens` with `conflict`: `Ok` when one of the
+/// tokens is taken, so the caller draws again (tokens grow when collisions pile up, and the new
+/// length is kept in `token_entropy`, TALK-BEHAVIOR §3.3); any other conflict, or tokens that
+/// cannot grow any more, is the error. Shared by every place that creates rooms.
+pub(crate) async fn draw_again(
+    ctx: &Context,
+    draw: &mut TokenDraw,
+    tokens: &[&str],
+    conflict: StoreError,
+) -> Result<()> {
+    let mut taken = false;
+    for token in tokens {
+        if ctx.store.room_by_token(token).await?.is_some() {
+            taken = true;
+            break;
+        }
+    }
+    if !taken {
+        return Err(conflict.into());
+    }
+    match draw.collided() {
+        Collision::Retry => Ok(()),
+        Collision::Grew(length) => remember_token_length(ctx, length).await,
+        Collision::Exhausted => Err(conflict.into()),
+    }
+}
+
+/// Keeps a grown token length for every later conversation (never shrinks it).
+async fn remember_token_length(ctx: &Context, length: usize) -> Result<()> {
+    if ctx.config().token_length() < length {
+        ctx.store
+            .set_app_config("token_entropy", &length.to_string())
+            .await?;
+        ctx.reload_config().await?;
+    }
+    Ok(())
+}
+
 /// A message expiration is 0 (off) or a positive number of seconds up to the maximum.
 pub(crate) fn message_expiration_fits(seconds: i64) -> bool {
     (0..=MAX_MESSAGE_EXPIRATION_SECONDS).contains(&seconds)
@@ -434,32 +472,13 @@ impl RoomService {
         let mut draw = TokenDraw::new(self.ctx.config().token_length());
         loop {
             new.token = draw.token();
-            let conflict = match self.ctx.store.create_room(&new, attendees, &messages).await {
-                Err(conflict @ StoreError::Conflict { .. }) => conflict,
+            match self.ctx.store.create_room(&new, attendees, &messages).await {
+                Err(conflict @ StoreError::Conflict { .. }) => {
+                    draw_again(&self.ctx, &mut draw, &[&new.token], conflict).await?;
+                }
                 other => return other.map_err(Error::from),
-            };
-            // Only a taken token is worth another draw; any other conflict is a real failure.
-            if self.ctx.store.room_by_token(&new.token).await?.is_none() {
-                return Err(conflict.into());
-            }
-            match draw.collided() {
-                Collision::Retry => {}
-                Collision::Grew(length) => self.remember_token_length(length).await?,
-                Collision::Exhausted => return Err(conflict.into()),
             }
         }
-    }
-
-    /// Keeps a grown token length for every later conversation (never shrinks it).
-    async fn remember_token_length(&self, length: usize) -> Result<()> {
-        if self.ctx.config().token_length() < length {
-            self.ctx
-                .store
-                .set_app_config("token_entropy", &length.to_string())
-                .await?;
-            self.ctx.reload_config().await?;
-        }
-        Ok(())
     }
 
     async fn create_group(

@@ -5,8 +5,7 @@ use crate::access::Member;
 use crate::app_config::AppConfig;
 use crate::chat::{Message, UNREAD_FIRST_MESSAGE};
 use crate::participant::{
-    lobby_blocks, ActorType, Attendee, ParticipantType, Permissions, Session, NOTIFY_DEFAULT,
-    NOTIFY_NEVER,
+    lobby_blocks, ActorType, Attendee, Permissions, Session, NOTIFY_DEFAULT, NOTIFY_NEVER,
 };
 
 /// Options of the conversation list.
@@ -110,10 +109,8 @@ impl RoomView {
         let unread_mention = attendee.last_mention_message > attendee.last_read_message;
         let unread_mention_direct = attendee.last_mention_direct > attendee.last_read_message;
         Self {
-            can_delete: matches!(
-                attendee.participant_type,
-                ParticipantType::Owner | ParticipantType::Moderator
-            ) && !room.room_type.is_one_to_one(),
+            can_delete: attendee.participant_type.is_user_moderator()
+                && !room.room_type.is_one_to_one(),
             can_leave: room.room_type != RoomType::NoteToSelf,
             attendee_permissions: attendee.permissions,
             last_read_message,

@@ -160,23 +160,32 @@ async fn stop_returns_every_session_to_the_parent_and_closes_the_breakout_ones()
         .await
         .expect(200);
 
+    let mut back_in_parent = Vec::new();
     for ((client, room), old) in class.seats().into_iter().zip(before) {
         let back = session_in(client, &class.token).await;
         assert_ne!(back, "0", "{} is back in the parent", client.id);
         assert_ne!(back, old, "a new session in the parent");
         assert_eq!(session_in(client, room).await, "0");
+        back_in_parent.push(back);
     }
     for room in &class.rooms {
         assert_eq!(sessions_of(&app, room).await, 0);
     }
     assert_eq!(sessions_of(&app, &class.token).await, 4);
-    // Stopping again moves nobody twice.
+    // Stopping again moves nobody twice: everyone keeps the parent session they got.
     class
         .alice
         .delete(&format!("{BREAKOUT}/{}/rooms", class.token), json!({}))
         .await
         .expect(200);
-    assert_eq!(sessions_of(&app, &class.token).await, 4);
+    for ((client, _), back) in class.seats().into_iter().zip(back_in_parent) {
+        assert_eq!(
+            session_in(client, &class.token).await,
+            back,
+            "{} keeps their parent session",
+            client.id
+        );
+    }
 }
 
 #[tokio::test]

@@ -249,20 +249,28 @@ impl ParticipantStore for SqlStore {
         parent_token: &str,
         actor: Option<(ActorType, &str)>,
     ) -> StoreResult<Vec<Connection>> {
-        // Two texts rather than one with optional filters, so each gets its own plan (the
-        // actor's sessions through the actor index).
-        let of_actor = if actor.is_some() {
-            "AND a.actor_type = $2 AND a.actor_id = $3"
+        // Two texts rather than one with optional filters, so each gets its own plan. The
+        // actor's sessions start from the person (the attendees_actor index: one attendee per
+        // room they are in, then their sessions) and keep the rooms of the family; only the
+        // whole family scans every session of its rooms.
+        let sql = if actor.is_some() {
+            format!(
+                "SELECT r.id AS room_id, a.actor_type, a.actor_id, {} FROM attendees a \
+                 JOIN sessions s ON s.attendee_id = a.id JOIN rooms r ON r.id = a.room_id \
+                 WHERE a.actor_type = $2 AND a.actor_id = $3 \
+                 AND (r.token = $1 OR (r.object_type = 'room' AND r.object_id = $1)) \
+                 ORDER BY r.id, s.id",
+                rows::PREFIXED_SESSION_COLUMNS
+            )
         } else {
-            ""
+            format!(
+                "SELECT r.id AS room_id, a.actor_type, a.actor_id, {} FROM sessions s \
+                 JOIN attendees a ON a.id = s.attendee_id JOIN rooms r ON r.id = s.room_id \
+                 WHERE r.token = $1 OR (r.object_type = 'room' AND r.object_id = $1) \
+                 ORDER BY r.id, s.id",
+                rows::PREFIXED_SESSION_COLUMNS
+            )
         };
-        let sql = format!(
-            "SELECT r.id AS room_id, a.actor_type, a.actor_id, {} FROM sessions s \
-             JOIN attendees a ON a.id = s.attendee_id JOIN rooms r ON r.id = s.room_id \
-             WHERE (r.token = $1 OR (r.object_type = 'room' AND r.object_id = $1)) {of_actor} \
-             ORDER BY r.id, s.id",
-            rows::PREFIXED_SESSION_COLUMNS
-        );
         let mut query = sqlx::query(&sql).bind(parent_token);
         if let Some((actor_type, actor_id)) = actor {
             query = query.bind(actor_type.as_str()).bind(actor_id);

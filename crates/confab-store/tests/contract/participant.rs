@@ -1018,10 +1018,16 @@ async fn breakout_sessions_cover_the_parent_and_its_breakout_rooms_only() {
         child.object_id = "p1".to_owned();
         let child = store.create_room(&child, &[member("alice")], &[]).await?;
         let other = room_with(&store, "o1", &["alice"]).await?;
+        // Named by the parent's token, but not a breakout room: not of the family.
+        let mut file = new_room("f1", RoomType::Group);
+        file.object_type = "file".to_owned();
+        file.object_id = "p1".to_owned();
+        let file = store.create_room(&file, &[member("alice")], &[]).await?;
         for (room, id, session, client) in [
             (&parent, "alice", "sp", "tab-1"),
             (&child, "alice", "sc", "tab-2"),
             (&other, "alice", "so", "tab-3"),
+            (&file, "alice", "sf", "tab-4"),
             (&parent, "bob", "sb", "bob-tab"),
         ] {
             let a = attendee(&store, room.id, id).await;
@@ -1050,7 +1056,10 @@ async fn breakout_sessions_cover_the_parent_and_its_breakout_rooms_only() {
         let alices = store
             .breakout_sessions("p1", Some((ActorType::Users, "alice")))
             .await?;
-        assert_eq!(alices.len(), 2);
+        // From the person: only their sessions in the family, in the family's order.
+        let ids: Vec<&str> = alices.iter().map(|c| c.session.id.as_str()).collect();
+        assert_eq!(ids, ["sp", "sc"]);
+        assert_eq!(alices[0].room_id, parent.id);
         assert_eq!(alices[1].room_id, child.id);
         assert_eq!(alices[1].actor_type, ActorType::Users);
         assert_eq!(store.session("sc").await?, Some(alices[1].session.clone()));
@@ -1064,6 +1073,14 @@ async fn breakout_sessions_cover_the_parent_and_its_breakout_rooms_only() {
                 .breakout_sessions("o1", Some((ActorType::Users, "bob")))
                 .await?,
             []
+        );
+        assert_eq!(
+            store
+                .breakout_sessions("c1", Some((ActorType::Users, "alice")))
+                .await?
+                .len(),
+            1,
+            "a room is its own family, from the person too"
         );
         let child_only = store.breakout_sessions("c1", None).await?;
         assert_eq!(child_only.len(), 2, "a room is its own family");

@@ -48,11 +48,7 @@ impl ChatService {
             .filter(|m| !m.is_expired(self.ctx.now()))
             .ok_or(Error::NotFound("message"))?;
         // Moderators change other people's messages, except in one-to-one rooms.
-        let moderates = member.is_user_moderator()
-            && !matches!(
-                member.room.room_type,
-                RoomType::OneToOne | RoomType::FormerOneToOne
-            );
+        let moderates = member.is_user_moderator() && !member.room.room_type.is_one_to_one();
         if !is_author(member, &message) && !moderates {
             return Err(Error::Forbidden("permission"));
         }
@@ -145,11 +141,9 @@ impl ChatService {
         if !member.is_user_moderator() {
             return Err(Error::NotModerator);
         }
-        let one_to_one = matches!(
-            member.room.room_type,
-            RoomType::OneToOne | RoomType::FormerOneToOne
-        );
-        if one_to_one && !self.ctx.config().delete_one_to_one_conversations() {
+        if member.room.room_type.is_one_to_one()
+            && !self.ctx.config().delete_one_to_one_conversations()
+        {
             return Err(Error::MissingPermission);
         }
         let note = member

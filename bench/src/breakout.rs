@@ -283,7 +283,12 @@ async fn main() -> Result<()> {
         .and_then(|i| args.get(i + 1))
         .cloned();
     if let Some(url) = database_url {
-        run(SqlStore::connect(&url).await?, "postgresql").await
+        let database = confab_bench::FreshDatabase::create(&url).await?;
+        let store = SqlStore::connect(&database.url).await?;
+        let result = run(store.clone(), "postgresql").await;
+        store.close().await;
+        database.drop().await?;
+        result
     } else {
         let dir = tempfile::tempdir()?;
         run(SqlStore::open_sqlite(dir.path()).await?, "sqlite").await

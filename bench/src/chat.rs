@@ -344,5 +344,13 @@ async fn main() -> Result<()> {
         .position(|a| a == "--database-url")
         .and_then(|i| args.get(i + 1))
         .cloned();
-    run(database_url.as_deref()).await
+    match database_url {
+        Some(url) => {
+            let database = confab_bench::FreshDatabase::create(&url).await?;
+            let result = run(Some(&database.url)).await;
+            database.drop().await?;
+            result
+        }
+        None => run(None).await,
+    }
 }

@@ -14,88 +14,22 @@ use crate::pin::CLEAR_PIN;
 use crate::rows;
 use crate::{Backend, SqlStore};
 
-const INSERT_MESSAGE: &str = "INSERT INTO messages (room_id, actor_type, actor_id, actor_display_name, message, \
-    message_type, system_message, parameters, reference_id, parent_id, created_at, expires_at, silent) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id";
 const MOVE_LAST_MESSAGE: &str =
     "UPDATE rooms SET last_message_id = $2, last_activity = CASE WHEN last_activity > $3 THEN last_activity ELSE $3 END WHERE id = $1";
+/// Rows per multi-row insert: well under every backend's parameter limit.
+const BULK_ROWS: usize = 64;
 
-/// Appends `messages` inside `tx`, each to its own `room_id`, and returns them with their ids.
+/// Appends `messages` inside `tx`, each to its own `room_id`, and returns them with their
+/// ids, which grow in the order given. Multi-row inserts; one update per room moves its last
+/// message and activity. Rooms are locked in id order (on PostgreSQL), so two appending
+/// writers never wait on each other in a cycle.
 pub(crate) async fn append(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
     messages: &[NewMessage],
 ) -> Result<Vec<Message>, sqlx::Error> {
+    let rooms = lock_rooms(tx, backend, messages.iter().map(|m| m.room_id)).await?;
     let mut stored = Vec::with_capacity(messages.len());
-    let mut locked: Vec<i64> = Vec::new();
-    for m in messages {
-        if let Some(lock) = backend.lock_room() {
-            if !locked.contains(&m.room_id) {
-                sqlx::query(lock).bind(m.room_id).execute(&mut **tx).await?;
-                locked.push(m.room_id);
-            }
-        }
-        let id: i64 = sqlx::query(INSERT_MESSAGE)
-            .bind(m.room_id)
-            .bind(&m.actor_type)
-            .bind(&m.actor_id)
-            .bind(&m.actor_display_name)
-            .bind(&m.message)
-            .bind(m.message_type.as_str())
-            .bind(&m.system_message)
-            .bind(m.parameters.to_string())
-            .bind(&m.reference_id)
-            .bind(m.parent_id)
-            .bind(m.created_at)
-            .bind(m.expires_at)
-            .bind(i64::from(m.silent))
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("id")?;
-        stored.push(m.stored(id));
-    }
-    // One update per room, after its messages: the last id, and the latest activity.
-    let mut moved: Vec<i64> = Vec::new();
-    for m in stored.iter().rev() {
-        if !moved.contains(&m.room_id) {
-            moved.push(m.room_id);
-            let activity = stored
-                .iter()
-                .filter(|o| o.room_id == m.room_id)
-                .map(|o| o.created_at)
-                .max();
-            sqlx::query(MOVE_LAST_MESSAGE)
-                .bind(m.room_id)
-                .bind(m.id)
-                .bind(activity.unwrap_or(m.created_at))
-                .execute(&mut **tx)
-                .await?;
-        }
-    }
-    Ok(stored)
-}
-
-/// Rows per multi-row insert: well under every backend's parameter limit.
-const BULK_ROWS: usize = 64;
-
-/// Appends `messages` inside `tx`, each to its own room, with multi-row inserts: ids grow in
-/// the order given, as with [`append`], for bulk work (setting up, starting and moving people
-/// between breakout rooms) where the callers need no ids back. Moves each room's last message. Rooms are locked in id order, so two
-/// such writers never wait on each other in a cycle.
-pub(crate) async fn append_across_rooms(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
-    messages: &[NewMessage],
-) -> Result<(), sqlx::Error> {
-    let mut rooms: Vec<i64> = messages.iter().map(|m| m.room_id).collect();
-    rooms.sort_unstable();
-    rooms.dedup();
-    if let Some(lock) = backend.lock_room() {
-        for room_id in &rooms {
-            sqlx::query(lock).bind(room_id).execute(&mut **tx).await?;
-        }
-    }
-    let mut last: std::collections::HashMap<i64, (i64, i64)> = std::collections::HashMap::new();
     for chunk in messages.chunks(BULK_ROWS) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| format!("({})", placeholders(1 + i * 13, 13)))
@@ -103,7 +37,7 @@ pub(crate) async fn append_across_rooms(
         let sql = format!(
             "INSERT INTO messages (room_id, actor_type, actor_id, actor_display_name, message, message_type, \
              system_message, parameters, reference_id, parent_id, created_at, expires_at, silent) VALUES {} \
-             RETURNING id, room_id",
+             RETURNING id",
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);
@@ -123,18 +57,21 @@ pub(crate) async fn append_across_rooms(
                 .bind(m.expires_at)
                 .bind(i64::from(m.silent));
         }
-        for row in query.fetch_all(&mut **tx).await? {
-            let (id, room_id): (i64, i64) = (row.try_get("id")?, row.try_get("room_id")?);
-            let entry = last.entry(room_id).or_insert((0, 0));
-            entry.0 = entry.0.max(id);
-        }
-        for m in chunk {
-            let entry = last.entry(m.room_id).or_insert((0, 0));
-            entry.1 = entry.1.max(m.created_at);
-        }
+        // The rows of one insert take their ids in the order of its VALUES; RETURNING need
+        // not list them in that order.
+        let mut ids = query
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|row| row.try_get::<i64, _>("id"))
+            .collect::<Result<Vec<_>, _>>()?;
+        ids.sort_unstable();
+        stored.extend(chunk.iter().zip(ids).map(|(m, id)| m.stored(id)));
     }
     for room_id in rooms {
-        let (last_id, activity) = last.get(&room_id).copied().unwrap_or_default();
+        let in_room = stored.iter().filter(|m| m.room_id == room_id);
+        let last_id = in_room.clone().map(|m| m.id).max().unwrap_or_default();
+        let activity = in_room.map(|m| m.created_at).max().unwrap_or_default();
         sqlx::query(MOVE_LAST_MESSAGE)
             .bind(room_id)
             .bind(last_id)
@@ -142,7 +79,25 @@ pub(crate) async fn append_across_rooms(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
+    Ok(stored)
+}
+
+/// The distinct rooms of `room_ids`, in id order, locked for the rest of `tx` where the
+/// backend needs it.
+async fn lock_rooms(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    room_ids: impl Iterator<Item = i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let mut rooms: Vec<i64> = room_ids.collect();
+    rooms.sort_unstable();
+    rooms.dedup();
+    if let Some(lock) = backend.lock_room() {
+        for room_id in &rooms {
+            sqlx::query(lock).bind(room_id).execute(&mut **tx).await?;
+        }
+    }
+    Ok(rooms)
 }
 
 /// `($2, $3, …)` for `n` parameters after the first.
@@ -153,45 +108,76 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
-/// One chat post inside `tx`: the message, the sender's read marker and the mentions.
-async fn post_one(
+/// Chat posts inside `tx`, in order: the messages, each sender's read marker (moved to their
+/// newest post) and the mentions. A handful of statements per batch, not per post: the
+/// committer hands whole batches here.
+async fn post_batch(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
-    post: &ChatPost,
-) -> Result<Posted, sqlx::Error> {
-    let room_id = post.message.room_id;
-    if let Some(lock) = backend.lock_room() {
-        sqlx::query(lock).bind(room_id).execute(&mut **tx).await?;
+    posts: &[ChatPost],
+) -> Result<Vec<Posted>, sqlx::Error> {
+    let rooms = lock_rooms(tx, backend, posts.iter().map(|p| p.message.room_id)).await?;
+    let sql = format!(
+        "SELECT id, last_message_id FROM rooms WHERE id IN ({})",
+        placeholders(1, rooms.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for room_id in &rooms {
+        query = query.bind(room_id);
     }
-    let previous_last_id: i64 = sqlx::query("SELECT last_message_id FROM rooms WHERE id = $1")
-        .bind(room_id)
-        .fetch_one(&mut **tx)
-        .await?
-        .try_get("last_message_id")?;
-    let message = append(tx, backend, std::slice::from_ref(&post.message))
-        .await?
-        .remove(0);
-    sqlx::query("UPDATE attendees SET last_read_message = $2 WHERE id = $1")
-        .bind(post.sender)
-        .bind(message.id)
-        .execute(&mut **tx)
-        .await?;
-    for mention in &post.mentions {
-        let sql = if mention.direct {
-            "UPDATE attendees SET last_mention_message = $2, last_mention_direct = $2 WHERE id = $1"
-        } else {
-            "UPDATE attendees SET last_mention_message = $2 WHERE id = $1"
-        };
-        sqlx::query(sql)
-            .bind(mention.attendee_id)
-            .bind(message.id)
-            .execute(&mut **tx)
-            .await?;
+    let mut last_ids = std::collections::HashMap::with_capacity(rooms.len());
+    for row in query.fetch_all(&mut **tx).await? {
+        last_ids.insert(
+            row.try_get::<i64, _>("id")?,
+            row.try_get::<i64, _>("last_message_id")?,
+        );
     }
-    Ok(Posted {
-        message,
-        previous_last_id,
-    })
+    let news: Vec<NewMessage> = posts.iter().map(|p| p.message.clone()).collect();
+    let stored = append(tx, backend, &news).await?;
+    let mut read_up_to: Vec<(i64, i64)> = Vec::new();
+    let mut posted = Vec::with_capacity(posts.len());
+    for (post, message) in posts.iter().zip(stored) {
+        match read_up_to
+            .iter_mut()
+            .find(|(sender, _)| *sender == post.sender)
+        {
+            Some(marker) => marker.1 = marker.1.max(message.id),
+            None => read_up_to.push((post.sender, message.id)),
+        }
+        for mention in &post.mentions {
+            let sql = if mention.direct {
+                "UPDATE attendees SET last_mention_message = $2, last_mention_direct = $2 WHERE id = $1"
+            } else {
+                "UPDATE attendees SET last_mention_message = $2 WHERE id = $1"
+            };
+            sqlx::query(sql)
+                .bind(mention.attendee_id)
+                .bind(message.id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        let previous = last_ids.entry(message.room_id).or_insert(0);
+        posted.push(Posted {
+            previous_last_id: std::mem::replace(previous, message.id),
+            message,
+        });
+    }
+    let cases = (0..read_up_to.len())
+        .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 1, 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let ids = (0..read_up_to.len())
+        .map(|i| format!("${}", 2 * i + 1))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql =
+        format!("UPDATE attendees SET last_read_message = CASE id {cases} END WHERE id IN ({ids})");
+    let mut query = sqlx::query(&sql);
+    for (sender, message_id) in read_up_to {
+        query = query.bind(sender).bind(message_id);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(posted)
 }
 
 /// Writes a message's text, type, parameters and last edit inside `tx`; `NotFound` when the
@@ -331,11 +317,11 @@ impl ChatStore for SqlStore {
     }
 
     async fn post_chat_messages(&self, posts: &[ChatPost]) -> StoreResult<Vec<Posted>> {
-        let mut tx = self.writer.begin().await.or_store()?;
-        let mut posted = Vec::with_capacity(posts.len());
-        for post in posts {
-            posted.push(post_one(&mut tx, self.backend, post).await.or_store()?);
+        if posts.is_empty() {
+            return Ok(Vec::new());
         }
+        let mut tx = self.writer.begin().await.or_store()?;
+        let posted = post_batch(&mut tx, self.backend, posts).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(posted)
     }

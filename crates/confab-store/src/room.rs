@@ -8,7 +8,7 @@ use confab_core::store::{Membership, RoomPlan, RoomStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
 
 use crate::account::like_pattern;
-use crate::chat::{append, append_across_rooms};
+use crate::chat::append;
 use crate::error::OrStore;
 use crate::participant::{insert_attendees, insert_attendees_bulk};
 use crate::room_avatar::write_avatar;
@@ -305,9 +305,7 @@ impl RoomStore for SqlStore {
                 return Err(confab_core::StoreError::NotFound);
             }
         }
-        append_across_rooms(&mut tx, self.backend, messages)
-            .await
-            .or_store()?;
+        append(&mut tx, self.backend, messages).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(())
     }
@@ -347,9 +345,7 @@ impl RoomStore for SqlStore {
             messages.extend(with_room_id(&plan.messages, id));
             created.push(id);
         }
-        append_across_rooms(&mut tx, self.backend, &messages)
-            .await
-            .or_store()?;
+        append(&mut tx, self.backend, &messages).await.or_store()?;
         write_room(&mut tx, parent).await.or_store()?;
         let mut stored = Vec::with_capacity(created.len());
         for id in created {

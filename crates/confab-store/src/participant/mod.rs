@@ -14,7 +14,7 @@ use confab_core::store::{Connection, ParticipantStore, StoreResult};
 use confab_core::StoreError;
 use sqlx::Row;
 
-use crate::chat::{append, append_across_rooms};
+use crate::chat::append;
 use crate::error::OrStore;
 use crate::rows;
 use crate::session::{close_sessions, open_sessions, Opening};
@@ -152,9 +152,7 @@ impl ParticipantStore for SqlStore {
                 .await
                 .or_store()?;
         }
-        append_across_rooms(&mut tx, self.backend, messages)
-            .await
-            .or_store()?;
+        append(&mut tx, self.backend, messages).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(())
     }

@@ -710,6 +710,15 @@ async fn post_chat_messages_posts_in_order_and_chains_previous_last_ids() {
             (r2.last_message_id, r2.last_activity),
             (messages[1].id, NOW + 2)
         );
+        assert_eq!(
+            user_in(&store, r1.id, "alice").await.last_read_message,
+            messages[3].id,
+            "two posts by one sender in a batch: read up to the later one"
+        );
+        assert_eq!(
+            user_in(&store, r2.id, "alice").await.last_read_message,
+            messages[1].id
+        );
         Ok(())
     })
     .await;

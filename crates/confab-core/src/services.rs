@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, RwLock};
 
+use crate::access::MemberCache;
 use crate::account::AccountService;
 use crate::app_config::AppConfig;
 use crate::breakout_room::BreakoutService;
@@ -21,6 +22,8 @@ pub struct Context {
     pub feed: ChatFeed,
     /// Read markers moved by polls, waiting to be written.
     pub read_markers: ReadMarkers,
+    /// Members the chat endpoints looked up, while nothing was written since.
+    pub(crate) members: MemberCache,
     config: RwLock<AppConfig>,
 }
 
@@ -85,6 +88,7 @@ impl Services {
             clock,
             feed: ChatFeed::default(),
             read_markers: ReadMarkers::default(),
+            members: MemberCache::default(),
             config: RwLock::new(AppConfig::default()),
         });
         context.reload_config().await?;

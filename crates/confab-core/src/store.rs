@@ -365,9 +365,20 @@ pub trait RoomAvatarStore: Send + Sync {
     async fn room_avatar(&self, room_id: i64) -> StoreResult<Option<RoomAvatar>>;
 }
 
+/// Tells readers whether what they read may have changed since.
+pub trait WriteGeneration: Send + Sync {
+    /// A number that moves after every committed write except chat posts (which append a
+    /// message and move only its room's last message, its sender's read marker and the
+    /// mention markers), once the write is visible to readers. `None` when this process does
+    /// not see every write (another node may share the database), so nothing read may be
+    /// kept on the strength of it.
+    fn write_generation(&self) -> Option<u64>;
+}
+
 /// Every storage port; what the services are built on.
 pub trait Store:
-    AccountStore
+    WriteGeneration
+    + AccountStore
     + ConfigStore
     + RoomStore
     + ParticipantStore
@@ -380,7 +391,8 @@ pub trait Store:
 }
 
 impl<
-        T: AccountStore
+        T: WriteGeneration
+            + AccountStore
             + ConfigStore
             + RoomStore
             + ParticipantStore

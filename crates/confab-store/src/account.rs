@@ -27,7 +27,7 @@ impl AccountStore for SqlStore {
             .bind(&user.email)
             .bind(&user.password_hash)
             .bind(user.created_at)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())
@@ -67,22 +67,22 @@ impl AccountStore for SqlStore {
             .bind(&user.display_name)
             .bind(&user.email)
             .bind(&user.password_hash)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())
     }
 
     async fn delete_user(&self, id: &str) -> StoreResult<bool> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         sqlx::query("DELETE FROM attendees WHERE actor_type = 'users' AND actor_id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         tx.commit().await.or_store()?;
@@ -94,7 +94,7 @@ impl AccountStore for SqlStore {
             .bind(user_id)
             .bind(hash)
             .bind(now)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())
@@ -117,7 +117,7 @@ impl AccountStore for SqlStore {
         sqlx::query("INSERT INTO user_groups (id, display_name) VALUES ($1, $2)")
             .bind(&group.id)
             .bind(&group.display_name)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())
@@ -146,7 +146,7 @@ impl AccountStore for SqlStore {
     async fn delete_group(&self, id: &str) -> StoreResult<bool> {
         let deleted = sqlx::query("DELETE FROM user_groups WHERE id = $1")
             .bind(id)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(deleted.rows_affected() > 0)
@@ -158,7 +158,7 @@ impl AccountStore for SqlStore {
         )
         .bind(group_id)
         .bind(user_id)
-        .execute(&self.writer)
+        .execute(&*self.write())
         .await
         .or_store()?;
         Ok(())
@@ -168,7 +168,7 @@ impl AccountStore for SqlStore {
         let deleted = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group_id)
             .bind(user_id)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(deleted.rows_affected() > 0)

@@ -25,7 +25,7 @@ impl ConfigStore for SqlStore {
         sqlx::query("INSERT INTO app_config (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
             .bind(key)
             .bind(value)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())
@@ -34,7 +34,7 @@ impl ConfigStore for SqlStore {
     async fn delete_app_config(&self, key: &str) -> StoreResult<()> {
         sqlx::query("DELETE FROM app_config WHERE key = $1")
             .bind(key)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())

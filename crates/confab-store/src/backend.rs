@@ -1,11 +1,14 @@
 //! Connecting to SQLite or PostgreSQL, and the few places their SQL differs.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyPool, Executor, Transaction};
 
 /// Which database the store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,11 +29,78 @@ impl Backend {
 }
 
 /// The store: a pool for writes and one for reads (the same pool on PostgreSQL).
+///
+/// Writes go through [`SqlStore::write`] and [`SqlStore::begin`] only, which move the write
+/// generation once they are done, so that what was read before can be recognised as old.
 #[derive(Debug, Clone)]
 pub struct SqlStore {
-    pub(crate) writer: AnyPool,
+    writer: AnyPool,
     pub(crate) reader: AnyPool,
     pub(crate) backend: Backend,
+    generation: Arc<AtomicU64>,
+}
+
+/// The writer pool for one autocommit statement; moves the write generation when dropped,
+/// which is after the statement ran (the guard lives to the end of the statement using it).
+pub(crate) struct Write<'s> {
+    pool: &'s AnyPool,
+    generation: &'s AtomicU64,
+}
+
+impl Deref for Write<'_> {
+    type Target = AnyPool;
+
+    fn deref(&self) -> &AnyPool {
+        self.pool
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        self.generation.fetch_add(1, Ordering::Release);
+    }
+}
+
+/// A write transaction; committing it moves the write generation after the commit (a
+/// transaction dropped uncommitted rolls back and changes nothing).
+pub(crate) struct WriteTx<'s> {
+    tx: Transaction<'static, Any>,
+    generation: Option<&'s AtomicU64>,
+}
+
+impl WriteTx<'_> {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        let committed = self.tx.commit().await;
+        if let Some(generation) = self.generation {
+            generation.fetch_add(1, Ordering::Release);
+        }
+        committed
+    }
+}
+
+impl Deref for WriteTx<'_> {
+    type Target = Transaction<'static, Any>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
+}
+
+impl confab_core::store::WriteGeneration for SqlStore {
+    /// SQLite is this process's own file; a PostgreSQL database may be shared by several
+    /// nodes, whose writes this counter cannot see.
+    fn write_generation(&self) -> Option<u64> {
+        match self.backend {
+            Backend::Sqlite => Some(self.generation.load(Ordering::Acquire)),
+            Backend::Postgres => None,
+        }
+    }
 }
 
 /// Per-connection SQLite settings: WAL lets readers run beside the writer; FULL sync makes a
@@ -72,6 +142,7 @@ impl SqlStore {
                 writer,
                 reader,
                 backend: Backend::Sqlite,
+                generation: Arc::default(),
             }
         } else {
             let pool = AnyPoolOptions::new()
@@ -83,6 +154,7 @@ impl SqlStore {
                 writer: pool.clone(),
                 reader: pool,
                 backend: Backend::Postgres,
+                generation: Arc::default(),
             }
         };
         store.migrate().await?;
@@ -102,6 +174,32 @@ impl SqlStore {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The writer for one autocommit statement: `query.execute(&*self.write())`.
+    pub(crate) fn write(&self) -> Write<'_> {
+        Write {
+            pool: &self.writer,
+            generation: &self.generation,
+        }
+    }
+
+    /// A write transaction; its commit moves the write generation.
+    pub(crate) async fn begin(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.writer.begin().await?,
+            generation: Some(&self.generation),
+        })
+    }
+
+    /// The transaction of a chat post, which leaves the write generation alone: a post only
+    /// appends a message and moves its room's last message and its sender's read and mention
+    /// markers, none of which the readers of the generation rely on.
+    pub(crate) async fn begin_chat_post(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+        Ok(WriteTx {
+            tx: self.writer.begin().await?,
+            generation: None,
+        })
     }
 
     /// Closes the pools, waiting for running queries.

@@ -213,7 +213,7 @@ async fn write_message(tx: &mut Transaction<'_, Any>, message: &Message) -> Stor
 #[async_trait]
 impl ChatStore for SqlStore {
     async fn post_messages(&self, messages: &[NewMessage]) -> StoreResult<Vec<Message>> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let stored = append(&mut tx, self.backend, messages).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(stored)
@@ -320,7 +320,7 @@ impl ChatStore for SqlStore {
         if posts.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin_chat_post().await.or_store()?;
         let posted = post_batch(&mut tx, self.backend, posts).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(posted)
@@ -343,12 +343,12 @@ impl ChatStore for SqlStore {
     async fn advance_read_markers(&self, markers: &[(i64, i64)]) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE attendees SET last_read_message = $2 WHERE id = $1 AND last_read_message < $2";
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         for (attendee_id, message_id) in markers {
             sqlx::query(SQL)
                 .bind(attendee_id)
                 .bind(message_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .or_store()?;
         }
@@ -370,7 +370,7 @@ impl ChatStore for SqlStore {
         sqlx::query(sql)
             .bind(attendee_id)
             .bind(message_id)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())
@@ -381,7 +381,7 @@ impl ChatStore for SqlStore {
         message: &Message,
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         write_message(&mut tx, message).await?;
         let appended = append(&mut tx, self.backend, notes).await.or_store()?;
         tx.commit().await.or_store()?;
@@ -394,16 +394,16 @@ impl ChatStore for SqlStore {
         note: &NewMessage,
     ) -> StoreResult<Message> {
         let drop_pin = format!("UPDATE messages SET {CLEAR_PIN}, reactions = '{{}}' WHERE id = $1");
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         write_message(&mut tx, placeholder).await?;
         sqlx::query(&drop_pin)
             .bind(placeholder.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         sqlx::query("DELETE FROM reactions WHERE message_id = $1")
             .bind(placeholder.id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         let note = append(&mut tx, self.backend, std::slice::from_ref(note))
@@ -415,17 +415,17 @@ impl ChatStore for SqlStore {
     }
 
     async fn clear_history(&self, room_id: i64, note: &NewMessage) -> StoreResult<Message> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         if let Some(lock) = self.backend.lock_room() {
             sqlx::query(lock)
                 .bind(room_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .or_store()?;
         }
         sqlx::query("DELETE FROM messages WHERE room_id = $1")
             .bind(room_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         let note = append(&mut tx, self.backend, std::slice::from_ref(note))
@@ -437,7 +437,7 @@ impl ChatStore for SqlStore {
         )
         .bind(room_id)
         .bind(note.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .or_store()?;
         tx.commit().await.or_store()?;
@@ -447,7 +447,7 @@ impl ChatStore for SqlStore {
     async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64> {
         let deleted = sqlx::query("DELETE FROM messages WHERE expires_at > 0 AND expires_at <= $1")
             .bind(now)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(deleted.rows_affected())

@@ -37,11 +37,11 @@ impl PinStore for SqlStore {
         pin: &Pin,
         note: &NewMessage,
     ) -> StoreResult<Option<Message>> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         if let Some(lock) = self.backend.lock_room() {
             sqlx::query(lock)
                 .bind(note.room_id)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .or_store()?;
         }
@@ -53,7 +53,7 @@ impl PinStore for SqlStore {
             .bind(pin.pinned_at)
             .bind(pin.pinned_until)
             .bind(note.room_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         if pinned.rows_affected() == 0 {
@@ -61,7 +61,7 @@ impl PinStore for SqlStore {
         }
         sqlx::query("UPDATE attendees SET hidden_pinned_id = 0 WHERE room_id = $1")
             .bind(note.room_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         let note = append(&mut tx, self.backend, std::slice::from_ref(note))
@@ -77,11 +77,11 @@ impl PinStore for SqlStore {
         message_id: i64,
         note: &NewMessage,
     ) -> StoreResult<Option<Message>> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let unpin = format!("UPDATE messages SET {CLEAR_PIN} WHERE id = $1 AND pinned_at > 0");
         let unpinned = sqlx::query(&unpin)
             .bind(message_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         if unpinned.rows_affected() == 0 {
@@ -99,7 +99,7 @@ impl PinStore for SqlStore {
         sqlx::query("UPDATE attendees SET hidden_pinned_id = $2 WHERE id = $1")
             .bind(attendee_id)
             .bind(message_id)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())
@@ -126,12 +126,12 @@ impl PinStore for SqlStore {
     }
 
     async fn unpin_expired(&self, now: i64) -> StoreResult<Vec<i64>> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let rooms = sqlx::query(
             "SELECT DISTINCT room_id FROM messages WHERE pinned_until > 0 AND pinned_until <= $1",
         )
         .bind(now)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await
         .or_store()?;
         let unpin = format!(
@@ -139,7 +139,7 @@ impl PinStore for SqlStore {
         );
         sqlx::query(&unpin)
             .bind(now)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         tx.commit().await.or_store()?;

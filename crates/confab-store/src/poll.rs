@@ -51,7 +51,7 @@ impl PollStore for SqlStore {
             .bind(&p.actor_id)
             .bind(&p.actor_display_name)
             .bind(p.created_at)
-            .fetch_one(&self.writer)
+            .fetch_one(&*self.write())
             .await
             .or_store()?
             .try_get("id")
@@ -85,7 +85,7 @@ impl PollStore for SqlStore {
     async fn update_poll(&self, p: &Poll, notes: &[NewMessage]) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE polls SET question = $2, options = $3, result_mode = $4, max_votes = $5, status = $6 WHERE id = $1";
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let updated = sqlx::query(SQL)
             .bind(p.id)
             .bind(&p.question)
@@ -93,7 +93,7 @@ impl PollStore for SqlStore {
             .bind(p.result_mode)
             .bind(p.max_votes)
             .bind(p.status)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         if updated.rows_affected() == 0 {
@@ -105,15 +105,15 @@ impl PollStore for SqlStore {
     }
 
     async fn delete_poll(&self, poll_id: i64) -> StoreResult<bool> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         sqlx::query("DELETE FROM poll_votes WHERE poll_id = $1")
             .bind(poll_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         let deleted = sqlx::query("DELETE FROM polls WHERE id = $1")
             .bind(poll_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         tx.commit().await.or_store()?;
@@ -128,14 +128,14 @@ impl PollStore for SqlStore {
         notes: &[NewMessage],
     ) -> StoreResult<()> {
         let (actor_type, actor_id, display_name) = voter;
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         sqlx::query(
             "DELETE FROM poll_votes WHERE poll_id = $1 AND actor_type = $2 AND actor_id = $3",
         )
         .bind(poll_id)
         .bind(actor_type)
         .bind(actor_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .or_store()?;
         for option in option_ids {
@@ -147,7 +147,7 @@ impl PollStore for SqlStore {
             .bind(actor_id)
             .bind(display_name)
             .bind(option)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         }

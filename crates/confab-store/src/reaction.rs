@@ -46,7 +46,7 @@ impl ReactionStore for SqlStore {
     async fn add_reaction(&self, reaction: &Reaction, note: &NewMessage) -> StoreResult<bool> {
         const SQL: &str = "INSERT INTO reactions (message_id, actor_type, actor_id, actor_display_name, reaction, created_at) \
             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let inserted = sqlx::query(SQL)
             .bind(reaction.message_id)
             .bind(&reaction.actor_type)
@@ -54,7 +54,7 @@ impl ReactionStore for SqlStore {
             .bind(&reaction.actor_display_name)
             .bind(&reaction.reaction)
             .bind(reaction.created_at)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         if inserted.rows_affected() == 0 {
@@ -75,7 +75,7 @@ impl ReactionStore for SqlStore {
         .bind(&reaction.actor_id)
         .bind(&reaction.reaction)
         .bind(note.id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .or_store()?;
         tx.commit().await.or_store()?;
@@ -90,7 +90,7 @@ impl ReactionStore for SqlStore {
     ) -> StoreResult<bool> {
         const REWRITE: &str =
             "UPDATE messages SET message = $2, system_message = $3, parameters = $4 WHERE id = $1";
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let deleted = sqlx::query(&format!(
             "DELETE FROM reactions WHERE {REACTION_KEY} RETURNING note_id"
         ))
@@ -98,7 +98,7 @@ impl ReactionStore for SqlStore {
         .bind(&reaction.actor_type)
         .bind(&reaction.actor_id)
         .bind(&reaction.reaction)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await
         .or_store()?;
         let Some(deleted) = deleted else {
@@ -110,7 +110,7 @@ impl ReactionStore for SqlStore {
             .bind(&retracted.message)
             .bind(&retracted.system_message)
             .bind(retracted.parameters.to_string())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         recount_reactions(&mut tx, reaction.message_id)

@@ -141,7 +141,7 @@ impl RoomStore for SqlStore {
         attendees: &[NewAttendee],
         messages: &[NewMessage],
     ) -> StoreResult<Room> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let id = insert_room(&mut tx, room).await.or_store()?;
         insert_attendees(&mut tx, id, attendees).await.or_store()?;
         append(&mut tx, self.backend, &with_room_id(messages, id))
@@ -283,7 +283,7 @@ impl RoomStore for SqlStore {
     }
 
     async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         if !write_room(&mut tx, room).await.or_store()? {
             return Err(confab_core::StoreError::NotFound);
         }
@@ -299,7 +299,7 @@ impl RoomStore for SqlStore {
         if rooms.is_empty() && messages.is_empty() {
             return Ok(());
         }
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         for room in rooms {
             if !write_room(&mut tx, room).await.or_store()? {
                 return Err(confab_core::StoreError::NotFound);
@@ -311,7 +311,7 @@ impl RoomStore for SqlStore {
     }
 
     async fn delete_room(&self, room_id: i64) -> StoreResult<bool> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let deleted = delete_rooms(&mut tx, &[room_id]).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(deleted > 0)
@@ -322,11 +322,11 @@ impl RoomStore for SqlStore {
         parent: &Room,
         rooms: &[RoomPlan],
     ) -> StoreResult<Vec<Room>> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let old: Vec<i64> =
             sqlx::query("SELECT id FROM rooms WHERE object_type = 'room' AND object_id = $1")
                 .bind(&parent.token)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **tx)
                 .await
                 .or_store()?
                 .iter()

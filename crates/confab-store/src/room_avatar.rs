@@ -91,7 +91,7 @@ impl RoomAvatarStore for SqlStore {
         avatar: &RoomAvatar,
         messages: &[NewMessage],
     ) -> StoreResult<Room> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         room_by_id(&mut tx, room_id).await.or_store()?;
         write_avatar(&mut tx, room_id, avatar).await.or_store()?;
         append(&mut tx, self.backend, messages).await.or_store()?;
@@ -101,11 +101,11 @@ impl RoomAvatarStore for SqlStore {
     }
 
     async fn remove_room_avatar(&self, room_id: i64, messages: &[NewMessage]) -> StoreResult<Room> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         room_by_id(&mut tx, room_id).await.or_store()?;
         let removed = sqlx::query("DELETE FROM room_avatars WHERE room_id = $1")
             .bind(room_id)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?
             .rows_affected();

@@ -101,7 +101,10 @@ impl ChatService {
         request: Receive,
         shutdown: impl Future<Output = ()>,
     ) -> Result<Option<Received>> {
-        let member = self.ctx.member_past_lobby(actor, token).await?;
+        let member = self.ctx.chat_member(actor, token).await?;
+        if member.lobby_blocked(self.ctx.config().default_permissions()) {
+            return Err(Error::LobbyActive);
+        }
         let limit = request.limit.clamp(1, 200);
         let now = self.ctx.now();
         let visible = |m: &Arc<Message>| !m.is_expired(now);

@@ -56,9 +56,10 @@ impl ChatService {
     }
 
     /// A member who may post: not read-only, past the lobby, chat permission (checked in
-    /// this order, as Talk's middleware does).
+    /// this order, as Talk's middleware does). Without the session, and possibly from the
+    /// member cache ([`Context::chat_member`]).
     pub(crate) async fn writer(&self, actor: &Actor, token: &str) -> Result<Member> {
-        let member = self.ctx.member(actor, token).await?;
+        let member = self.ctx.chat_member(actor, token).await?;
         let default = self.ctx.config().default_permissions();
         if member.room.read_only {
             return Err(Error::ReadOnly);

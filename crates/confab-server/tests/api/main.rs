@@ -14,6 +14,7 @@ mod breakout_invariant;
 mod breakout_presence;
 mod breakout_room;
 mod chat;
+mod chat_access;
 mod chat_edit;
 mod chat_expiry;
 mod chat_history;

@@ -87,7 +87,7 @@ impl ParticipantStore for SqlStore {
         attendees: &[NewAttendee],
         messages: &[NewMessage],
     ) -> StoreResult<Vec<Attendee>> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let ids = insert_attendees(&mut tx, room_id, attendees)
             .await
             .or_store()?;
@@ -98,7 +98,7 @@ impl ParticipantStore for SqlStore {
     }
 
     async fn update_attendee(&self, a: &Attendee, messages: &[NewMessage]) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let updated = sqlx::query(UPDATE_ATTENDEE)
             .bind(a.id)
             .bind(&a.display_name)
@@ -114,7 +114,7 @@ impl ParticipantStore for SqlStore {
             .bind(a.last_mention_message)
             .bind(a.last_mention_direct)
             .bind(&a.pin)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await
             .or_store()?;
         if updated.rows_affected() == 0 {
@@ -141,7 +141,7 @@ impl ParticipantStore for SqlStore {
         additions: &[(i64, NewAttendee)],
         messages: &[NewMessage],
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         delete_attendees(&mut tx, removals).await.or_store()?;
         let mut added: BTreeMap<i64, Vec<NewAttendee>> = BTreeMap::new();
         for (room_id, attendee) in additions {
@@ -235,7 +235,7 @@ impl ParticipantStore for SqlStore {
         open: &[(i64, i64, NewSession)],
     ) -> StoreResult<Vec<Session>> {
         let openings: Vec<Opening<'_>> = open.iter().map(|(r, a, s)| (*r, *a, s)).collect();
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         close_sessions(&mut tx, close).await.or_store()?;
         let opened = open_sessions(&mut tx, &openings).await.or_store()?;
         tx.commit().await.or_store()?;
@@ -287,7 +287,7 @@ impl ParticipantStore for SqlStore {
         guest: &NewAttendee,
         session: &NewSession,
     ) -> StoreResult<(Attendee, Session)> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         let ids = insert_attendees(&mut tx, room_id, std::slice::from_ref(guest))
             .await
             .or_store()?;
@@ -318,7 +318,7 @@ impl ParticipantStore for SqlStore {
     }
 
     async fn add_invitation(&self, attendee_id: i64, access_token: &str) -> StoreResult<String> {
-        let mut tx = self.writer.begin().await.or_store()?;
+        let mut tx = self.begin().await.or_store()?;
         sqlx::query(
             "INSERT INTO attendee_invitations (attendee_id, access_token) \
              SELECT a.id, $2 FROM attendees a WHERE a.id = $1 \
@@ -326,13 +326,13 @@ impl ParticipantStore for SqlStore {
         )
         .bind(attendee_id)
         .bind(access_token)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .or_store()?;
         let stored: String =
             sqlx::query("SELECT access_token FROM attendee_invitations WHERE attendee_id = $1")
                 .bind(attendee_id)
-                .fetch_one(&mut *tx)
+                .fetch_one(&mut **tx)
                 .await
                 .or_store()?
                 .try_get("access_token")
@@ -344,7 +344,7 @@ impl ParticipantStore for SqlStore {
     async fn close_session(&self, session_id: &str) -> StoreResult<bool> {
         let deleted = sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(session_id)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(deleted.rows_affected() > 0)
@@ -356,7 +356,7 @@ impl ParticipantStore for SqlStore {
             .bind(s.in_call)
             .bind(s.last_ping)
             .bind(s.state)
-            .execute(&self.writer)
+            .execute(&*self.write())
             .await
             .or_store()?;
         Ok(())

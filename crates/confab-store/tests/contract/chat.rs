@@ -10,7 +10,7 @@ use anyhow::ensure;
 use confab_core::chat::{Edit, Message, MessageType, NewMessage};
 use confab_core::participant::{ActorType, Attendee};
 use confab_core::room::RoomType;
-use confab_core::store::{ChatStore, ParticipantStore, ReactionStore, RoomStore};
+use confab_core::store::{ChatStore, ParticipantStore, ReactionStore, RoomStore, WriteGeneration};
 use confab_store::SqlStore;
 
 use crate::support::{
@@ -1160,6 +1160,39 @@ async fn delete_message_writes_the_placeholder_drops_reactions_and_appends_the_n
             ..store.message(room.id, id).await?.expect("message exists")
         };
         assert_not_found(store.delete_message(&missing, &note).await);
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_write_generation_moves_after_writes_but_not_after_chat_posts() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let bob = user_in(&store, room.id, "bob").await;
+        let Some(start) = store.write_generation() else {
+            // PostgreSQL may be shared by several nodes: nothing may be cached on it.
+            ensure!(store.backend() == confab_store::Backend::Postgres);
+            return Ok(());
+        };
+        store
+            .post_chat_messages(&[chat_post(comment(room.id, "bob", "hi", NOW), bob.id, &[])])
+            .await?;
+        ensure!(store.write_generation() == Some(start), "a chat post");
+
+        let read_only = confab_core::room::Room {
+            read_only: true,
+            ..room.clone()
+        };
+        store.update_room(&read_only, &[]).await?;
+        let after_room = store.write_generation().unwrap_or_default();
+        ensure!(after_room > start, "a room update (a transaction)");
+
+        store.mark_read(bob.id, 1, false).await?;
+        ensure!(
+            store.write_generation().unwrap_or_default() > after_room,
+            "a single statement"
+        );
         Ok(())
     })
     .await;

@@ -3,6 +3,10 @@
 //! A caller who is not a participant learns nothing: every lookup that fails answers
 //! [`Error::RoomNotFound`], never "forbidden".
 
+mod member_cache;
+
+pub(crate) use member_cache::MemberCache;
+
 use crate::actor::Actor;
 use crate::chat::SystemMessage;
 use crate::error::{Error, Result};
@@ -134,6 +138,30 @@ impl Context {
             return Err(Error::NotModerator);
         }
         Ok(member)
+    }
+
+    /// The caller as a member of `token` for the chat endpoints, answered from memory when
+    /// nothing was written since it was last read (see [`member_cache`]). The session is not
+    /// looked up (`None`); the room's last message and the attendee's read and mention
+    /// markers may be older than a chat post (use [`Context::member`] where they matter).
+    pub async fn chat_member(&self, actor: &Actor, token: &str) -> Result<Member> {
+        // Read before the store is: a write committed during the read moves it.
+        let generation = self.store.write_generation();
+        let key = generation.and_then(|_| member_cache::Key::new(actor, token));
+        if let (Some(key), Some(generation)) = (&key, generation) {
+            if let Some((room, attendee)) = self.members.get(key, generation) {
+                return Ok(self.as_member(room, attendee, None));
+            }
+        }
+        let member = self.member(actor, token).await?;
+        if let (Some(key), Some(generation)) = (key, generation) {
+            self.members
+                .put(key, generation, &member.room, &member.attendee);
+        }
+        Ok(Member {
+            session: None,
+            ..member
+        })
     }
 
     /// A logged-in moderator (owner or moderator; guest moderators get 401 like anonymous callers).

@@ -3,7 +3,8 @@
 
 use serde_json::{json, Map};
 
-use super::service::{user_added_by, CreateRoom, RoomService};
+use super::creation::CreateRoom;
+use super::service::{user_added_by, RoomService};
 use crate::chat::{NewMessage, SystemMessage};
 use crate::error::Result;
 use crate::participant::{NewAttendee, ParticipantType};

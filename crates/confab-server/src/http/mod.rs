@@ -17,6 +17,7 @@ pub mod reaction;
 pub mod room;
 pub mod room_avatar;
 pub mod room_policy;
+pub mod room_settings;
 pub mod status;
 
 use std::sync::Arc;
@@ -88,6 +89,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(capabilities::routes())
         .merge(cloud::routes())
         .merge(room::routes())
+        .merge(room_settings::routes())
         .merge(room_avatar::routes())
         .merge(room_policy::routes())
         .merge(participant::routes())

@@ -9,6 +9,7 @@ use super::{assignment, attendee_map, presence};
 use super::{MODE_AUTOMATIC, MODE_FREE, MODE_MANUAL, MODE_NOT_CONFIGURED, STATUS_STOPPED};
 use crate::access::Member;
 use crate::actor::Actor;
+use crate::app_config::AppConfig;
 use crate::chat::ChatService;
 use crate::error::{Error, Result, StoreError};
 use crate::participant::{Attendee, NewAttendee, ParticipantService};
@@ -123,45 +124,12 @@ impl BreakoutService {
         request: Configure,
     ) -> Result<Vec<RoomView>> {
         let member = self.manager(actor, token).await?;
-        let config = self.ctx.config();
-        if !config.breakout_rooms_enabled() {
-            return Err(Error::Invalid("config"));
-        }
-        let parent = &member.room;
-        if parent.breakout_room_mode != MODE_NOT_CONFIGURED
-            || !matches!(parent.room_type, RoomType::Group | RoomType::Public)
-            || parent.is_breakout_room()
-        {
-            return Err(Error::Invalid("room"));
-        }
-        // Upstream accepts mode 0 here: it creates the rooms and leaves the parent unconfigured,
-        // orphans that only the next configure removes (TALK-BEHAVIOR §1.3). No client asks
-        // for that on purpose, and it would break "validate everything, leave nothing
-        // half-configured", so 0 is refused like any other unknown mode.
-        if !matches!(request.mode, MODE_AUTOMATIC | MODE_MANUAL | MODE_FREE) {
-            return Err(Error::Invalid("mode"));
-        }
-        if request.amount < 1 || request.amount > config.breakout_rooms_max() {
-            return Err(Error::Invalid("amount"));
-        }
-        let amount = request.amount as usize;
-        let map = if request.mode == MODE_MANUAL {
-            attendee_map::parse(&request.attendee_map, amount)?
-        } else {
-            BTreeMap::new()
-        };
-        if request.names.len() > amount
-            || request
-                .names
-                .iter()
-                .any(|n| n.trim().is_empty() || n.trim().chars().count() > MAX_NAME_CHARS)
-        {
-            return Err(Error::Invalid("names"));
-        }
-        let attendees = self.ctx.store.attendees(parent.id).await?;
+        let map = check_configure(&self.ctx.config(), &member.room, &request)?;
+        let attendees = self.ctx.store.attendees(member.room.id).await?;
         let (moderators, others): (Vec<&Attendee>, Vec<&Attendee>) = attendees
             .iter()
             .partition(|a| a.participant_type.is_moderator());
+        let amount = request.amount as usize;
         let assigned: Vec<Vec<&Attendee>> = match request.mode {
             MODE_AUTOMATIC => assignment::automatic(others, amount),
             MODE_MANUAL => {
@@ -176,41 +144,19 @@ impl BreakoutService {
             _ => vec![Vec::new(); amount],
         };
         let now = self.ctx.now();
-        let by = member.author();
         let plans = assigned
-            .into_iter()
+            .iter()
             .enumerate()
             .map(|(i, students)| {
                 let name = request
                     .names
                     .get(i)
                     .map_or_else(|| format!("Room {}", i + 1), |n| n.trim().to_owned());
-                let mut room = NewRoom::new(String::new(), parent.room_type, name, now);
-                OBJECT_TYPE_BREAKOUT.clone_into(&mut room.object_type);
-                parent.token.clone_into(&mut room.object_id);
-                // Rooms are created stopped: the lobby keeps students out until start.
-                room.lobby_state = true;
-                let mut messages = vec![by.simple(0, "conversation_created", now)];
-                let people: Vec<NewAttendee> = moderators
-                    .iter()
-                    .chain(students.iter())
-                    .map(|a| copy_of(a))
-                    .collect();
-                for person in &people {
-                    if !(person.actor_type == member.attendee.actor_type
-                        && person.actor_id == member.attendee.actor_id)
-                    {
-                        messages.push(user_added_by(&by, person, 0, now));
-                    }
-                }
-                RoomPlan {
-                    room,
-                    attendees: people,
-                    messages,
-                }
+                let people = moderators.iter().chain(students).map(|a| copy_of(a));
+                plan_room(&member, name, people.collect(), now)
             })
             .collect::<Vec<_>>();
-        let mut parent = parent.clone();
+        let mut parent = member.room.clone();
         parent.breakout_room_mode = request.mode;
         parent.breakout_room_status = STATUS_STOPPED;
         parent.modified_at = now;
@@ -252,5 +198,72 @@ impl BreakoutService {
         }
         let member = self.ctx.member(actor, token).await?;
         self.rooms.view_of(member).await
+    }
+}
+
+/// Checks a configure request against the settings and the parent room, in upstream's
+/// order; returns the manual attendee map (empty in the other modes).
+fn check_configure(
+    config: &AppConfig,
+    parent: &Room,
+    request: &Configure,
+) -> Result<BTreeMap<i64, usize>> {
+    if !config.breakout_rooms_enabled() {
+        return Err(Error::Invalid("config"));
+    }
+    if parent.breakout_room_mode != MODE_NOT_CONFIGURED
+        || !matches!(parent.room_type, RoomType::Group | RoomType::Public)
+        || parent.is_breakout_room()
+    {
+        return Err(Error::Invalid("room"));
+    }
+    // Upstream accepts mode 0 here: it creates the rooms and leaves the parent unconfigured,
+    // orphans that only the next configure removes (TALK-BEHAVIOR §1.3). No client asks
+    // for that on purpose, and it would break "validate everything, leave nothing
+    // half-configured", so 0 is refused like any other unknown mode.
+    if !matches!(request.mode, MODE_AUTOMATIC | MODE_MANUAL | MODE_FREE) {
+        return Err(Error::Invalid("mode"));
+    }
+    if request.amount < 1 || request.amount > config.breakout_rooms_max() {
+        return Err(Error::Invalid("amount"));
+    }
+    let amount = request.amount as usize;
+    let map = if request.mode == MODE_MANUAL {
+        attendee_map::parse(&request.attendee_map, amount)?
+    } else {
+        BTreeMap::new()
+    };
+    if request.names.len() > amount
+        || request
+            .names
+            .iter()
+            .any(|n| n.trim().is_empty() || n.trim().chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(Error::Invalid("names"));
+    }
+    Ok(map)
+}
+
+/// One breakout room to create: stopped (its lobby keeps students out until start), with
+/// `people` and the messages a room created by `manager` starts with.
+fn plan_room(manager: &Member, name: String, people: Vec<NewAttendee>, now: i64) -> RoomPlan {
+    let parent = &manager.room;
+    let mut room = NewRoom::new(String::new(), parent.room_type, name, now);
+    OBJECT_TYPE_BREAKOUT.clone_into(&mut room.object_type);
+    parent.token.clone_into(&mut room.object_id);
+    room.lobby_state = true;
+    let by = manager.author();
+    let mut messages = vec![by.simple(0, "conversation_created", now)];
+    for person in &people {
+        let is_manager = person.actor_type == manager.attendee.actor_type
+            && person.actor_id == manager.attendee.actor_id;
+        if !is_manager {
+            messages.push(user_added_by(&by, person, 0, now));
+        }
+    }
+    RoomPlan {
+        room,
+        attendees: people,
+        messages,
     }
 }

@@ -1,5 +1,6 @@
 //! What happens in breakout rooms when their parent changes (TALK-BEHAVIOR §1.12): roles and
-//! memberships follow the parent, and the rooms go when the parent goes.
+//! memberships follow the parent, a guest's name follows them through the family, and the
+//! rooms go when the parent goes.
 
 use super::{least_filled, MODE_AUTOMATIC};
 use crate::chat::SystemMessage;
@@ -64,6 +65,32 @@ pub(crate) async fn role_changed(
             _ => continue,
         }
         ctx.feed.changed(child.id);
+    }
+    Ok(())
+}
+
+/// A guest named themselves in `room`: they carry that name in the whole family of rooms
+/// (the parent and its breakout rooms), wherever they are an attendee.
+pub(crate) async fn renamed(ctx: &Context, room: &Room, guest: &Attendee) -> Result<()> {
+    let parent = if room.is_breakout_room() {
+        match ctx.store.room_by_token(&room.object_id).await? {
+            Some(parent) => parent,
+            None => return Ok(()),
+        }
+    } else {
+        room.clone()
+    };
+    let mut family = children(ctx, &parent).await?;
+    family.push(parent);
+    for other in family.iter().filter(|r| r.id != room.id) {
+        let present = ctx
+            .store
+            .attendee_by_actor(other.id, guest.actor_type, &guest.actor_id)
+            .await?;
+        if let Some(mut same) = present.filter(|a| a.display_name != guest.display_name) {
+            same.display_name.clone_from(&guest.display_name);
+            ctx.store.update_attendee(&same, &[]).await?;
+        }
     }
     Ok(())
 }

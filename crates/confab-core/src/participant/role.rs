@@ -112,6 +112,6 @@ impl ParticipantService {
             .store
             .update_attendee(&member.attendee, &[])
             .await?;
-        Ok(())
+        propagate::renamed(&self.ctx, &member.room, &member.attendee).await
     }
 }

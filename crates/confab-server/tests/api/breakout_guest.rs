@@ -440,3 +440,43 @@ async fn an_invitation_must_match_and_only_moderators_read_it() {
         .await
         .expect_error(403, "invitation");
 }
+
+#[tokio::test]
+async fn a_guests_name_follows_them_between_the_parent_and_their_breakout_room() {
+    let app = TestApp::spawn().await;
+    let (alice, token, guest, me) = open_class(&app).await;
+    let map = json!({ me["attendeeId"].to_string(): 0 }).to_string();
+    let rooms = configure_and_start(
+        &alice,
+        &token,
+        json!({"mode": 2, "amount": 2, "attendeeMap": map}),
+    )
+    .await;
+    let name_in = |room: &str, name: &str| {
+        let (guest, room, name) = (&guest, room.to_owned(), name.to_owned());
+        async move {
+            guest
+                .post(
+                    &format!("/ocs/v2.php/apps/spreed/api/v1/guest/{room}/name"),
+                    json!({"displayName": name}),
+                )
+                .await
+                .expect(200);
+        }
+    };
+    // Guests show in participant lists only while connected; their messages carry the name.
+    let says = |room: &str| {
+        let (guest, room) = (&guest, room.to_owned());
+        async move {
+            guest.join(&room, json!({})).await.expect(200);
+            let said = crate::chat_support::say(guest, &room, "hello").await;
+            said["actorDisplayName"].clone()
+        }
+    };
+
+    name_in(&token, "Gus").await;
+    assert_eq!(says(&rooms[0]).await, json!("Gus"));
+    name_in(&rooms[0], "Gus the Great").await;
+    assert_eq!(says(&token).await, json!("Gus the Great"));
+    assert_eq!(says(&rooms[0]).await, json!("Gus the Great"));
+}

@@ -2,13 +2,13 @@
 
 use std::sync::{Arc, RwLock};
 
-use crate::access::MemberCache;
+use crate::access::{Member, MemberCache};
 use crate::account::AccountService;
 use crate::app_config::AppConfig;
 use crate::breakout_room::BreakoutService;
 use crate::chat::{ChatFeed, ChatService, ReadMarkers};
 use crate::clock::Clock;
-use crate::participant::ParticipantService;
+use crate::participant::{ParticipantService, Privacy};
 use crate::room::RoomService;
 use crate::store::Store;
 use crate::throttle::Throttler;
@@ -47,6 +47,15 @@ impl Context {
 
     /// The lowest read marker among a room's users, cached for a second per room so a wave of
     /// poll answers or a room list costs one store read per room.
+    /// The room's common read marker as `member` may learn it: `None` when their own read
+    /// privacy is private (only those who share how far they read see how far others did).
+    pub async fn common_read_for(&self, member: &Member) -> Result<Option<i64>> {
+        if member.attendee.read_privacy == Privacy::Private {
+            return Ok(None);
+        }
+        self.last_common_read(member.room.id).await.map(Some)
+    }
+
     pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
         let feed = self.feed.room(room_id);
         if let Some(value) = feed.common_read() {

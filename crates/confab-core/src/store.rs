@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use crate::account::{Group, User};
 use crate::chat::{ChatPost, Message, NewMessage, Pin, PinState, Poll, PollVote, Posted, Reaction};
 use crate::error::StoreError;
-use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Session};
+use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Privacy, Session};
 use crate::room::{NewRoom, Room, RoomAvatar};
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -56,6 +56,13 @@ pub trait AccountStore: Send + Sync {
     async fn remove_group_member(&self, group_id: &str, user_id: &str) -> StoreResult<bool>;
     async fn group_members(&self, group_id: &str) -> StoreResult<Vec<User>>;
     async fn user_groups(&self, user_id: &str) -> StoreResult<Vec<String>>;
+    /// The user's stored settings as `(key, value)`; keys never set are missing.
+    async fn user_settings(&self, user_id: &str) -> StoreResult<Vec<(String, String)>>;
+    /// Stores one setting of the user, replacing its value.
+    async fn set_user_setting(&self, user_id: &str, key: &str, value: &str) -> StoreResult<()>;
+    /// Stores the user's read privacy and applies it to each of their attendees (those added
+    /// later take it from the setting), in one transaction.
+    async fn set_read_privacy(&self, user_id: &str, privacy: Privacy) -> StoreResult<()>;
 }
 
 #[async_trait]

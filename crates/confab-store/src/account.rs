@@ -1,12 +1,20 @@
-//! [`AccountStore`]: users, app passwords and groups.
+//! [`AccountStore`]: users, app passwords, groups and user settings.
 
 use async_trait::async_trait;
 use confab_core::account::{Group, User};
+use confab_core::participant::Privacy;
 use confab_core::store::{AccountStore, StoreResult};
+use sqlx::Row;
 
 use crate::error::OrStore;
 use crate::rows;
 use crate::SqlStore;
+
+const UPSERT_SETTING: &str = "INSERT INTO user_settings (user_id, key, value) VALUES ($1, $2, $3) \
+    ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value";
+/// The setting the attendee inserts read (`participant::membership`) and this store keeps
+/// on the attendees.
+const READ_STATUS_PRIVACY: &str = "read_status_privacy";
 
 /// `%`/`_` in a search are literal characters, not patterns.
 pub(crate) fn like_pattern(search: &str) -> String {
@@ -199,5 +207,50 @@ impl AccountStore for SqlStore {
             .map(|r| sqlx::Row::try_get(r, "group_id"))
             .collect::<Result<_, _>>()
             .or_store()
+    }
+
+    async fn user_settings(&self, user_id: &str) -> StoreResult<Vec<(String, String)>> {
+        let found = sqlx::query("SELECT key, value FROM user_settings WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&self.reader)
+            .await
+            .or_store()?;
+        found
+            .iter()
+            .map(|r| Ok((r.try_get("key")?, r.try_get("value")?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .or_store()
+    }
+
+    async fn set_user_setting(&self, user_id: &str, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query(UPSERT_SETTING)
+            .bind(user_id)
+            .bind(key)
+            .bind(value)
+            .execute(&*self.write())
+            .await
+            .or_store()?;
+        Ok(())
+    }
+
+    async fn set_read_privacy(&self, user_id: &str, privacy: Privacy) -> StoreResult<()> {
+        let mut tx = self.begin().await.or_store()?;
+        sqlx::query(UPSERT_SETTING)
+            .bind(user_id)
+            .bind(READ_STATUS_PRIVACY)
+            .bind(privacy.as_i64().to_string())
+            .execute(&mut **tx)
+            .await
+            .or_store()?;
+        sqlx::query(
+            "UPDATE attendees SET read_privacy = $2 WHERE actor_type = 'users' AND actor_id = $1",
+        )
+        .bind(user_id)
+        .bind(privacy.as_i64())
+        .execute(&mut **tx)
+        .await
+        .or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(())
     }
 }

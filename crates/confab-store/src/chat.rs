@@ -463,7 +463,8 @@ impl ChatStore for SqlStore {
 
     async fn last_common_read(&self, room_id: i64) -> StoreResult<i64> {
         let row = sqlx::query(
-            "SELECT MIN(last_read_message) AS common FROM attendees WHERE room_id = $1 AND actor_type = 'users'",
+            "SELECT MIN(last_read_message) AS common FROM attendees \
+             WHERE room_id = $1 AND actor_type = 'users' AND read_privacy = 0",
         )
         .bind(room_id)
         .fetch_one(&self.reader)

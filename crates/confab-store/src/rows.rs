@@ -2,7 +2,7 @@
 
 use confab_core::account::{Group, User};
 use confab_core::chat::{Edit, Message, MessageType, Pin, Reaction};
-use confab_core::participant::{ActorType, Attendee, ParticipantType, Session};
+use confab_core::participant::{ActorType, Attendee, ParticipantType, Privacy, Session};
 use confab_core::room::{Listable, Room, RoomType};
 use confab_core::store::Connection;
 use sqlx::any::AnyRow;
@@ -21,7 +21,7 @@ pub(crate) const ATTENDEE_COLUMNS: &str =
     "a.id AS a_id, a.room_id AS a_room_id, a.actor_type, a.actor_id, \
     a.display_name AS a_display_name, a.participant_type, a.permissions, a.notification_level, \
     a.notification_calls, a.favorite, a.archived, a.important, a.sensitive, a.last_read_message, \
-    a.last_mention_message, a.last_mention_direct, a.invited_cloud_id, a.pin";
+    a.last_mention_message, a.last_mention_direct, a.invited_cloud_id, a.pin, a.read_privacy";
 
 pub(crate) const SESSION_COLUMNS: &str =
     "id, attendee_id, client_session, in_call, last_ping, state";
@@ -117,6 +117,8 @@ pub(crate) fn attendee(row: &AnyRow) -> Result<Attendee, sqlx::Error> {
         last_mention_direct: row.try_get("last_mention_direct")?,
         invited_cloud_id: row.try_get("invited_cloud_id")?,
         pin: row.try_get("pin")?,
+        read_privacy: Privacy::from_i64(row.try_get("read_privacy")?)
+            .ok_or_else(|| corrupt("read_privacy"))?,
     })
 }
 

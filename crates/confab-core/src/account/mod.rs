@@ -1,13 +1,15 @@
-//! Accounts: users, groups, passwords and app passwords.
+//! Accounts: users, groups, passwords and app passwords, and each user's Talk settings.
 
 mod password;
 mod service;
+mod settings;
 
 pub use password::{hash_app_password, hash_password, verify_password};
 pub use service::AccountService;
 pub(crate) use service::{
     hash_blocking as hash_password_blocking, verify_blocking as verify_password_blocking,
 };
+pub use settings::{SettingValue, UserSettings};
 
 /// The group whose members administer the server.
 pub const ADMIN_GROUP: &str = "admin";

@@ -24,7 +24,7 @@ type VerifiedCache = HashMap<[u8; 32], (UserRef, i64)>;
 
 #[derive(Clone)]
 pub struct AccountService {
-    ctx: Arc<Context>,
+    pub(super) ctx: Arc<Context>,
     /// Bounds concurrent password hashing: each argon2 run holds 19 MiB, and a burst of
     /// first logins must not hold hundreds at once.
     hashing: Arc<tokio::sync::Semaphore>,

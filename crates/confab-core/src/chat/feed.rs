@@ -222,6 +222,17 @@ impl ChatFeed {
             .clone()
     }
 
+    /// Drops every room's cached common read marker (who counts for it changed).
+    pub fn forget_common_reads(&self) {
+        let rooms = self
+            .rooms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for feed in rooms.values() {
+            feed.set_common_read(None);
+        }
+    }
+
     /// Marks a room's history as changed outside a chat post (system messages and the like).
     pub fn changed(&self, room_id: i64) {
         let feed = self

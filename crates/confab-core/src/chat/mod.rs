@@ -23,5 +23,5 @@ pub use poll::{Poll, PollRequest, PollView, PollVote, POLL_CLOSED, POLL_DRAFT, P
 pub use reaction::is_single_emoji;
 pub use read_marker::{ReadMarkers, UNREAD_FIRST_MESSAGE};
 pub use receive::{Receive, Received, MAX_POLL_TIMEOUT};
-pub use service::{ChatService, SendMessage, MAX_MESSAGE_CHARS};
+pub use service::{ChatService, SendMessage, Sent, MAX_MESSAGE_CHARS};
 pub use system::{actor_parameter, SystemMessage};

@@ -43,7 +43,8 @@ pub struct Received {
     /// `X-Chat-Last-Given`: the last id of the underlying result, visible or not; `None` when
     /// there was none (an answer that only reports a new common read marker).
     pub last_given: Option<i64>,
-    pub last_common_read: i64,
+    /// `X-Chat-Last-Common-Read`; `None` when the viewer keeps their own read status private.
+    pub last_common_read: Option<i64>,
     /// The viewer, for rendering.
     pub viewer: Attendee,
 }
@@ -173,7 +174,7 @@ impl ChatService {
         messages: Vec<Arc<Message>>,
         last_given: i64,
     ) -> Result<Received> {
-        let last_common_read = self.last_common_read(member.room.id).await?;
+        let last_common_read = self.ctx.common_read_for(&member).await?;
         Ok(Received {
             messages,
             last_given: Some(last_given),
@@ -183,20 +184,22 @@ impl ChatService {
     }
 
     /// Nothing new: `None` (304), unless the client sent the common read marker it knows and
-    /// that moved; then an empty answer carries the new one, since a 304 has no headers
+    /// that moved (and may see it); then an empty answer carries the new one, since a 304 has no headers
     /// (TALK-BEHAVIOR 3.6).
     async fn unchanged(&self, member: Member, known_common_read: i64) -> Result<Option<Received>> {
         if known_common_read <= 0 {
             return Ok(None);
         }
-        let last_common_read = self.last_common_read(member.room.id).await?;
+        let Some(last_common_read) = self.ctx.common_read_for(&member).await? else {
+            return Ok(None);
+        };
         if last_common_read == known_common_read {
             return Ok(None);
         }
         Ok(Some(Received {
             messages: Vec::new(),
             last_given: None,
-            last_common_read,
+            last_common_read: Some(last_common_read),
             viewer: member.attendee,
         }))
     }

@@ -30,6 +30,15 @@ pub struct SendMessage {
     pub silent: bool,
 }
 
+/// What a send stored: the message, the message it replies to, and the common read marker
+/// as the sender may see it (`X-Chat-Last-Common-Read`).
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub message: Message,
+    pub parent: Option<Message>,
+    pub last_common_read: Option<i64>,
+}
+
 #[derive(Clone)]
 pub struct ChatService {
     pub(crate) ctx: Arc<Context>,
@@ -74,12 +83,7 @@ impl ChatService {
     }
 
     /// `POST /chat/{token}`: stores the message (durably, before answering) and wakes pollers.
-    pub async fn send(
-        &self,
-        actor: &Actor,
-        token: &str,
-        request: SendMessage,
-    ) -> Result<(Message, Option<Message>)> {
+    pub async fn send(&self, actor: &Actor, token: &str, request: SendMessage) -> Result<Sent> {
         let mut member = self.writer(actor, token).await?;
         check_text(&request.message)?;
         let parent = self.reply_parent(&member, request.reply_to).await?;
@@ -130,7 +134,11 @@ impl ChatService {
             mentions,
         };
         let posted = self.committer.post(post).await?;
-        Ok((posted.message, parent))
+        Ok(Sent {
+            message: posted.message,
+            parent,
+            last_common_read: self.ctx.common_read_for(&member).await?,
+        })
     }
 
     async fn reply_parent(&self, member: &Member, reply_to: i64) -> Result<Option<Message>> {
@@ -305,9 +313,10 @@ impl ChatService {
         Ok(())
     }
 
-    /// The lowest read marker among the room's users (`X-Chat-Last-Common-Read`).
-    pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
-        self.ctx.last_common_read(room_id).await
+    /// The lowest read marker among the room's users who share theirs
+    /// (`X-Chat-Last-Common-Read`), unless `member` keeps their own private.
+    pub async fn common_read_for(&self, member: &Member) -> Result<Option<i64>> {
+        self.ctx.common_read_for(member).await
     }
 
     /// The reactions the viewer gave, per message (`reactionsSelf`), for messages with reactions.

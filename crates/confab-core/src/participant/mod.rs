@@ -13,7 +13,7 @@ mod session;
 pub use import::{parse_email_csv, EmailImport};
 pub use invitation::Invitation;
 pub use model::{
-    ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Session, NOTIFY_ALWAYS,
+    ActorType, Attendee, NewAttendee, NewSession, ParticipantType, Privacy, Session, NOTIFY_ALWAYS,
     NOTIFY_DEFAULT, NOTIFY_MENTION, NOTIFY_NEVER,
 };
 pub use permissions::{

@@ -116,6 +116,33 @@ pub struct Attendee {
     pub last_mention_direct: i64,
     pub invited_cloud_id: String,
     pub pin: String,
+    /// Whether others learn how far this attendee read (a user's `read_status_privacy`).
+    pub read_privacy: Privacy,
+}
+
+/// A user's choice whether others see what they do (read markers, typing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Privacy {
+    #[default]
+    Public,
+    Private,
+}
+
+impl Privacy {
+    pub fn as_i64(self) -> i64 {
+        match self {
+            Self::Public => 0,
+            Self::Private => 1,
+        }
+    }
+
+    pub fn from_i64(value: i64) -> Option<Self> {
+        match value {
+            0 => Some(Self::Public),
+            1 => Some(Self::Private),
+            _ => None,
+        }
+    }
 }
 
 /// An attendee to add.

@@ -75,7 +75,7 @@ impl RoomService {
         let chat = ChatState {
             unread_messages: unread,
             last_message,
-            last_common_read: self.ctx.last_common_read(member.room.id).await?,
+            last_common_read: self.ctx.common_read_for(&member).await?.unwrap_or(0),
             last_pinned_id: pins.last_pinned_id,
             hidden_pinned_id: pins.hidden_pinned_id,
         };
@@ -155,19 +155,19 @@ impl RoomService {
         let mut views = Vec::with_capacity(rooms.len());
         for (room, attendee) in rooms {
             let pin = pins.get(&attendee.id).copied().unwrap_or_default();
+            let member = Member {
+                session: sessions.remove(&attendee.id),
+                room,
+                attendee,
+            };
             let chat = ChatState {
-                unread_messages: unread.get(&room.id).copied().unwrap_or(0),
+                unread_messages: unread.get(&member.room.id).copied().unwrap_or(0),
                 last_message: last
-                    .remove(&room.last_message_id)
+                    .remove(&member.room.last_message_id)
                     .filter(|m| !m.is_expired(now)),
-                last_common_read: self.ctx.last_common_read(room.id).await?,
+                last_common_read: self.ctx.common_read_for(&member).await?.unwrap_or(0),
                 last_pinned_id: pin.last_pinned_id,
                 hidden_pinned_id: pin.hidden_pinned_id,
-            };
-            let member = Member {
-                room,
-                session: sessions.remove(&attendee.id),
-                attendee,
             };
             let other = self.one_to_one_partner(&member).await?;
             views.push(RoomView::for_member(member, other, chat, &config));

@@ -6,12 +6,14 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
+use confab_core::account::UserSettings;
 use confab_core::app_config::AppConfig;
+use confab_core::Actor;
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
 use super::auth::Caller;
-use super::error::ApiResult;
+use super::error::{ApiError, ApiResult};
 use super::ocs::Ocs;
 use super::{AppState, RoomToken};
 
@@ -152,12 +154,16 @@ pub fn talk_hash(config: &AppConfig) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// `capabilities.spreed`: what this server's Talk offers.
-fn spreed_capabilities(config: &AppConfig) -> Value {
+/// `capabilities.spreed`: what this server's Talk offers, with the caller's own values of
+/// the `config-local` settings (which the hash leaves out).
+fn spreed_capabilities(config: &AppConfig, own: UserSettings) -> Value {
+    let mut talk = talk_config(config);
+    talk["chat"]["read-privacy"] = json!(own.read_privacy.as_i64());
+    talk["chat"]["typing-privacy"] = json!(own.typing_privacy.as_i64());
     json!({
         "features": FEATURES,
         "features-local": LOCAL_FEATURES,
-        "config": talk_config(config),
+        "config": talk,
         "config-local": {"chat": ["read-privacy", "typing-privacy"], "conversations": ["list-style"]},
         "version": TALK_API_VERSION,
     })
@@ -177,13 +183,24 @@ async fn get_room_capabilities(
         .require_participant(&actor, &token)
         .await?;
     let config = state.services.context.config();
-    Ok(Ocs::ok(spreed_capabilities(&config)).header("x-nextcloud-talk-hash", &talk_hash(&config)))
+    let own = own_settings(&state, &actor).await?;
+    Ok(Ocs::ok(spreed_capabilities(&config, own))
+        .header("x-nextcloud-talk-hash", &talk_hash(&config)))
+}
+
+/// The caller's settings; anonymous callers and guests have the defaults.
+async fn own_settings(state: &AppState, actor: &Actor) -> Result<UserSettings, ApiError> {
+    if actor.user.is_none() {
+        return Ok(UserSettings::default());
+    }
+    Ok(state.services.accounts.user_settings(actor).await?)
 }
 
 /// `GET /ocs/v{1,2}.php/cloud/capabilities`
-async fn capabilities(State(state): State<AppState>) -> ApiResult {
+async fn capabilities(State(state): State<AppState>, Caller(actor): Caller) -> ApiResult {
     let (major, minor, micro) = state.settings.server_version;
     let config = state.services.context.config();
+    let own = own_settings(&state, &actor).await?;
     let data = json!({
         "version": {
             "major": major,
@@ -195,7 +212,7 @@ async fn capabilities(State(state): State<AppState>) -> ApiResult {
         },
         "capabilities": {
             "core": {"pollinterval": 60, "webdav-root": "remote.php/webdav", "reference-api": false},
-            "spreed": spreed_capabilities(&config),
+            "spreed": spreed_capabilities(&config, own),
         },
     });
     Ok(Ocs::ok(data).header("x-nextcloud-talk-hash", &talk_hash(&config)))

@@ -79,15 +79,16 @@ async fn send_message(
         reply_to: params.int_or("replyTo", 0)?,
         silent: params.bool_or("silent", false)?,
     };
-    let (message, parent) = state.services.chat.send(&actor, &token, request).await?;
-    let viewer = viewer_of(actor_type_str(&message), &message.actor_id);
-    let parents: HashMap<i64, Message> = parent.into_iter().map(|p| (p.id, p)).collect();
-    let wire = ChatMessage::new(&message, &token, Some(viewer)).with_parent(
-        &message,
+    let sent = state.services.chat.send(&actor, &token, request).await?;
+    let message = &sent.message;
+    let viewer = viewer_of(actor_type_str(message), &message.actor_id);
+    let parents: HashMap<i64, Message> = sent.parent.into_iter().map(|p| (p.id, p)).collect();
+    let wire = ChatMessage::new(message, &token, Some(viewer)).with_parent(
+        message,
         &parents,
         Some(viewer),
     );
-    Ok(Ocs::created(wire))
+    Ok(with_common_read(Ocs::created(wire), sent.last_common_read))
 }
 
 fn actor_type_str(message: &Message) -> &'static str {
@@ -156,7 +157,7 @@ async fn message_answer(
         return Ok(empty(StatusCode::NOT_MODIFIED));
     };
     let list = message_list(state, token, &received).await?;
-    let mut answer = Ocs::ok(list).header("x-chat-last-common-read", &received.last_common_read);
+    let mut answer = with_common_read(Ocs::ok(list), received.last_common_read);
     if let Some(last_given) = received.last_given {
         answer = answer.header("x-chat-last-given", &last_given);
     }
@@ -252,9 +253,17 @@ async fn mark_unread(
 }
 
 async fn read_marker_answer(state: &AppState, member: confab_core::access::Member) -> ApiResult {
-    let common = state.services.chat.last_common_read(member.room.id).await?;
+    let common = state.services.chat.common_read_for(&member).await?;
     let view = state.services.rooms.view_of(member).await?;
-    Ok(Ocs::ok(TalkRoom::new(&view)).header("x-chat-last-common-read", &common))
+    Ok(with_common_read(Ocs::ok(TalkRoom::new(&view)), common))
+}
+
+/// `X-Chat-Last-Common-Read`, for callers who share their own read status.
+fn with_common_read(answer: Ocs, common: Option<i64>) -> Ocs {
+    match common {
+        Some(common) => answer.header("x-chat-last-common-read", &common),
+        None => answer,
+    }
 }
 
 #[derive(Serialize)]

@@ -18,6 +18,7 @@ pub mod room;
 pub mod room_avatar;
 pub mod room_policy;
 pub mod room_settings;
+pub mod settings;
 pub mod status;
 
 use std::sync::Arc;
@@ -98,6 +99,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(reaction::routes())
         .merge(poll::routes())
         .merge(breakout_room::routes())
+        .merge(settings::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))
         .fallback(not_found)
 }

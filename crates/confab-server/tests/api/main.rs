@@ -42,3 +42,4 @@ mod room_settings;
 mod room_view;
 mod sessions;
 mod transport;
+mod user_settings;

@@ -12,7 +12,20 @@ use crate::rows;
 
 const INSERT_ATTENDEE: &str =
     "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, \
-    participant_type, invited_cloud_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+    participant_type, invited_cloud_id, read_privacy) VALUES ($1, $2, $3, $4, $5, $6, \
+    COALESCE((SELECT CAST(s.value AS INTEGER) FROM user_settings s \
+    WHERE $2 = 'users' AND s.user_id = $3 AND s.key = 'read_status_privacy'), 0)) RETURNING id";
+
+/// One row of a multi-row attendee insert whose six parameters start at `$first`; a user's
+/// attendee takes their read privacy setting.
+fn attendee_row(first: usize) -> String {
+    let (actor_type, actor_id) = (first + 1, first + 2);
+    format!(
+        "({}, COALESCE((SELECT CAST(s.value AS INTEGER) FROM user_settings s \
+         WHERE ${actor_type} = 'users' AND s.user_id = ${actor_id} AND s.key = 'read_status_privacy'), 0))",
+        placeholders(first, 6)
+    )
+}
 
 /// Inserts attendees into room `room_id` inside `tx`; returns their ids in order.
 pub(crate) async fn insert_attendees(
@@ -44,11 +57,9 @@ pub(crate) async fn insert_attendees_bulk(
     attendees: &[NewAttendee],
 ) -> Result<(), sqlx::Error> {
     for chunk in attendees.chunks(100) {
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(1 + i * 6, 6)))
-            .collect();
+        let rows: Vec<String> = (0..chunk.len()).map(|i| attendee_row(1 + i * 6)).collect();
         let sql = format!(
-            "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, participant_type, invited_cloud_id) VALUES {}",
+            "INSERT INTO attendees (room_id, actor_type, actor_id, display_name, participant_type, invited_cloud_id, read_privacy) VALUES {}",
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);

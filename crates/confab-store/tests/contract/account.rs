@@ -1,11 +1,12 @@
-//! `AccountStore`: users, app passwords, groups and memberships.
+//! `AccountStore`: users, app passwords, groups and memberships, and user settings.
 
-use confab_core::participant::ActorType;
+use confab_core::participant::{ActorType, Privacy};
 use confab_core::room::RoomType;
-use confab_core::store::{AccountStore, ParticipantStore, RoomStore};
+use confab_core::store::{AccountStore, ChatStore, ParticipantStore, RoomStore};
 
 use crate::support::{
-    assert_conflict, each_backend, group, guest, member, new_room, new_session, owner, user, NOW,
+    assert_conflict, each_backend, group, guest, member, new_room, new_session, owner, room_with,
+    user, user_in, NOW,
 };
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<String> {
@@ -384,6 +385,64 @@ async fn remove_group_member_reports_whether_the_user_was_a_member() {
             ["bob"]
         );
         assert!(store.user_groups("alice").await?.is_empty());
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn user_settings_keep_one_value_per_key_and_read_privacy_reaches_every_attendee() {
+    each_backend(|store| async move {
+        store.create_user(&user("bob", "Bob")).await?;
+        assert!(store.user_settings("bob").await?.is_empty());
+        store.set_user_setting("bob", "play_sounds", "no").await?;
+        store.set_user_setting("bob", "play_sounds", "yes").await?;
+        let before = room_with(&store, "r1", &["alice", "bob"]).await?;
+        store
+            .mark_read(user_in(&store, before.id, "alice").await.id, 9, false)
+            .await?;
+        store
+            .mark_read(user_in(&store, before.id, "bob").await.id, 4, false)
+            .await?;
+        assert_eq!(store.last_common_read(before.id).await?, 4);
+
+        store.set_read_privacy("bob", Privacy::Private).await?;
+        let mut settings = store.user_settings("bob").await?;
+        settings.sort();
+        assert_eq!(
+            settings,
+            [
+                ("play_sounds".to_owned(), "yes".to_owned()),
+                ("read_status_privacy".to_owned(), "1".to_owned())
+            ]
+        );
+        let bob = user_in(&store, before.id, "bob").await;
+        assert_eq!(bob.read_privacy, Privacy::Private);
+        assert_eq!(
+            user_in(&store, before.id, "alice").await.read_privacy,
+            Privacy::Public
+        );
+        assert_eq!(
+            store.last_common_read(before.id).await?,
+            9,
+            "a private marker does not count"
+        );
+
+        // Attendees added later take the setting: with a new room, and one by one.
+        let created = room_with(&store, "r2", &["bob", "alice"]).await?;
+        assert_eq!(
+            user_in(&store, created.id, "bob").await.read_privacy,
+            Privacy::Private
+        );
+        let added = room_with(&store, "r3", &["alice"]).await?;
+        store.add_attendees(added.id, &[member("bob")], &[]).await?;
+        assert_eq!(
+            user_in(&store, added.id, "bob").await.read_privacy,
+            Privacy::Private
+        );
+
+        store.set_read_privacy("bob", Privacy::Public).await?;
+        assert_eq!(store.last_common_read(before.id).await?, 4);
         Ok(())
     })
     .await;

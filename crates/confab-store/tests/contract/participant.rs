@@ -1,7 +1,9 @@
 //! `ParticipantStore`: attendees and their sessions, and membership changes across rooms.
 
 use confab_core::chat::Message;
-use confab_core::participant::{ActorType, Attendee, NewAttendee, ParticipantType, Session};
+use confab_core::participant::{
+    ActorType, Attendee, NewAttendee, ParticipantType, Privacy, Session,
+};
 use confab_core::room::RoomType;
 use confab_core::store::{ChatStore, ParticipantStore, RoomStore};
 
@@ -63,6 +65,7 @@ async fn attendees_are_listed_in_id_order_with_defaults() {
                 last_mention_direct: 0,
                 invited_cloud_id: String::new(),
                 pin: String::new(),
+                read_privacy: Privacy::Public,
             }
         );
         assert_eq!(attendees[1].actor_id, "bob");

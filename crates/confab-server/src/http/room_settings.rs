@@ -3,7 +3,7 @@
 //! the caller's preferences for it (favorite, archived, important, sensitive, notifications).
 
 use axum::extract::{Path, State};
-use axum::routing::{post, put};
+use axum::routing::{post, put, MethodRouter};
 use axum::Router;
 use confab_core::room::AttendeeFlag;
 
@@ -24,22 +24,10 @@ pub fn routes() -> Router<AppState> {
         .route(&r("/password"), put(set_password))
         .route(&r("/read-only"), put(set_read_only))
         .route(&r("/listable"), put(set_listable))
-        .route(
-            &r("/favorite"),
-            post(add_to_favorites).delete(remove_from_favorites),
-        )
-        .route(
-            &r("/archive"),
-            post(archive_conversation).delete(unarchive_conversation),
-        )
-        .route(
-            &r("/important"),
-            post(mark_important).delete(unmark_important),
-        )
-        .route(
-            &r("/sensitive"),
-            post(mark_sensitive).delete(unmark_sensitive),
-        )
+        .route(&r("/favorite"), flag_routes(AttendeeFlag::Favorite))
+        .route(&r("/archive"), flag_routes(AttendeeFlag::Archived))
+        .route(&r("/important"), flag_routes(AttendeeFlag::Important))
+        .route(&r("/sensitive"), flag_routes(AttendeeFlag::Sensitive))
         .route(&r("/notify"), post(set_notification_level))
         .route(&r("/notify-calls"), post(set_notification_calls))
         .route(&r("/webinar/lobby"), put(set_lobby))
@@ -164,76 +152,16 @@ async fn set_flag(
     })
 }
 
-/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/favorite` (capability `favorites`)
-async fn add_to_favorites(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Favorite, true).await
-}
-
-/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/favorite` (capability `favorites`)
-async fn remove_from_favorites(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Favorite, false).await
-}
-
-/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/archive` (capability `archived-conversations-v2`)
-async fn archive_conversation(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Archived, true).await
-}
-
-/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/archive` (capability `archived-conversations-v2`)
-async fn unarchive_conversation(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Archived, false).await
-}
-
-/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/important` (capability `important-conversations`)
-async fn mark_important(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Important, true).await
-}
-
-/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/important` (capability `important-conversations`)
-async fn unmark_important(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Important, false).await
-}
-
-/// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/sensitive` (capability `sensitive-conversations`)
-async fn mark_sensitive(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Sensitive, true).await
-}
-
-/// `DELETE /ocs/v2.php/apps/spreed/api/v4/room/{token}/sensitive` (capability `sensitive-conversations`)
-async fn unmark_sensitive(
-    State(s): State<AppState>,
-    Caller(a): Caller,
-    RoomToken(t): RoomToken,
-) -> ApiResult {
-    set_flag(s, a, t, AttendeeFlag::Sensitive, false).await
+/// `POST` sets and `DELETE` clears one of the caller's own flags for the room: `/favorite`
+/// (capability `favorites`), `/archive` (`archived-conversations-v2`), `/important`
+/// (`important-conversations`), `/sensitive` (`sensitive-conversations`).
+fn flag_routes(flag: AttendeeFlag) -> MethodRouter<AppState> {
+    let handler = move |on: bool| {
+        move |State(s): State<AppState>, Caller(a): Caller, RoomToken(t): RoomToken| {
+            set_flag(s, a, t, flag, on)
+        }
+    };
+    post(handler(true)).delete(handler(false))
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v4/room/{token}/notify` (`level`, capability `notification-levels`)

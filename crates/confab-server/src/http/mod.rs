@@ -17,6 +17,7 @@ pub mod reaction;
 pub mod room;
 pub mod room_avatar;
 pub mod room_policy;
+pub mod share;
 pub mod status;
 
 use std::sync::Arc;
@@ -93,6 +94,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(participant::routes())
         .merge(chat::routes())
         .merge(pin::routes())
+        .merge(share::routes())
         .merge(reaction::routes())
         .merge(poll::routes())
         .merge(breakout_room::routes())

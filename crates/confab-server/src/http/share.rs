@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 use axum::http::header::HOST;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::routing::get;
 use axum::Router;
 use confab_core::chat::{Message, ShareObject};
@@ -49,8 +49,9 @@ fn render(messages: &[Message], token: &str, viewer: Viewer<'_>) -> Vec<ChatMess
 }
 
 /// How the caller reached us: the scheme (a proxy's `X-Forwarded-Proto: https`, else `http`)
-/// and the `Host`. confab has no list of trusted domains; the host asked for is this server.
-fn origin(headers: &HeaderMap) -> (String, String) {
+/// and the `Host` (HTTP/2 names it in the request URI instead). confab has no list of
+/// trusted domains; the host asked for is this server.
+fn origin(headers: &HeaderMap, uri: &Uri) -> (String, String) {
     let header = |name: &str| {
         headers
             .get(name)
@@ -63,7 +64,11 @@ fn origin(headers: &HeaderMap) -> (String, String) {
     } else {
         "http"
     };
-    (scheme.to_owned(), header(HOST.as_str()).to_owned())
+    let host = match header(HOST.as_str()) {
+        "" => uri.authority().map_or("", |a| a.as_str()),
+        host => host,
+    };
+    (scheme.to_owned(), host.to_owned())
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v1/chat/{token}/share` (`objectType`, `objectId`,
@@ -74,9 +79,10 @@ async fn share_object_to_chat(
     Caller(actor): Caller,
     RoomToken(token): RoomToken,
     headers: HeaderMap,
+    uri: Uri,
     params: Params,
 ) -> ApiResult {
-    let (scheme, server) = origin(&headers);
+    let (scheme, server) = origin(&headers, &uri);
     let request = ShareObject {
         object_type: params.str_or("objectType", "")?,
         object_id: params.str_or("objectId", "")?,

@@ -6,7 +6,9 @@
 use async_trait::async_trait;
 
 use crate::account::{Group, User};
-use crate::chat::{ChatPost, Message, NewMessage, Pin, PinState, Poll, PollVote, Posted, Reaction};
+use crate::chat::{
+    ChatPost, Message, NewMessage, Pin, PinState, Poll, PollVote, Posted, Reaction, SharedItemType,
+};
 use crate::error::StoreError;
 use crate::participant::{ActorType, Attendee, NewAttendee, NewSession, Privacy, Session};
 use crate::room::{NewRoom, Room, RoomAvatar};
@@ -225,6 +227,9 @@ pub trait ParticipantStore: Send + Sync {
 #[async_trait]
 pub trait ChatStore: Send + Sync {
     /// Appends messages (ids grow in the order given) and moves each room's last message.
+    /// Every append (here and in every other method that appends) lists a message that shares
+    /// an object among the room's shared items ([`NewMessage::shared_item`]), in the same
+    /// transaction.
     async fn post_messages(&self, messages: &[NewMessage]) -> StoreResult<Vec<Message>>;
     async fn messages_by_ids(&self, ids: &[i64]) -> StoreResult<Vec<Message>>;
     /// Messages of a room with id greater than `after`, oldest first.
@@ -269,7 +274,8 @@ pub trait ChatStore: Send + Sync {
         notes: &[NewMessage],
     ) -> StoreResult<Vec<Message>>;
     /// Turns a message into its deletion placeholder: writes text, type and parameters like
-    /// [`ChatStore::rewrite_message`], drops its pin and its reactions, and appends `note`.
+    /// [`ChatStore::rewrite_message`], drops its pin, its reactions and its place among the
+    /// shared items, and appends `note`.
     async fn delete_message(
         &self,
         placeholder: &Message,
@@ -283,6 +289,26 @@ pub trait ChatStore: Send + Sync {
     async fn next_message_expiry(&self) -> StoreResult<Option<i64>>;
     /// The lowest read marker among the room's users.
     async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
+    /// The room's shared items of `item_type` with ids below `before` (0: no bound) that have
+    /// not expired at `now`, at most `limit`: the messages that shared such an object, newest
+    /// first; for [`SharedItemType::Pinned`] the messages pinned and not run out at `now`,
+    /// most recently pinned first. Reads an index, never the room's whole history.
+    async fn shared_items(
+        &self,
+        room_id: i64,
+        item_type: SharedItemType,
+        before: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<Message>>;
+    /// For every shared-item type, the first `limit` items [`ChatStore::shared_items`] lists,
+    /// in one read: (type, message) pairs, each type's items in that order.
+    async fn shared_items_overview(
+        &self,
+        room_id: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<(SharedItemType, Message)>>;
 }
 
 #[async_trait]

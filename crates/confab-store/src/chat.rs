@@ -4,7 +4,7 @@
 //! order per room: a reader that has seen id N never later finds a smaller id appear.
 
 use async_trait::async_trait;
-use confab_core::chat::{ChatPost, Edit, Message, NewMessage, Posted};
+use confab_core::chat::{ChatPost, Edit, Message, NewMessage, Posted, SharedItemType};
 use confab_core::participant::ActorType;
 use confab_core::store::{ChatStore, StoreResult};
 use sqlx::{Any, Row, Transaction};
@@ -12,17 +12,19 @@ use sqlx::{Any, Row, Transaction};
 use crate::error::OrStore;
 use crate::pin::CLEAR_PIN;
 use crate::rows;
+use crate::shared_item;
 use crate::{Backend, SqlStore};
 
 const MOVE_LAST_MESSAGE: &str =
     "UPDATE rooms SET last_message_id = $2, last_activity = CASE WHEN last_activity > $3 THEN last_activity ELSE $3 END WHERE id = $1";
 /// Rows per multi-row insert: well under every backend's parameter limit.
-const BULK_ROWS: usize = 64;
+pub(crate) const BULK_ROWS: usize = 64;
 
 /// Appends `messages` inside `tx`, each to its own `room_id`, and returns them with their
 /// ids, which grow in the order given. Multi-row inserts; one update per room moves its last
-/// message and activity. Rooms are locked in id order (on PostgreSQL), so two appending
-/// writers never wait on each other in a cycle.
+/// message and activity; messages that share an object join the shared items. Rooms are
+/// locked in id order (on PostgreSQL), so two appending writers never wait on each other in a
+/// cycle.
 pub(crate) async fn append(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
@@ -68,6 +70,12 @@ pub(crate) async fn append(
         ids.sort_unstable();
         stored.extend(chunk.iter().zip(ids).map(|(m, id)| m.stored(id)));
     }
+    let shared: Vec<(SharedItemType, &Message)> = messages
+        .iter()
+        .zip(&stored)
+        .filter_map(|(new, message)| new.shared_item().map(|t| (t, message)))
+        .collect();
+    shared_item::index(tx, &shared).await?;
     for room_id in rooms {
         let in_room = stored.iter().filter(|m| m.room_id == room_id);
         let last_id = in_room.clone().map(|m| m.id).max().unwrap_or_default();
@@ -406,6 +414,9 @@ impl ChatStore for SqlStore {
             .execute(&mut **tx)
             .await
             .or_store()?;
+        shared_item::unindex(&mut tx, placeholder.id)
+            .await
+            .or_store()?;
         let note = append(&mut tx, self.backend, std::slice::from_ref(note))
             .await
             .or_store()?
@@ -474,5 +485,25 @@ impl ChatStore for SqlStore {
             .try_get::<Option<i64>, _>("common")
             .or_store()?
             .unwrap_or(0))
+    }
+
+    async fn shared_items(
+        &self,
+        room_id: i64,
+        item_type: SharedItemType,
+        before: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<Message>> {
+        shared_item::list(self, room_id, item_type, before, limit, now).await
+    }
+
+    async fn shared_items_overview(
+        &self,
+        room_id: i64,
+        limit: i64,
+        now: i64,
+    ) -> StoreResult<Vec<(SharedItemType, Message)>> {
+        shared_item::overview(self, room_id, limit, now).await
     }
 }

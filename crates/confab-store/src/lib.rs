@@ -7,7 +7,8 @@
 //!
 //! - [`account`], [`app_config`], [`room`], [`room_avatar`], [`participant`], [`chat`],
 //!   [`reaction`], [`poll`], [`pin`]: the port implementations.
-//! - [`rows`]: mapping rows to domain types; `session`: opening and closing many sessions.
+//! - [`rows`]: mapping rows to domain types; `session`: opening and closing many sessions;
+//!   `shared_item`: the index of objects shared to the chat.
 //! - [`backend`]: connecting, pools, pragmas and migrations.
 //! - [`error`]: the only place that knows `sqlx::Error`.
 
@@ -24,5 +25,6 @@ pub mod room;
 pub mod room_avatar;
 mod rows;
 mod session;
+mod shared_item;
 
 pub use backend::{Backend, SqlStore};

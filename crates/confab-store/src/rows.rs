@@ -31,6 +31,15 @@ pub(crate) const MESSAGE_COLUMNS: &str = "id, room_id, actor_type, actor_id, act
     reactions, last_edit_actor_type, last_edit_actor_id, last_edit_actor_display_name, last_edit_at, \
     pinned_actor_type, pinned_actor_id, pinned_actor_display_name, pinned_at, pinned_until";
 
+/// [`MESSAGE_COLUMNS`] of the messages table named `alias` in a join.
+pub(crate) fn message_columns_of(alias: &str) -> String {
+    MESSAGE_COLUMNS
+        .split(',')
+        .map(|column| format!("{alias}.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) const REACTION_COLUMNS: &str =
     "message_id, actor_type, actor_id, actor_display_name, reaction, created_at";
 

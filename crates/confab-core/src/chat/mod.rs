@@ -1,5 +1,5 @@
 //! Messages: the conversation history, including the system messages state changes leave,
-//! and the chat service with its long polling.
+//! the chat service with its long polling, and the items shared to the chat.
 
 mod committer;
 mod edit;
@@ -11,7 +11,9 @@ mod poll;
 mod reaction;
 mod read_marker;
 mod receive;
+mod rich_object;
 mod service;
+mod share;
 mod system;
 
 pub use edit::MentionSuggestion;
@@ -24,4 +26,5 @@ pub use reaction::is_single_emoji;
 pub use read_marker::{ReadMarkers, UNREAD_FIRST_MESSAGE};
 pub use receive::{Receive, Received, MAX_POLL_TIMEOUT};
 pub use service::{ChatService, SendMessage, Sent, MAX_MESSAGE_CHARS};
+pub use share::{ShareObject, SharedItemType, SharedItems, SharedOverview};
 pub use system::{actor_parameter, SystemMessage};

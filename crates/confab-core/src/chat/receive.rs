@@ -102,10 +102,7 @@ impl ChatService {
         request: Receive,
         shutdown: impl Future<Output = ()>,
     ) -> Result<Option<Received>> {
-        let member = self.ctx.chat_member(actor, token).await?;
-        if member.lobby_blocked(self.ctx.config().default_permissions()) {
-            return Err(Error::LobbyActive);
-        }
+        let member = self.reader(actor, token).await?;
         let limit = request.limit.clamp(1, 200);
         let now = self.ctx.now();
         let visible = |m: &Arc<Message>| !m.is_expired(now);

@@ -12,6 +12,7 @@ use super::read_marker::UNREAD_FIRST_MESSAGE;
 use super::receive::PollSlots;
 use crate::access::Member;
 use crate::actor::Actor;
+use crate::breakout_room::propagate;
 use crate::error::{Error, Result};
 use crate::participant::{ActorType, Attendee, Permissions};
 use crate::services::Context;
@@ -82,30 +83,23 @@ impl ChatService {
         Ok(member)
     }
 
+    /// A member the lobby does not keep out, as reading the chat needs (404, 412). Without the
+    /// session, and possibly from the member cache ([`Context::chat_member`]).
+    pub(crate) async fn reader(&self, actor: &Actor, token: &str) -> Result<Member> {
+        let member = self.ctx.chat_member(actor, token).await?;
+        if member.lobby_blocked(self.ctx.config().default_permissions()) {
+            return Err(Error::LobbyActive);
+        }
+        Ok(member)
+    }
+
     /// `POST /chat/{token}`: stores the message (durably, before answering) and wakes pollers.
     pub async fn send(&self, actor: &Actor, token: &str, request: SendMessage) -> Result<Sent> {
         let mut member = self.writer(actor, token).await?;
         check_text(&request.message)?;
         let parent = self.reply_parent(&member, request.reply_to).await?;
-        if member.is_guest() {
-            if let Some(name) = request
-                .actor_display_name
-                .as_deref()
-                .map(str::trim)
-                .filter(|n| !n.is_empty())
-            {
-                if name != member.attendee.display_name {
-                    name.chars()
-                        .take(64)
-                        .collect::<String>()
-                        .clone_into(&mut member.attendee.display_name);
-                    self.ctx
-                        .store
-                        .update_attendee(&member.attendee, &[])
-                        .await?;
-                }
-            }
-        }
+        self.rename_guest(&mut member, request.actor_display_name.as_deref())
+            .await?;
         let now = self.ctx.now();
         let (text, parameters, mentions) = self.resolve_mentions(&member, &request.message).await?;
         let (actor_type, actor_id, actor_display_name) = author(&member.attendee);
@@ -118,11 +112,7 @@ impl ChatService {
             message_type: MessageType::Comment,
             system_message: String::new(),
             parameters,
-            reference_id: request
-                .reference_id
-                .chars()
-                .take(MAX_REFERENCE_ID_CHARS)
-                .collect(),
+            reference_id: reference_id(&request.reference_id),
             parent_id: parent.as_ref().map_or(0, |p| p.id),
             created_at: now,
             expires_at: member.room.message_expiry(now),
@@ -139,6 +129,29 @@ impl ChatService {
             parent,
             last_common_read: self.ctx.common_read_for(&member).await?,
         })
+    }
+
+    /// A guest who sends a display name with a message is renamed to it (cut to 64
+    /// characters); blank names and logged-in users change nothing.
+    pub(crate) async fn rename_guest(&self, member: &mut Member, name: Option<&str>) -> Result<()> {
+        if !member.is_guest() {
+            return Ok(());
+        }
+        let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+            return Ok(());
+        };
+        if name != member.attendee.display_name {
+            name.chars()
+                .take(64)
+                .collect::<String>()
+                .clone_into(&mut member.attendee.display_name);
+            self.ctx
+                .store
+                .update_attendee(&member.attendee, &[])
+                .await?;
+            propagate::renamed(&self.ctx, &member.room, &member.attendee).await?;
+        }
+        Ok(())
     }
 
     async fn reply_parent(&self, member: &Member, reply_to: i64) -> Result<Option<Message>> {
@@ -374,6 +387,11 @@ impl ChatService {
 /// permissions (1) keep it to moderators.
 pub(crate) fn may_mention_all(member: &Member) -> bool {
     member.room.mention_permissions == 0 || member.is_moderator()
+}
+
+/// A reference id as stored: longer ones are cut, not refused.
+pub(crate) fn reference_id(raw: &str) -> String {
+    raw.chars().take(MAX_REFERENCE_ID_CHARS).collect()
 }
 
 /// A message must have visible text and at most [`MAX_MESSAGE_CHARS`] characters.

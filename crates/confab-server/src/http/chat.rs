@@ -259,7 +259,7 @@ async fn read_marker_answer(state: &AppState, member: confab_core::access::Membe
 }
 
 /// `X-Chat-Last-Common-Read`, for callers who share their own read status.
-fn with_common_read(answer: Ocs, common: Option<i64>) -> Ocs {
+pub(super) fn with_common_read(answer: Ocs, common: Option<i64>) -> Ocs {
     match common {
         Some(common) => answer.header("x-chat-last-common-read", &common),
         None => answer,

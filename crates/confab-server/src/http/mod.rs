@@ -19,6 +19,7 @@ pub mod room_avatar;
 pub mod room_policy;
 pub mod room_settings;
 pub mod settings;
+pub mod share;
 pub mod status;
 
 use std::sync::Arc;
@@ -96,6 +97,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(participant::routes())
         .merge(chat::routes())
         .merge(pin::routes())
+        .merge(share::routes())
         .merge(reaction::routes())
         .merge(poll::routes())
         .merge(breakout_room::routes())

@@ -21,6 +21,8 @@ mod chat_history;
 mod chat_read;
 mod chat_receive;
 mod chat_rules;
+mod chat_share;
+mod chat_shared_items;
 mod chat_support;
 mod cli;
 mod cloud;

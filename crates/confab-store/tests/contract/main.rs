@@ -17,4 +17,5 @@ mod poll;
 mod reaction;
 mod room;
 mod room_avatar;
+mod shared_item;
 mod support;

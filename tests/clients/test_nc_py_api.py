@@ -297,3 +297,44 @@ def test_polls_create_get_vote_and_close(server):
     with pytest.raises(NextcloudException) as err:
         bob.talk.vote_poll([1], poll)
     assert err.value.status_code == 400
+
+
+def png(size: int) -> bytes:
+    """A square, opaque PNG of `size` pixels, built without an imaging library."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x20\x80\xc0" * size for _ in range(size))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_conversation_pictures(server):
+    nc = client(server, "alice")
+    conv = nc.talk.create_conversation(ConversationType.GROUP, room_name="pictures")
+    assert not conv.is_custom_avatar
+    default_version = conv.avatar_version
+
+    conv = nc.talk.set_conversation_avatar(conv, ("🦀", "ff8800"))
+    assert conv.is_custom_avatar
+    assert conv.avatar_version != default_version
+    assert b"<svg" in nc.talk.get_conversation_avatar(conv)
+
+    conv = nc.talk.set_conversation_avatar(conv, png(64))
+    assert conv.is_custom_avatar
+    assert nc.talk.get_conversation_avatar(conv, dark=True).startswith(b"\x89PNG\r\n\x1a\n")
+
+    conv = nc.talk.delete_conversation_avatar(conv)
+    assert not conv.is_custom_avatar
+    assert conv.avatar_version == default_version
+    with pytest.raises(NextcloudException):
+        nc.talk.set_conversation_avatar(conv, b"not a picture")

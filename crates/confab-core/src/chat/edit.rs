@@ -172,7 +172,7 @@ impl ChatService {
         let store = &self.ctx.store;
         // The focused message and `limit` before it, then `limit` after: up to 2 × limit + 1.
         let mut raw = store
-            .messages_before(member.room.id, id + 1, limit + 1)
+            .messages_before(member.room.id, id.saturating_add(1), limit + 1)
             .await?;
         raw.reverse();
         raw.extend(store.messages_after(member.room.id, id, limit).await?);

@@ -108,7 +108,7 @@ impl ChatService {
         let visible = |m: &Arc<Message>| !m.is_expired(now);
         if !request.look_into_future {
             let before = if request.include_last_known && request.last_known > 0 {
-                request.last_known + 1
+                request.last_known.saturating_add(1)
             } else {
                 request.last_known
             };
@@ -129,7 +129,7 @@ impl ChatService {
                 .advance(member.attendee.id, request.last_known);
         }
         let cursor = if request.include_last_known {
-            request.last_known - 1
+            request.last_known.saturating_sub(1)
         } else {
             request.last_known
         };

@@ -247,3 +247,39 @@ async fn foreign_and_malformed_message_ids_are_404_and_change_nothing() {
     assert_eq!(app.messages(&token).await, before);
     assert_eq!(app.messages(&elsewhere).await, there);
 }
+
+#[tokio::test]
+async fn the_largest_message_ids_are_answered_not_overflowed() {
+    let app = TestApp::spawn().await;
+    let (alice, _bob, token) = shared_room(&app).await;
+    let newest = say_id(&alice, &token, "newest").await;
+    let max = i64::MAX;
+    // The context of an id past the newest message: the messages before it.
+    let answer = alice.get(&format!("{}/{max}/context", chat(&token))).await;
+    answer.expect(200);
+    let ids: Vec<i64> = answer.data().as_array().unwrap().iter().map(id).collect();
+    assert_eq!(ids.last(), Some(&newest));
+    poll(
+        &alice,
+        &token,
+        &format!("lastKnownMessageId={max}&includeLastKnown=1&timeout=0"),
+    )
+    .await
+    .expect(304);
+    let answer = alice
+        .get(&format!(
+            "{}?lookIntoFuture=0&lastKnownMessageId={max}&includeLastKnown=1",
+            chat(&token)
+        ))
+        .await;
+    answer.expect(200);
+    assert_eq!(answer.data()[0]["id"], newest);
+    let min = i64::MIN;
+    let answer = poll(
+        &alice,
+        &token,
+        &format!("lastKnownMessageId={min}&includeLastKnown=1&timeout=0"),
+    )
+    .await;
+    assert!(answer.status.as_u16() < 500, "{}", answer.status);
+}

@@ -28,6 +28,7 @@ mod cli;
 mod cloud;
 mod import_emails;
 mod input;
+mod input_sweep;
 mod lobby_timer;
 mod participant;
 mod participant_input;

@@ -93,13 +93,12 @@ impl DerefMut for WriteTx<'_> {
 }
 
 impl confab_core::store::WriteGeneration for SqlStore {
-    /// SQLite is this process's own file; a PostgreSQL database may be shared by several
-    /// nodes, whose writes this counter cannot see.
+    /// Every write of this node goes through this store. One node serves a database: the
+    /// chat's wake-ups and windows are in this process too, so a second node on the same
+    /// PostgreSQL would need a bus between the nodes for those as well as for this counter.
+    /// (Writes from the command line reach readers when cached entries age out.)
     fn write_generation(&self) -> Option<u64> {
-        match self.backend {
-            Backend::Sqlite => Some(self.generation.load(Ordering::Acquire)),
-            Backend::Postgres => None,
-        }
+        Some(self.generation.load(Ordering::Acquire))
     }
 }
 

@@ -1170,11 +1170,7 @@ async fn the_write_generation_moves_after_writes_but_not_after_chat_posts() {
     each_backend(|store| async move {
         let room = room_with(&store, "r1", &["alice", "bob"]).await?;
         let bob = user_in(&store, room.id, "bob").await;
-        let Some(start) = store.write_generation() else {
-            // PostgreSQL may be shared by several nodes: nothing may be cached on it.
-            ensure!(store.backend() == confab_store::Backend::Postgres);
-            return Ok(());
-        };
+        let start = store.write_generation().unwrap_or_default();
         store
             .post_chat_messages(&[chat_post(comment(room.id, "bob", "hi", NOW), bob.id, &[])])
             .await?;

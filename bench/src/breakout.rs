@@ -49,6 +49,7 @@ fn student(suffix: &str, i: usize) -> Actor {
             is_admin: false,
         }),
         client_session: Some(format!("client-{suffix}-{i}")),
+        remote_addr: None,
     }
 }
 

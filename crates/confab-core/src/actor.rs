@@ -12,10 +12,12 @@ pub struct UserRef {
 ///
 /// `client_session` is the opaque id of the client's web session (a cookie): it is how a
 /// guest is recognised between requests and which Talk session of a user is "current".
+/// `remote_addr` is where the request came from (`ip` bans keep guests out by it).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Actor {
     pub user: Option<UserRef>,
     pub client_session: Option<String>,
+    pub remote_addr: Option<std::net::IpAddr>,
 }
 
 impl Actor {
@@ -23,6 +25,7 @@ impl Actor {
         Self {
             user: Some(user),
             client_session: None,
+            remote_addr: None,
         }
     }
 

@@ -5,6 +5,7 @@
 //! - [`participant`]: attendees, sessions, roles and permissions.
 //! - [`chat`]: messages, including the system messages every state change leaves.
 //! - [`breakout_room`]: splitting a conversation into breakout rooms and back.
+//! - [`ban`]: keeping actors and addresses out of a conversation.
 //! - [`app_config`]: the Talk app settings confab honours.
 //! - [`throttle`]: brute-force protection for logins and room passwords.
 //! - [`store`]: the ports the storage adapters implement.
@@ -16,6 +17,7 @@ pub mod access;
 pub mod account;
 pub mod actor;
 pub mod app_config;
+pub mod ban;
 pub mod breakout_room;
 pub mod chat;
 pub mod clock;

@@ -5,6 +5,7 @@ use std::sync::{Arc, RwLock};
 use crate::access::{Member, MemberCache};
 use crate::account::AccountService;
 use crate::app_config::AppConfig;
+use crate::ban::BanService;
 use crate::breakout_room::BreakoutService;
 use crate::chat::{ChatFeed, ChatService, ReadMarkers};
 use crate::clock::Clock;
@@ -86,6 +87,7 @@ pub struct Services {
     pub participants: ParticipantService,
     pub chat: ChatService,
     pub breakout_rooms: BreakoutService,
+    pub bans: BanService,
     pub throttler: Arc<Throttler>,
 }
 
@@ -112,6 +114,7 @@ impl Services {
                 chat.clone(),
                 participants.clone(),
             ),
+            bans: BanService::new(context.clone()),
             rooms,
             participants,
             chat,

@@ -6,6 +6,7 @@
 use async_trait::async_trait;
 
 use crate::account::{Group, User};
+use crate::ban::{Ban, BannedActorType};
 use crate::chat::{
     ChatPost, Message, NewMessage, Pin, PinState, Poll, PollVote, Posted, Reaction, SharedItemType,
 };
@@ -125,7 +126,7 @@ pub trait RoomStore: Send + Sync {
         parent: &Room,
         rooms: &[RoomPlan],
     ) -> StoreResult<Vec<Room>>;
-    /// Deletes the room with its attendees, sessions and messages.
+    /// Deletes the room with its attendees, sessions, messages and bans.
     async fn delete_room(&self, room_id: i64) -> StoreResult<bool>;
     /// The earliest lobby timer set on a room with an active lobby.
     async fn next_lobby_timer(&self) -> StoreResult<Option<i64>>;
@@ -398,6 +399,34 @@ pub trait RoomAvatarStore: Send + Sync {
     async fn room_avatar(&self, room_id: i64) -> StoreResult<Option<RoomAvatar>>;
 }
 
+#[async_trait]
+pub trait BanStore: Send + Sync {
+    /// Stores `ban` (its `id` is ignored) and returns it with its id. When `remove` names an
+    /// attendee of the ban's room, removes them (with their sessions, client bindings and
+    /// invitation) in the same transaction, and the clients that were bound to them stay
+    /// recognised as banned ([`BanStore::ban_of_client`]); appends `messages`. `Conflict`, and
+    /// nothing written, when the room bans that actor or address already.
+    async fn ban_actor(
+        &self,
+        ban: &Ban,
+        remove: Option<i64>,
+        messages: &[NewMessage],
+    ) -> StoreResult<Ban>;
+    /// The bans of the rooms `room_ids`, oldest first.
+    async fn bans(&self, room_ids: &[i64]) -> StoreResult<Vec<Ban>>;
+    /// The room's ban of one actor or address, exactly as banned.
+    async fn ban_of_actor(
+        &self,
+        room_id: i64,
+        banned_actor_type: BannedActorType,
+        banned_actor_id: &str,
+    ) -> StoreResult<Option<Ban>>;
+    /// The room's ban of the guest `client_session` was bound to when they were banned.
+    async fn ban_of_client(&self, room_id: i64, client_session: &str) -> StoreResult<Option<Ban>>;
+    /// Lifts the room's ban `ban_id`; false when the room has no such ban.
+    async fn remove_ban(&self, room_id: i64, ban_id: i64) -> StoreResult<bool>;
+}
+
 /// Tells readers whether what they read may have changed since.
 pub trait WriteGeneration: Send + Sync {
     /// A number that moves after every committed write except chat posts (which append a
@@ -420,6 +449,7 @@ pub trait Store:
     + PollStore
     + PinStore
     + RoomAvatarStore
+    + BanStore
 {
 }
 
@@ -433,7 +463,8 @@ impl<
             + ReactionStore
             + PollStore
             + PinStore
-            + RoomAvatarStore,
+            + RoomAvatarStore
+            + BanStore,
     > Store for T
 {
 }

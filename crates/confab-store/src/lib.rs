@@ -6,7 +6,7 @@
 //! [`backend::Backend`]. Each area has its module, one transaction per method:
 //!
 //! - [`account`], [`app_config`], [`room`], [`room_avatar`], [`participant`], [`chat`],
-//!   [`reaction`], [`poll`], [`pin`]: the port implementations.
+//!   [`reaction`], [`poll`], [`pin`], [`ban`]: the port implementations.
 //! - [`rows`]: mapping rows to domain types; `session`: opening and closing many sessions;
 //!   `shared_item`: the index of objects shared to the chat.
 //! - [`backend`]: connecting, pools, pragmas and migrations.
@@ -15,6 +15,7 @@
 pub mod account;
 pub mod app_config;
 pub mod backend;
+pub mod ban;
 pub mod chat;
 pub mod error;
 pub mod participant;

@@ -60,6 +60,8 @@ async fn delete_rooms(tx: &mut Transaction<'_, Any>, ids: &[i64]) -> Result<u64,
             "DELETE FROM attendees WHERE room_id = $1",
             "DELETE FROM polls WHERE room_id = $1",
             "DELETE FROM room_avatars WHERE room_id = $1",
+            "DELETE FROM ban_clients WHERE ban_id IN (SELECT id FROM bans WHERE room_id = $1)",
+            "DELETE FROM bans WHERE room_id = $1",
         ] {
             sqlx::query(sql).bind(id).execute(&mut **tx).await?;
         }

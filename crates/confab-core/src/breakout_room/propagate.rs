@@ -29,7 +29,10 @@ pub(crate) async fn role_changed(
 ) -> Result<()> {
     let now = ctx.now();
     let promoted = attendee.participant_type.is_moderator();
-    for child in children(ctx, parent).await? {
+    let children = children(ctx, parent).await?;
+    let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+    let banned = ctx.banned_actors(&ids).await?;
+    for child in children {
         let present = ctx
             .store
             .attendee_by_actor(child.id, attendee.actor_type, &attendee.actor_id)
@@ -45,7 +48,13 @@ pub(crate) async fn role_changed(
                 let note = by.about(child.id, name, &member, now);
                 ctx.store.update_attendee(&member, &[note]).await?;
             }
-            (None, true) => {
+            (None, true)
+                if !banned.contains(&(
+                    child.id,
+                    attendee.actor_type,
+                    attendee.actor_id.clone(),
+                )) =>
+            {
                 let new = NewAttendee {
                     actor_type: attendee.actor_type,
                     actor_id: attendee.actor_id.clone(),
@@ -137,7 +146,9 @@ pub(crate) async fn delete_room(ctx: &Context, room: &Room) -> Result<()> {
 
 /// Moves attendees of the parent into breakout rooms (`children[target]`): out of every other
 /// breakout room, into the target unless already there; nothing for those already in place.
-/// Reads each room's members once and writes every change in one transaction.
+/// As upstream adds people, someone banned from the target is not added to it (they still
+/// leave the others). Reads each room's members once and writes every change in one
+/// transaction.
 pub(crate) async fn move_into(
     ctx: &Context,
     children: &[Room],
@@ -149,6 +160,8 @@ pub(crate) async fn move_into(
     for child in children {
         members.push(ctx.store.attendees(child.id).await?);
     }
+    let ids: Vec<i64> = children.iter().map(|c| c.id).collect();
+    let banned = ctx.banned_actors(&ids).await?;
     let (mut removals, mut additions, mut messages) = (Vec::new(), Vec::new(), Vec::new());
     for (attendee, target) in moves {
         for (i, child) in children.iter().enumerate() {
@@ -160,7 +173,13 @@ pub(crate) async fn move_into(
                     messages.push(by.about(child.id, "user_removed", current, now));
                     removals.push((child.id, current.id));
                 }
-                (None, true) => {
+                (None, true)
+                    if !banned.contains(&(
+                        child.id,
+                        attendee.actor_type,
+                        attendee.actor_id.clone(),
+                    )) =>
+                {
                     let new = NewAttendee {
                         actor_type: attendee.actor_type,
                         actor_id: attendee.actor_id.clone(),

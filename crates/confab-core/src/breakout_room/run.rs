@@ -194,6 +194,11 @@ impl BreakoutService {
             .iter()
             .position(|c| c.token == target)
             .ok_or(Error::Invalid("target"))?;
+        let banned = self.ctx.banned_actors(&[children[index].id]).await?;
+        let me = &member.attendee;
+        if banned.contains(&(children[index].id, me.actor_type, me.actor_id.clone())) {
+            return Err(Error::Forbidden("ban"));
+        }
         propagate::move_into(
             &self.ctx,
             &children,

@@ -45,6 +45,9 @@ impl ParticipantService {
                     .user(new_participant)
                     .await?
                     .ok_or(Error::NotFound("new-participant"))?;
+                if self.ctx.user_banned(member.room.id, &user.id).await? {
+                    return Err(Error::Invalid("ban"));
+                }
                 self.add_users(&member, vec![(user.id, user.display_name)])
                     .await?;
                 Ok(AddOutcome::Added)
@@ -93,6 +96,12 @@ impl ParticipantService {
         display_name: String,
     ) -> Result<()> {
         let parent = self.ctx.room(&member.room.object_id).await?;
+        // Banned from the breakout room or from its parent (which they would join first).
+        if self.ctx.user_banned(member.room.id, &user_id).await?
+            || self.ctx.user_banned(parent.id, &user_id).await?
+        {
+            return Err(Error::Invalid("ban"));
+        }
         let by = member.author();
         let existing = self
             .ctx
@@ -131,12 +140,17 @@ impl ParticipantService {
     }
 
     /// Adds users who are not members yet; a self-joined user (5) becomes a regular user (3).
+    /// Users banned from the room are passed over (a group's banned members stay out).
     async fn add_users(&self, member: &Member, users: Vec<(String, String)>) -> Result<()> {
         let now = self.ctx.now();
         let existing = self.ctx.store.attendees(member.room.id).await?;
+        let banned = self.ctx.banned_actors(&[member.room.id]).await?;
         let mut new = Vec::new();
         let mut messages = Vec::new();
         for (id, display_name) in users {
+            if banned.contains(&(member.room.id, ActorType::Users, id.clone())) {
+                continue;
+            }
             let current = existing
                 .iter()
                 .find(|a| a.actor_type == ActorType::Users && a.actor_id == id);

@@ -85,6 +85,8 @@ impl ParticipantService {
             .client_session
             .clone()
             .ok_or(Error::Invalid("session"))?;
+        // The browser of a banned guest stays out, whatever it presents.
+        self.ctx.refuse_banned_client(&room, actor).await?;
         let invited = NewAttendee::email(email).ok_or(Error::Forbidden("invitation"))?;
         let attendee = self
             .ctx
@@ -96,6 +98,9 @@ impl ParticipantService {
         if !secret.is_some_and(|secret| same_secret(&secret, access)) {
             return Err(Error::Forbidden("invitation"));
         }
+        self.ctx
+            .refuse_banned_attendee(&room, actor, &attendee)
+            .await?;
         let session = NewSession {
             id: crate::token::session_id(),
             client_session: client,

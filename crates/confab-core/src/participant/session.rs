@@ -15,7 +15,8 @@ use crate::room::{Listable, Room, RoomType};
 impl ParticipantService {
     /// `POST /room/{token}/participants/active`: opens a session. Members join without a
     /// password; users self-join public (type 5) and listable (type 3) rooms; guests join
-    /// public rooms. `client_session` must be set by the caller's transport.
+    /// public rooms. A banned caller gets 403 `ban` once the room is one they could join.
+    /// `client_session` must be set by the caller's transport.
     pub async fn join(
         &self,
         actor: &Actor,
@@ -35,6 +36,9 @@ impl ParticipantService {
             last_ping: now,
         };
         if let Some(member) = self.ctx.member_of(actor, &room).await? {
+            self.ctx
+                .refuse_banned(&room, actor, Some(&member.attendee))
+                .await?;
             if let Some(existing) = &member.session {
                 if !force && existing.in_call != 0 {
                     return Err(Error::SessionConflict {
@@ -59,8 +63,8 @@ impl ParticipantService {
             return Err(Error::RoomNotFound);
         }
         match &actor.user {
-            Some(user) => self.visit(room, user, password, session).await,
-            None => self.join_as_guest(room, password, session).await,
+            Some(user) => self.visit(room, actor, user, password, session).await,
+            None => self.join_as_guest(room, actor, password, session).await,
         }
     }
 
@@ -69,6 +73,7 @@ impl ParticipantService {
     async fn visit(
         &self,
         room: Room,
+        actor: &Actor,
         user: &crate::actor::UserRef,
         password: &str,
         session: NewSession,
@@ -85,6 +90,8 @@ impl ParticipantService {
         } else {
             return Err(Error::RoomNotFound);
         };
+        // As upstream, only someone who could see the room learns they are banned from it.
+        self.ctx.refuse_banned(&room, actor, None).await?;
         if !listed && room.has_password() {
             self.check_room_password(&room.password_hash, password)
                 .await?;
@@ -119,12 +126,14 @@ impl ParticipantService {
     async fn join_as_guest(
         &self,
         room: Room,
+        actor: &Actor,
         password: &str,
         session: NewSession,
     ) -> Result<Member> {
         if room.room_type != RoomType::Public {
             return Err(Error::RoomNotFound);
         }
+        self.ctx.refuse_banned(&room, actor, None).await?;
         if room.has_password() {
             self.check_room_password(&room.password_hash, password)
                 .await?;

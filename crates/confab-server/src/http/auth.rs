@@ -166,6 +166,7 @@ pub async fn middleware(
     request.extensions_mut().insert(Actor {
         user,
         client_session: Some(client_session.clone()),
+        remote_addr: Some(ip.0),
     });
     let mut response = next.run(request).await;
     if existing.is_none() {

@@ -77,6 +77,7 @@ const FEATURES: &[&str] = &[
     "recording-consent",
     "avatar",
     "breakout-rooms-v1",
+    "ban-v1",
     // confab's extensions to breakout rooms, each announced on its own.
     "breakout-rooms-names",
     "breakout-rooms-guests",

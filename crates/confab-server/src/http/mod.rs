@@ -2,6 +2,7 @@
 //! extract, call one service method, and map the result to the wire.
 
 pub mod auth;
+pub mod ban;
 pub mod breakout_room;
 pub mod capabilities;
 pub mod chat;
@@ -101,6 +102,7 @@ fn ocs_routes() -> Router<AppState> {
         .merge(reaction::routes())
         .merge(poll::routes())
         .merge(breakout_room::routes())
+        .merge(ban::routes())
         .merge(settings::routes())
         .route("/apps/spreed/{*rest}", any(not_implemented))
         .fallback(not_found)

@@ -174,7 +174,6 @@ async fn features_confab_does_not_implement_are_not_advertised() {
         "in-call-flags",
         "bots-v1",
         "federation-v1",
-        "ban-v1",
         "recording-v1",
     ] {
         assert!(
@@ -183,6 +182,7 @@ async fn features_confab_does_not_implement_are_not_advertised() {
         );
     }
     for present in [
+        "ban-v1",
         "email-csv-import",
         "sensitive-conversations",
         "conversation-creation-all",

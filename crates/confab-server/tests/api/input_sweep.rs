@@ -1,7 +1,7 @@
-//! No input causes a 500: every parameter of the chat endpoints, and the numbers of the room
-//! endpoints, given values of every kind (the ends of the integer range, numbers too large for
-//! it, wrong types, empty and very long text, emoji), is answered with a 4xx (or 501), never a
-//! server error, on both backends.
+//! No input causes a 500: every parameter of the chat endpoints, the numbers of the room
+//! endpoints and the ban parameters, given values of every kind (the ends of the integer range,
+//! numbers too large for it, wrong types, empty and very long text, emoji), is answered with a
+//! 4xx (or 501), never a server error, on both backends.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -158,6 +158,12 @@ fn room_cases(token: &str, bob_id: i64) -> Vec<BodyCase> {
         ),
         (
             post.clone(),
+            format!("{V1}/ban/{token}"),
+            json!({"actorType": "users", "actorId": "carol", "internalNote": ""}),
+            &["actorType", "actorId", "internalNote"],
+        ),
+        (
+            post.clone(),
             format!("/room/{token}/notify"),
             json!({}),
             &["level"],
@@ -223,6 +229,7 @@ async fn sweep_ids(client: &Client, token: &str) {
             (Method::POST, format!("{V1}/reaction/{token}/{odd}")),
             (Method::GET, format!("{V1}/poll/{token}/{odd}")),
             (Method::POST, format!("{chat}/{odd}/pin")),
+            (Method::DELETE, format!("{V1}/ban/{token}/{odd}")),
         ] {
             let body = json!({"message": "x", "reaction": "👍"});
             let answer = client.send(method.clone(), &path, Some(body)).await;

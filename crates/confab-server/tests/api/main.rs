@@ -9,6 +9,7 @@ mod helpers;
 
 mod access;
 mod auth;
+mod ban;
 mod breakout_guest;
 mod breakout_invariant;
 mod breakout_presence;

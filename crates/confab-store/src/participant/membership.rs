@@ -80,7 +80,7 @@ pub(crate) async fn insert_attendees_bulk(
 /// Removes the `(room, attendee)` pairs inside `tx`, each attendee with its sessions, client
 /// bindings and invitation, with multi-row statements. A pair whose attendee is not in that
 /// room removes nothing.
-pub(super) async fn delete_attendees(
+pub(crate) async fn delete_attendees(
     tx: &mut Transaction<'_, Any>,
     removals: &[(i64, i64)],
 ) -> Result<(), sqlx::Error> {

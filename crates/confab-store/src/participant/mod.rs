@@ -20,8 +20,8 @@ use crate::rows;
 use crate::session::{close_sessions, open_sessions, Opening};
 use crate::SqlStore;
 
-use membership::{attendees_by_ids, delete_attendees};
-pub(crate) use membership::{insert_attendees, insert_attendees_bulk};
+use membership::attendees_by_ids;
+pub(crate) use membership::{delete_attendees, insert_attendees, insert_attendees_bulk};
 
 const UPDATE_ATTENDEE: &str = "UPDATE attendees SET display_name = $2, participant_type = $3, permissions = $4, \
     notification_level = $5, notification_calls = $6, favorite = $7, archived = $8, important = $9, \

@@ -10,6 +10,7 @@
 
 mod account;
 mod app_config;
+mod ban;
 mod chat;
 mod participant;
 mod pin;

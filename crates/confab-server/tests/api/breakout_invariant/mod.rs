@@ -322,6 +322,7 @@ fn actor_of(id: &str) -> Actor {
             is_admin: false,
         }),
         client_session: Some(format!("client-{id}")),
+        remote_addr: None,
     }
 }
 
@@ -330,6 +331,7 @@ fn anonymous(client: String) -> Actor {
     Actor {
         user: None,
         client_session: Some(client),
+        remote_addr: None,
     }
 }
 

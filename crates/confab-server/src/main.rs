@@ -5,6 +5,11 @@ use confab_server::cli::{Cli, Command};
 use confab_server::config::Config;
 use confab_server::{startup, telemetry};
 
+/// The server allocates and frees many small objects per request; mimalloc spends fewer
+/// cycles on that than the system allocator and fragments less under concurrency.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();

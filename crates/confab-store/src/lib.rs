@@ -9,7 +9,9 @@
 //!   [`reaction`], [`poll`], [`pin`], [`ban`]: the port implementations.
 //! - [`rows`]: mapping rows to domain types; `session`: opening and closing many sessions;
 //!   `shared_item`: the index of objects shared to the chat.
-//! - [`backend`]: connecting, pools, pragmas and migrations.
+//! - [`backend`]: connecting, pools, pragmas and migrations, and the only ways to write:
+//!   `SqlStore::write` (one statement) and `SqlStore::begin` (a transaction), which move the
+//!   write generation the member cache of the chat endpoints relies on.
 //! - [`error`]: the only place that knows `sqlx::Error`.
 
 pub mod account;

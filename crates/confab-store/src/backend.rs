@@ -30,7 +30,7 @@ impl Backend {
 
 /// The store: a pool for writes and one for reads (the same pool on PostgreSQL).
 ///
-/// Writes go through [`SqlStore::write`] and [`SqlStore::begin`] only, which move the write
+/// Writes go through `SqlStore::write` and `SqlStore::begin` only, which move the write
 /// generation once they are done, so that what was read before can be recognised as old.
 #[derive(Debug, Clone)]
 pub struct SqlStore {

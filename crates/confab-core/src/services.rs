@@ -1,5 +1,6 @@
 //! The bundle of services and the context they share.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::access::{Member, MemberCache};
@@ -9,7 +10,7 @@ use crate::ban::BanService;
 use crate::breakout_room::BreakoutService;
 use crate::chat::{ChatFeed, ChatService, ReadMarkers};
 use crate::clock::Clock;
-use crate::participant::{ParticipantService, Privacy};
+use crate::participant::ParticipantService;
 use crate::room::RoomService;
 use crate::store::Store;
 use crate::throttle::Throttler;
@@ -46,25 +47,42 @@ impl Context {
         self.read_markers.flush(self.store.as_ref()).await
     }
 
-    /// The lowest read marker among a room's users, cached for a second per room so a wave of
-    /// poll answers or a room list costs one store read per room.
     /// The room's common read marker as `member` may learn it: `None` when their own read
     /// privacy is private (only those who share how far they read see how far others did).
     pub async fn common_read_for(&self, member: &Member) -> Result<Option<i64>> {
-        if member.attendee.read_privacy == Privacy::Private {
+        if !member.attendee.shares_read_status() {
             return Ok(None);
         }
         self.last_common_read(member.room.id).await.map(Some)
     }
 
+    /// The lowest read marker among a room's users who share theirs.
     pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
-        let feed = self.feed.room(room_id);
-        if let Some(value) = feed.common_read() {
-            return Ok(value);
+        let found = self.last_common_reads(&[room_id]).await?;
+        Ok(found.get(&room_id).copied().unwrap_or(0))
+    }
+
+    /// The common read markers of `room_ids`, cached for a second per room (markers from
+    /// polls reach the store about once a second), so a wave of poll answers costs one store
+    /// read per room and a room list one for all rooms it misses.
+    pub async fn last_common_reads(&self, room_ids: &[i64]) -> Result<HashMap<i64, i64>> {
+        let mut found = HashMap::with_capacity(room_ids.len());
+        let mut missing = Vec::new();
+        for room_id in room_ids {
+            match self.feed.room(*room_id).common_read() {
+                Some(value) => {
+                    found.insert(*room_id, value);
+                }
+                None => missing.push(*room_id),
+            }
         }
-        let value = self.store.last_common_read(room_id).await?;
-        feed.set_common_read(Some(value));
-        Ok(value)
+        if !missing.is_empty() {
+            for (room_id, value) in self.store.last_common_reads(&missing).await? {
+                self.feed.room(room_id).set_common_read(Some(value));
+                found.insert(room_id, value);
+            }
+        }
+        Ok(found)
     }
 
     /// Re-reads the app settings from the store after a change.

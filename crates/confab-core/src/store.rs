@@ -137,6 +137,8 @@ pub trait RoomStore: Send + Sync {
 #[async_trait]
 pub trait ParticipantStore: Send + Sync {
     async fn attendees(&self, room_id: i64) -> StoreResult<Vec<Attendee>>;
+    /// The attendees of all of `room_ids`, by room and then id.
+    async fn attendees_of_rooms(&self, room_ids: &[i64]) -> StoreResult<Vec<Attendee>>;
     async fn attendee_by_id(&self, room_id: i64, attendee_id: i64)
         -> StoreResult<Option<Attendee>>;
     async fn attendee_by_actor(
@@ -288,8 +290,9 @@ pub trait ChatStore: Send + Sync {
     async fn delete_expired_messages(&self, now: i64) -> StoreResult<u64>;
     /// The earliest expiry of any message.
     async fn next_message_expiry(&self) -> StoreResult<Option<i64>>;
-    /// The lowest read marker among the room's users.
-    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64>;
+    /// The lowest read marker among the users of each room who share theirs (read privacy
+    /// public), as `(room id, marker)`; a room without such users answers 0.
+    async fn last_common_reads(&self, room_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>>;
     /// The room's shared items of `item_type` with ids below `before` (0: no bound) that have
     /// not expired at `now`, at most `limit`: the messages that shared such an object, newest
     /// first; for [`SharedItemType::Pinned`] the messages pinned and not run out at `now`,

@@ -472,19 +472,30 @@ impl ChatStore for SqlStore {
         row.try_get::<Option<i64>, _>("next").or_store()
     }
 
-    async fn last_common_read(&self, room_id: i64) -> StoreResult<i64> {
-        let row = sqlx::query(
-            "SELECT MIN(last_read_message) AS common FROM attendees \
-             WHERE room_id = $1 AND actor_type = 'users' AND read_privacy = 0",
-        )
-        .bind(room_id)
-        .fetch_one(&self.reader)
-        .await
-        .or_store()?;
-        Ok(row
-            .try_get::<Option<i64>, _>("common")
-            .or_store()?
-            .unwrap_or(0))
+    async fn last_common_reads(&self, room_ids: &[i64]) -> StoreResult<Vec<(i64, i64)>> {
+        let mut found: Vec<(i64, i64)> = room_ids.iter().map(|id| (*id, 0)).collect();
+        let mut markers = std::collections::HashMap::new();
+        for chunk in room_ids.chunks(BULK_ROWS * 8) {
+            let sql = format!(
+                "SELECT room_id, MIN(last_read_message) AS common FROM attendees \
+                 WHERE room_id IN ({}) AND actor_type = 'users' AND read_privacy = 0 \
+                 GROUP BY room_id",
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            for row in query.fetch_all(&self.reader).await.or_store()? {
+                let room_id: i64 = row.try_get("room_id").or_store()?;
+                let common: Option<i64> = row.try_get("common").or_store()?;
+                markers.insert(room_id, common.unwrap_or(0));
+            }
+        }
+        for (room_id, common) in &mut found {
+            *common = markers.get(room_id).copied().unwrap_or(0);
+        }
+        Ok(found)
     }
 
     async fn shared_items(

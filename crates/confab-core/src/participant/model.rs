@@ -120,6 +120,14 @@ pub struct Attendee {
     pub read_privacy: Privacy,
 }
 
+impl Attendee {
+    /// Whether this attendee shares how far they read, and so may learn how far the others
+    /// did (the common read marker).
+    pub fn shares_read_status(&self) -> bool {
+        self.read_privacy == Privacy::Public
+    }
+}
+
 /// A user's choice whether others see what they do (read markers, typing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Privacy {

@@ -14,7 +14,7 @@ use crate::access::Member;
 use crate::actor::Actor;
 use crate::chat::{NewMessage, PinState, SystemMessage};
 use crate::error::{Error, Result};
-use crate::participant::{ActorType, NewAttendee};
+use crate::participant::{ActorType, Attendee, NewAttendee};
 use crate::services::Context;
 
 #[derive(Clone)]
@@ -92,14 +92,7 @@ impl RoomService {
             return Ok(None);
         }
         let attendees = self.ctx.store.attendees(member.room.id).await?;
-        let other = attendees
-            .into_iter()
-            .find(|a| a.actor_type == ActorType::Users && a.id != member.attendee.id);
-        Ok(match other {
-            Some(a) => Some((a.actor_id, a.display_name)),
-            // The partner left: the name keeps their id so clients can still show an avatar.
-            None => Some((member.room.name.clone(), member.room.name.clone())),
-        })
+        Ok(one_to_one_partner(member, attendees.iter()))
     }
 
     /// `GET /room`: the caller's conversations.
@@ -150,6 +143,14 @@ impl RoomService {
             .into_iter()
             .map(|p| (p.attendee_id, p))
             .collect();
+        let room_ids: Vec<i64> = rooms.iter().map(|(r, _)| r.id).collect();
+        let common_reads = self.ctx.last_common_reads(&room_ids).await?;
+        let one_to_one: Vec<i64> = rooms
+            .iter()
+            .filter(|(r, _)| r.room_type.is_one_to_one())
+            .map(|(r, _)| r.id)
+            .collect();
+        let partners = store.attendees_of_rooms(&one_to_one).await?;
         let config = self.ctx.config();
         let now = self.ctx.now();
         let mut views = Vec::with_capacity(rooms.len());
@@ -165,11 +166,16 @@ impl RoomService {
                 last_message: last
                     .remove(&member.room.last_message_id)
                     .filter(|m| !m.is_expired(now)),
-                last_common_read: self.ctx.common_read_for(&member).await?.unwrap_or(0),
+                last_common_read: if member.attendee.shares_read_status() {
+                    common_reads.get(&member.room.id).copied().unwrap_or(0)
+                } else {
+                    0
+                },
                 last_pinned_id: pin.last_pinned_id,
                 hidden_pinned_id: pin.hidden_pinned_id,
             };
-            let other = self.one_to_one_partner(&member).await?;
+            let in_room = partners.iter().filter(|a| a.room_id == member.room.id);
+            let other = one_to_one_partner(&member, in_room);
             views.push(RoomView::for_member(member, other, chat, &config));
         }
         Ok(views)
@@ -258,4 +264,21 @@ pub fn user_added_by(
         ),
     );
     by.message(room_id, "user_added", extra, now)
+}
+
+/// The other user of a one-to-one room, as (id, display name), among `attendees` of the
+/// room; `None` for other rooms. A partner who left keeps the room's name, which is their id,
+/// so clients can still show an avatar.
+fn one_to_one_partner<'a>(
+    member: &Member,
+    mut attendees: impl Iterator<Item = &'a Attendee>,
+) -> Option<(String, String)> {
+    if !member.room.room_type.is_one_to_one() {
+        return None;
+    }
+    let other = attendees.find(|a| a.actor_type == ActorType::Users && a.id != member.attendee.id);
+    Some(match other {
+        Some(a) => (a.actor_id.clone(), a.display_name.clone()),
+        None => (member.room.name.clone(), member.room.name.clone()),
+    })
 }

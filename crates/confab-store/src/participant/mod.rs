@@ -14,7 +14,7 @@ use confab_core::store::{Connection, ParticipantStore, StoreResult};
 use confab_core::StoreError;
 use sqlx::Row;
 
-use crate::chat::append;
+use crate::chat::{append, placeholders};
 use crate::error::OrStore;
 use crate::rows;
 use crate::session::{close_sessions, open_sessions, Opening};
@@ -41,6 +41,25 @@ impl ParticipantStore for SqlStore {
             .await
             .or_store()?;
         rows::all(&found, rows::attendee).or_store()
+    }
+
+    async fn attendees_of_rooms(&self, room_ids: &[i64]) -> StoreResult<Vec<Attendee>> {
+        let mut found = Vec::new();
+        for chunk in room_ids.chunks(500) {
+            let sql = format!(
+                "SELECT {} FROM attendees a WHERE a.room_id IN ({}) ORDER BY a.room_id, a.id",
+                rows::ATTENDEE_COLUMNS,
+                placeholders(1, chunk.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for id in chunk {
+                query = query.bind(id);
+            }
+            let rows = query.fetch_all(&self.reader).await.or_store()?;
+            found.extend(rows::all(&rows, rows::attendee).or_store()?);
+        }
+        found.sort_by_key(|a| (a.room_id, a.id));
+        Ok(found)
     }
 
     async fn attendee_by_id(

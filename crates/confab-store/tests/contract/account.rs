@@ -5,8 +5,8 @@ use confab_core::room::RoomType;
 use confab_core::store::{AccountStore, ChatStore, ParticipantStore, RoomStore};
 
 use crate::support::{
-    assert_conflict, each_backend, group, guest, member, new_room, new_session, owner, room_with,
-    user, user_in, NOW,
+    assert_conflict, common_read, each_backend, group, guest, member, new_room, new_session, owner,
+    room_with, user, user_in, NOW,
 };
 
 fn ids<T>(items: &[T], id: impl Fn(&T) -> &str) -> Vec<String> {
@@ -404,7 +404,7 @@ async fn user_settings_keep_one_value_per_key_and_read_privacy_reaches_every_att
         store
             .mark_read(user_in(&store, before.id, "bob").await.id, 4, false)
             .await?;
-        assert_eq!(store.last_common_read(before.id).await?, 4);
+        assert_eq!(common_read(&store, before.id).await?, 4);
 
         store.set_read_privacy("bob", Privacy::Private).await?;
         let mut settings = store.user_settings("bob").await?;
@@ -423,7 +423,7 @@ async fn user_settings_keep_one_value_per_key_and_read_privacy_reaches_every_att
             Privacy::Public
         );
         assert_eq!(
-            store.last_common_read(before.id).await?,
+            common_read(&store, before.id).await?,
             9,
             "a private marker does not count"
         );
@@ -442,7 +442,7 @@ async fn user_settings_keep_one_value_per_key_and_read_privacy_reaches_every_att
         );
 
         store.set_read_privacy("bob", Privacy::Public).await?;
-        assert_eq!(store.last_common_read(before.id).await?, 4);
+        assert_eq!(common_read(&store, before.id).await?, 4);
         Ok(())
     })
     .await;

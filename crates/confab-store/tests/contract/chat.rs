@@ -14,8 +14,8 @@ use confab_core::store::{ChatStore, ParticipantStore, ReactionStore, RoomStore, 
 use confab_store::SqlStore;
 
 use crate::support::{
-    assert_not_found, attendee_of, chat_post, comment, each_backend, guest, new_room, reaction,
-    room_with, system, user_in, NOW,
+    assert_not_found, attendee_of, chat_post, comment, common_read, each_backend, guest, new_room,
+    reaction, room_with, system, user_in, NOW,
 };
 
 fn ids(messages: &[Message]) -> Vec<i64> {
@@ -1098,7 +1098,7 @@ async fn last_common_read_is_the_lowest_marker_among_users() {
         let g1 = attendee_of(&store, room.id, ActorType::Guests, "g1").await;
         let g1_alone = attendee_of(&store, guests_only.id, ActorType::Guests, "g1").await;
 
-        assert_eq!(store.last_common_read(room.id).await?, 0, "nobody read yet");
+        assert_eq!(common_read(&store, room.id).await?, 0, "nobody read yet");
         store.mark_read(alice.id, m[2], false).await?;
         store.mark_read(bob.id, m[1], false).await?;
         store.mark_read(g1.id, m[0], false).await?;
@@ -1106,17 +1106,29 @@ async fn last_common_read_is_the_lowest_marker_among_users() {
             .mark_read(user_in(&store, other.id, "carol").await.id, 1, false)
             .await?;
         assert_eq!(
-            store.last_common_read(room.id).await?,
+            common_read(&store, room.id).await?,
             m[1],
             "the guest's lower marker is ignored"
         );
         store.mark_read(bob.id, m[2], false).await?;
-        assert_eq!(store.last_common_read(room.id).await?, m[2]);
+        assert_eq!(common_read(&store, room.id).await?, m[2]);
 
         store.mark_read(g1_alone.id, m[2], false).await?;
-        assert_eq!(store.last_common_read(guests_only.id).await?, 0);
-        assert_eq!(store.last_common_read(empty.id).await?, 0);
-        assert_eq!(store.last_common_read(empty.id + 1000).await?, 0);
+        assert_eq!(common_read(&store, guests_only.id).await?, 0);
+        assert_eq!(common_read(&store, empty.id).await?, 0);
+        assert_eq!(common_read(&store, empty.id + 1000).await?, 0);
+        // Many rooms in one read, each with its own marker, in the order asked.
+        let rooms = [empty.id, room.id, other.id, guests_only.id];
+        assert_eq!(
+            store.last_common_reads(&rooms).await?,
+            [
+                (empty.id, 0),
+                (room.id, m[2]),
+                (other.id, 1),
+                (guests_only.id, 0)
+            ]
+        );
+        assert!(store.last_common_reads(&[]).await?.is_empty());
         Ok(())
     })
     .await;

@@ -1091,3 +1091,23 @@ async fn breakout_sessions_cover_the_parent_and_its_breakout_rooms_only() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn attendees_of_rooms_reads_many_rooms_at_once() {
+    each_backend(|store| async move {
+        let r1 = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let r2 = room_with(&store, "r2", &["carol"]).await?;
+        let r3 = room_with(&store, "r3", &["dave"]).await?;
+        let found = store.attendees_of_rooms(&[r2.id, r1.id]).await?;
+        let ids: Vec<(i64, &str)> = found
+            .iter()
+            .map(|a| (a.room_id, a.actor_id.as_str()))
+            .collect();
+        assert_eq!(ids, [(r1.id, "alice"), (r1.id, "bob"), (r2.id, "carol")]);
+        assert_eq!(found[0], store.attendees(r1.id).await?[0]);
+        assert!(store.attendees_of_rooms(&[]).await?.is_empty());
+        assert!(!ids.iter().any(|(room, _)| *room == r3.id));
+        Ok(())
+    })
+    .await;
+}

@@ -304,6 +304,13 @@ pub async fn attendee_of(
         .unwrap_or_else(|| panic!("{actor_id} attends room {room_id}"))
 }
 
+/// The common read marker of one room.
+pub async fn common_read(store: &SqlStore, room_id: i64) -> StoreResult<i64> {
+    use confab_core::store::ChatStore;
+    let found = store.last_common_reads(&[room_id]).await?;
+    Ok(found.first().map_or(0, |(_, common)| *common))
+}
+
 /// The attendee of user `id` in `room_id`; panics when there is none.
 pub async fn user_in(store: &SqlStore, room_id: i64, id: &str) -> Attendee {
     attendee_of(store, room_id, ActorType::Users, id).await

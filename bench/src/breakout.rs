@@ -131,7 +131,7 @@ async fn print_sessions(services: &Services, parent: &str) -> Result<()> {
     Ok(())
 }
 
-async fn run(store: SqlStore, label: &str) -> Result<()> {
+async fn run(store: SqlStore, label: &'static str) -> Result<()> {
     let services = Services::new(Arc::new(store), Arc::new(SystemClock)).await?;
     services.set_app_config("breakout_rooms_max", "100").await?;
     let store = services.context.store.clone();
@@ -277,21 +277,5 @@ async fn run(store: SqlStore, label: &str) -> Result<()> {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let database_url = args
-        .iter()
-        .position(|a| a == "--database-url")
-        .and_then(|i| args.get(i + 1))
-        .cloned();
-    if let Some(url) = database_url {
-        let database = confab_bench::FreshDatabase::create(&url).await?;
-        let store = SqlStore::connect(&database.url).await?;
-        let result = run(store.clone(), "postgresql").await;
-        store.close().await;
-        database.drop().await?;
-        result
-    } else {
-        let dir = tempfile::tempdir()?;
-        run(SqlStore::open_sqlite(dir.path()).await?, "sqlite").await
-    }
+    confab_bench::run_on_chosen_store(run).await
 }

@@ -5,7 +5,6 @@
 //!
 //! `cargo run --release -p confab-bench --bin rooms-bench [-- --database-url postgres://…]`
 //! It drives confab's services over a real store in-process, without HTTP.
-#![expect(clippy::cast_precision_loss, reason = "durations far below 2^52 µs")]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -432,9 +432,10 @@ pub trait BanStore: Send + Sync {
 
 /// Tells readers whether what they read may have changed since.
 pub trait WriteGeneration: Send + Sync {
-    /// A number that moves after every committed write except chat posts (which append a
-    /// message and move only its room's last message, its sender's read marker and the
-    /// mention markers), once the write is visible to readers. `None` when this process does
+    /// A number that moves after every committed write except those that only move the chat
+    /// forward (chat posts, which append a message and move its room's last message, the
+    /// sender's read marker and mention markers; read markers moved up by polls), once the
+    /// write is visible to readers. `None` when this process does
     /// not see every write (another node may share the database), so nothing read may be
     /// kept on the strength of it.
     fn write_generation(&self) -> Option<u64>;

@@ -191,10 +191,10 @@ impl SqlStore {
         })
     }
 
-    /// The transaction of a chat post, which leaves the write generation alone: a post only
-    /// appends a message and moves its room's last message and its sender's read and mention
-    /// markers, none of which the readers of the generation rely on.
-    pub(crate) async fn begin_chat_post(&self) -> Result<WriteTx<'_>, sqlx::Error> {
+    /// A transaction that only moves the chat forward (appends chat posts with their room's
+    /// last message, moves read and mention markers up) and so leaves the write generation
+    /// alone: its readers do not rely on those. A marker moved down is an ordinary write.
+    pub(crate) async fn begin_chat_progress(&self) -> Result<WriteTx<'_>, sqlx::Error> {
         Ok(WriteTx {
             tx: self.writer.begin().await?,
             generation: None,

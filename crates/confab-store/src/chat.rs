@@ -328,7 +328,7 @@ impl ChatStore for SqlStore {
         if posts.is_empty() {
             return Ok(Vec::new());
         }
-        let mut tx = self.begin_chat_post().await.or_store()?;
+        let mut tx = self.begin_chat_progress().await.or_store()?;
         let posted = post_batch(&mut tx, self.backend, posts).await.or_store()?;
         tx.commit().await.or_store()?;
         Ok(posted)
@@ -351,7 +351,7 @@ impl ChatStore for SqlStore {
     async fn advance_read_markers(&self, markers: &[(i64, i64)]) -> StoreResult<()> {
         const SQL: &str =
             "UPDATE attendees SET last_read_message = $2 WHERE id = $1 AND last_read_message < $2";
-        let mut tx = self.begin().await.or_store()?;
+        let mut tx = self.begin_chat_progress().await.or_store()?;
         for (attendee_id, message_id) in markers {
             sqlx::query(SQL)
                 .bind(attendee_id)

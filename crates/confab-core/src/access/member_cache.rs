@@ -4,8 +4,9 @@
 //! An entry holds what one store read found and the store's write generation read *before*
 //! that read; it answers only while the generation is unchanged, so any write committed
 //! since (which moves the generation after it commits) sends the next caller to the store.
-//! Chat posts leave the generation alone: they move only fields the chat endpoints do not
-//! read from a member (a room's last message, read and mention markers). Entries also age
+//! Chat posts and read markers moved up by polls leave the generation alone: they move only
+//! fields the chat endpoints do not rely on from a member (a room's last message, read and
+//! mention markers; a marker that looks lower than it is only makes a poll move it again). Entries also age
 //! out, for writes made by other processes on the same database (the command line).
 
 use std::collections::HashMap;

@@ -1,5 +1,6 @@
 //! The `confab` binary: admin commands, configuration from flags, environment and file, the
-//! admin account from the environment, and a graceful stop on SIGTERM and SIGINT.
+//! admin account from the environment, a graceful stop on SIGTERM and SIGINT, and no
+//! acknowledged message lost when the server is killed.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -317,6 +318,156 @@ async fn database_url_selects_the_database() {
     }
     // Nothing went to the SQLite database in the data directory.
     assert_eq!(stdout_of(&confab(dir.path(), &["user", "list"])).trim(), "");
+    if let Some(url) = postgres {
+        drop_postgres_database(&url).await;
+    }
+}
+
+/// One `confab serve` on `port` over the database `url` (in `dir`), with the admin account.
+fn serve_on(dir: &Path, url: &str, port: u16) -> Child {
+    let mut serve = command(dir);
+    serve
+        .args(["--database-url", url])
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("CONFAB_ADMIN_PASSWORD", "admin secret");
+    spawn_server(serve)
+}
+
+/// Posts numbered messages as `admin` until told to stop; returns the texts answered 201.
+async fn post_until_stopped(
+    base: String,
+    token: String,
+    sender: usize,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> Vec<String> {
+    let client = reqwest::Client::new();
+    let mut acknowledged = Vec::new();
+    for n in 0.. {
+        if *stop.borrow() {
+            break;
+        }
+        let text = format!("sender {sender} message {n}");
+        let sent = client
+            .post(format!("{base}/ocs/v2.php/apps/spreed/api/v1/chat/{token}"))
+            .basic_auth("admin", Some("admin secret"))
+            .header("OCS-APIRequest", "true")
+            .json(&serde_json::json!({"message": text}))
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status().as_u16() == 201 => acknowledged.push(text),
+            _ => break,
+        }
+    }
+    acknowledged
+}
+
+/// Every message of the room, oldest last, read page by page.
+async fn all_texts(base: &str, token: &str) -> std::collections::HashSet<String> {
+    let client = reqwest::Client::new();
+    let mut texts = std::collections::HashSet::new();
+    let mut before = 0;
+    loop {
+        let url = format!(
+            "{base}/ocs/v2.php/apps/spreed/api/v1/chat/{token}?lookIntoFuture=0&limit=200&lastKnownMessageId={before}"
+        );
+        let response = client
+            .get(url)
+            .basic_auth("admin", Some("admin secret"))
+            .header("OCS-APIRequest", "true")
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .unwrap();
+        if response.status().as_u16() == 304 {
+            return texts;
+        }
+        let body: Value = response.json().await.unwrap();
+        let page = body["ocs"]["data"].as_array().unwrap().clone();
+        if page.is_empty() {
+            return texts;
+        }
+        for message in &page {
+            texts.insert(message["message"].as_str().unwrap().to_owned());
+            before = message["id"].as_i64().unwrap();
+        }
+    }
+}
+
+/// A 201 means the message is stored: killed without warning while eight senders post, the
+/// server finds every acknowledged message again after a restart, on each backend.
+#[tokio::test]
+async fn every_acknowledged_message_survives_a_killed_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut urls = vec![format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("crash.db").display()
+    )];
+    let postgres = match std::env::var(POSTGRES_URL_VAR) {
+        Ok(server) if !server.trim().is_empty() => Some(create_postgres_database(&server).await),
+        _ => None,
+    };
+    urls.extend(postgres.clone());
+    for url in &urls {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut server = serve_on(dir.path(), url, port);
+        current_user(port, |r| r.basic_auth("admin", Some("admin secret"))).await;
+        let room: Value = reqwest::Client::new()
+            .post(format!("{base}/ocs/v2.php/apps/spreed/api/v4/room"))
+            .basic_auth("admin", Some("admin secret"))
+            .header("OCS-APIRequest", "true")
+            .header("Accept", "application/json")
+            .json(&serde_json::json!({"roomType": 2, "roomName": "crash"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = room["ocs"]["data"]["token"].as_str().unwrap().to_owned();
+
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let senders: Vec<_> = (0..8)
+            .map(|s| {
+                tokio::spawn(post_until_stopped(
+                    base.clone(),
+                    token.clone(),
+                    s,
+                    stop_rx.clone(),
+                ))
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        server.kill().unwrap();
+        server.wait().unwrap();
+        stop_tx.send(true).unwrap();
+        let mut acknowledged = Vec::new();
+        for sender in senders {
+            acknowledged.extend(sender.await.unwrap());
+        }
+        assert!(
+            acknowledged.len() > 10,
+            "the senders got going: {}",
+            acknowledged.len()
+        );
+
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let server = serve_on(dir.path(), url, port);
+        current_user(port, |r| r.basic_auth("admin", Some("admin secret"))).await;
+        let stored = all_texts(&base, &token).await;
+        let lost: Vec<&String> = acknowledged
+            .iter()
+            .filter(|t| !stored.contains(*t))
+            .collect();
+        assert!(
+            lost.is_empty(),
+            "{url}: {} acknowledged, lost {lost:?}",
+            acknowledged.len()
+        );
+        stop(server, "-TERM");
+    }
     if let Some(url) = postgres {
         drop_postgres_database(&url).await;
     }

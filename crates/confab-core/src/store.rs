@@ -115,6 +115,9 @@ pub trait RoomStore: Send + Sync {
     /// Writes every setting of `room` and appends `messages`; returns the stored room. Its
     /// `last_activity` only moves forward (a stale copy never turns it back).
     async fn update_room(&self, room: &Room, messages: &[NewMessage]) -> StoreResult<Room>;
+    /// Like [`RoomStore::update_room`], and clears every attendee's custom permissions in the
+    /// same transaction (a new default applies to everyone).
+    async fn update_room_default_permissions(&self, room: &Room) -> StoreResult<Room>;
     /// Writes every setting of each of `rooms` and appends `messages` (each to its own room)
     /// in one transaction; `NotFound` (and nothing written) when a room does not exist.
     async fn update_rooms(&self, rooms: &[Room], messages: &[NewMessage]) -> StoreResult<()>;

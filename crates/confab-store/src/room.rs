@@ -297,6 +297,21 @@ impl RoomStore for SqlStore {
         Ok(stored)
     }
 
+    async fn update_room_default_permissions(&self, room: &Room) -> StoreResult<Room> {
+        let mut tx = self.begin().await.or_store()?;
+        if !write_room(&mut tx, room).await.or_store()? {
+            return Err(confab_core::StoreError::NotFound);
+        }
+        sqlx::query("UPDATE attendees SET permissions = 0 WHERE room_id = $1")
+            .bind(room.id)
+            .execute(&mut **tx)
+            .await
+            .or_store()?;
+        let stored = room_by_id(&mut tx, room.id).await.or_store()?;
+        tx.commit().await.or_store()?;
+        Ok(stored)
+    }
+
     async fn update_rooms(&self, rooms: &[Room], messages: &[NewMessage]) -> StoreResult<()> {
         if rooms.is_empty() && messages.is_empty() {
             return Ok(());

@@ -42,6 +42,11 @@ impl RoomService {
     ) -> Result<RoomView> {
         member.room.modified_at = self.ctx.now();
         member.room = self.ctx.store.update_room(&member.room, &messages).await?;
+        self.saved(actor, member).await
+    }
+
+    /// The caller's view of a room just written: its feed told, the caller read again.
+    async fn saved(&self, actor: &Actor, member: Member) -> Result<RoomView> {
         self.ctx.feed.changed(member.room.id);
         let member = self
             .ctx
@@ -217,13 +222,14 @@ impl RoomService {
         } else {
             (permissions & Permissions::MAX_CUSTOM) | Permissions::CUSTOM
         };
-        for mut attendee in self.ctx.store.attendees(member.room.id).await? {
-            if attendee.permissions != Permissions::DEFAULT {
-                attendee.permissions = Permissions::DEFAULT;
-                self.ctx.store.update_attendee(&attendee, &[]).await?;
-            }
-        }
-        self.save(actor, member, Vec::new()).await
+        member.room.modified_at = self.ctx.now();
+        // Everyone's custom permissions give way to the new default, in the same write.
+        member.room = self
+            .ctx
+            .store
+            .update_room_default_permissions(&member.room)
+            .await?;
+        self.saved(actor, member).await
     }
 
     /// `POST /room/{token}/message-expiration` (`seconds`, 0 disables).

@@ -1291,3 +1291,31 @@ async fn replace_breakout_rooms_changes_nothing_when_a_plan_fails() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn update_room_default_permissions_clears_custom_permissions_of_its_attendees_only() {
+    each_backend(|store| async move {
+        let room = room_with(&store, "r1", &["alice", "bob"]).await?;
+        let other = room_with(&store, "r2", &["bob"]).await?;
+        for (room_id, id) in [(room.id, "bob"), (other.id, "bob")] {
+            let mut bob = user_in(&store, room_id, id).await;
+            bob.permissions = 17;
+            store.update_attendee(&bob, &[]).await?;
+        }
+        let changed = Room {
+            default_permissions: 129,
+            ..room.clone()
+        };
+        let stored = store.update_room_default_permissions(&changed).await?;
+        assert_eq!(stored.default_permissions, 129);
+        assert_eq!(user_in(&store, room.id, "bob").await.permissions, 0);
+        assert_eq!(user_in(&store, other.id, "bob").await.permissions, 17);
+        let missing = Room {
+            id: room.id + 1000,
+            ..changed
+        };
+        assert_not_found(store.update_room_default_permissions(&missing).await);
+        Ok(())
+    })
+    .await;
+}

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
+use confab_core::ban::IpRange;
 use confab_core::throttle::ThrottlePolicy;
 use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;
@@ -15,12 +16,13 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::cli::{Cli, Command};
 
 /// Keys the environment may set (`CONFAB_LISTEN`, …); other `CONFAB_*` variables belong to tools.
-const ENV_KEYS: [&str; 5] = [
+const ENV_KEYS: [&str; 6] = [
     "listen",
     "data_dir",
     "database_url",
     "admin_password",
     "log_format",
+    "trusted_proxies",
 ];
 
 // Every setting is text: `text` also takes a TOML number or boolean (`admin_password = 123456`)
@@ -43,6 +45,10 @@ struct RawConfig {
     /// `text` or `json` log lines.
     #[serde(deserialize_with = "text")]
     log_format: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the caller: addresses or CIDR ranges,
+    /// separated by commas or spaces. Empty: the connecting address is the caller's.
+    #[serde(deserialize_with = "text")]
+    trusted_proxies: String,
 }
 
 /// A text setting that may have been written as a number or a boolean.
@@ -93,6 +99,7 @@ impl Default for RawConfig {
             database_url: String::new(),
             admin_password: String::new(),
             log_format: "text".into(),
+            trusted_proxies: String::new(),
         }
     }
 }
@@ -104,6 +111,8 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     pub admin_password: Option<SecretString>,
     pub log_format: String,
+    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpRange>,
     /// Brute-force protection of logins and room passwords. Upstream's values; embedders and
     /// tests may choose others (not settable from file or environment).
     pub brute_force: ThrottlePolicy,
@@ -126,6 +135,7 @@ impl fmt::Debug for Config {
                 &self.admin_password.as_ref().map(|_| "[redacted]"),
             )
             .field("log_format", &self.log_format)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("brute_force", &self.brute_force)
             .finish()
     }
@@ -188,6 +198,16 @@ impl Config {
         if !matches!(raw.log_format.as_str(), "text" | "json") {
             anyhow::bail!("log_format must be text or json, not {:?}", raw.log_format);
         }
+        let trusted_proxies = raw
+            .trusted_proxies
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|entry| !entry.is_empty())
+            .map(|entry| {
+                IpRange::parse(entry).with_context(|| {
+                    format!("trusted proxy {entry:?} is not an address or a CIDR range")
+                })
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self {
             listen,
             data_dir: raw.data_dir,
@@ -195,6 +215,7 @@ impl Config {
             admin_password: (!raw.admin_password.is_empty())
                 .then(|| SecretString::from(raw.admin_password)),
             log_format: raw.log_format,
+            trusted_proxies,
             brute_force: ThrottlePolicy::default(),
         })
     }
@@ -207,6 +228,7 @@ impl Config {
             database_url: None,
             admin_password: None,
             log_format: "text".into(),
+            trusted_proxies: Vec::new(),
             brute_force: ThrottlePolicy::default(),
         }
     }
@@ -248,5 +270,22 @@ mod tests {
         };
         assert!(Config::validate(bad_url).is_err());
         assert!(Config::validate(RawConfig::default()).is_ok());
+        let bad_proxy = RawConfig {
+            trusted_proxies: "10.0.0.0/8, proxy.example".into(),
+            ..RawConfig::default()
+        };
+        assert!(Config::validate(bad_proxy).is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_ranges_separated_by_commas_or_spaces() {
+        let raw = RawConfig {
+            trusted_proxies: "10.0.0.0/8, 192.0.2.7 2001:db8::/32".into(),
+            ..RawConfig::default()
+        };
+        let proxies = Config::validate(raw).unwrap().trusted_proxies;
+        assert_eq!(proxies.len(), 3);
+        assert!(proxies[0].contains("10.1.2.3".parse().unwrap()));
+        assert!(proxies[2].contains("2001:db8::1".parse().unwrap()));
     }
 }

@@ -65,7 +65,10 @@ impl App {
             .with_context(|| format!("listening on {}", config.listen))?;
         let state = AppState {
             services,
-            settings: Arc::new(HttpSettings::default()),
+            settings: Arc::new(HttpSettings {
+                trusted_proxies: config.trusted_proxies.clone(),
+                ..HttpSettings::default()
+            }),
             shutdown: CancellationToken::new(),
             lobby_timers: Arc::new(Notify::new()),
             pin_timers: Arc::new(Notify::new()),

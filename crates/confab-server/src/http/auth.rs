@@ -10,10 +10,11 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::HeaderValue;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use confab_core::ban::IpRange;
 use confab_core::throttle::Verdict;
 use confab_core::{Actor, Error};
 
@@ -26,7 +27,7 @@ pub const SESSION_COOKIE: &str = "confab_session";
 pub const LOGIN: &str = "login";
 pub const ROOM_PASSWORD: &str = "talkRoomPassword";
 
-/// The caller's address.
+/// The caller's address, as [`middleware`] found it (see [`client_address`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoteIp(pub IpAddr);
 
@@ -34,12 +35,44 @@ impl<S: Send + Sync> FromRequestParts<S> for RemoteIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
-        Ok(Self(ip))
+        if let Some(ip) = parts.extensions.get::<RemoteIp>() {
+            return Ok(*ip);
+        }
+        Ok(Self(peer_address(parts.extensions.get())))
     }
+}
+
+fn peer_address(peer: Option<&ConnectInfo<SocketAddr>>) -> IpAddr {
+    peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+}
+
+/// The caller's address: the connecting peer, unless the peer is a trusted reverse proxy;
+/// then the nearest address in `X-Forwarded-For` (read from the right) that is not a trusted
+/// proxy itself. Nobody else can name an address: the header of an untrusted peer is ignored.
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpRange]) -> IpAddr {
+    let is_trusted = |address: IpAddr| trusted.iter().any(|range| range.contains(address));
+    if !is_trusted(peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Ok(address) = hop.parse::<IpAddr>() else {
+            // A hop no proxy of ours wrote: the last trusted address is as far as we know.
+            return client;
+        };
+        client = address;
+        if !is_trusted(address) {
+            return address;
+        }
+    }
+    client
 }
 
 /// The authenticated caller of a handler.
@@ -128,10 +161,16 @@ async fn authenticate(
 /// Establishes the [`Actor`] for every request.
 pub async fn middleware(
     State(state): State<AppState>,
-    ip: RemoteIp,
     mut request: Request,
     next: Next,
 ) -> Response {
+    let peer = peer_address(request.extensions().get());
+    let ip = RemoteIp(client_address(
+        peer,
+        request.headers(),
+        &state.settings.trusted_proxies,
+    ));
+    request.extensions_mut().insert(ip);
     let auth_header = request.headers().get(AUTHORIZATION).cloned();
     let mut waited = Duration::ZERO;
     let user = if auth_header.is_some() {
@@ -188,4 +227,62 @@ pub fn with_throttle_header(mut response: Response, waited: Duration) -> Respons
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn forwarded(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn only_a_trusted_peer_may_name_the_caller() {
+        let trusted = [IpRange::parse("10.0.0.0/8").unwrap()];
+        let headers = forwarded("203.0.113.5");
+        assert_eq!(
+            client_address(ip("192.0.2.1"), &headers, &trusted),
+            ip("192.0.2.1")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &headers, &trusted),
+            ip("203.0.113.5")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &headers, &[]),
+            ip("10.0.0.2")
+        );
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &HeaderMap::new(), &trusted),
+            ip("10.0.0.2")
+        );
+    }
+
+    #[test]
+    fn the_nearest_untrusted_hop_is_the_caller() {
+        let trusted = [IpRange::parse("10.0.0.0/8").unwrap()];
+        // The caller wrote the first entry themselves; proxies append from the right.
+        let chain = forwarded("198.51.100.9, 203.0.113.5, 10.0.0.7");
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &chain, &trusted),
+            ip("203.0.113.5")
+        );
+        let garbled = forwarded("203.0.113.5, nonsense, 10.0.0.7");
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &garbled, &trusted),
+            ip("10.0.0.7")
+        );
+        let all_trusted = forwarded("10.0.0.9");
+        assert_eq!(
+            client_address(ip("10.0.0.2"), &all_trusted, &trusted),
+            ip("10.0.0.9")
+        );
+    }
 }

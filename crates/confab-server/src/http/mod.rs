@@ -55,12 +55,15 @@ pub struct AppState {
 pub struct HttpSettings {
     /// Version reported by `status.php` and capabilities.
     pub server_version: (u32, u32, u32),
+    /// Reverse proxies whose `X-Forwarded-For` names the caller.
+    pub trusted_proxies: Vec<confab_core::ban::IpRange>,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             server_version: (31, 0, 0),
+            trusted_proxies: Vec::new(),
         }
     }
 }

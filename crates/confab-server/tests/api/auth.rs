@@ -236,3 +236,51 @@ async fn wrong_room_passwords_reach_the_cap_and_then_are_429() {
     // Logins from the same address are not affected.
     alice.get(CURRENT_USER).await.expect(200);
 }
+
+/// A failed login from `address` as a proxy in front of confab reports it.
+async fn login_via_proxy(app: &TestApp, address: &str, password: &str) -> u16 {
+    reqwest::Client::new()
+        .get(format!("{}/ocs/v2.php/cloud/user", app.base))
+        .basic_auth("alice", Some(password))
+        .header("OCS-APIRequest", "true")
+        .header("X-Forwarded-For", format!("198.18.0.1, {address}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_failed_logins_count_for_the_forwarded_address() {
+    let app = TestApp::spawn_configured(|config| {
+        config.brute_force = quick_policy();
+        config.trusted_proxies = vec![confab_core::ban::IpRange::parse("127.0.0.0/8").unwrap()];
+    })
+    .await;
+    app.user("alice").await;
+    for _ in 0..3 {
+        assert_eq!(login_via_proxy(&app, "203.0.113.5", "wrong").await, 401);
+    }
+    assert_eq!(login_via_proxy(&app, "203.0.113.5", PASSWORD).await, 429);
+    assert_eq!(
+        login_via_proxy(&app, "203.0.113.6", PASSWORD).await,
+        200,
+        "another caller behind the same proxy is not held back"
+    );
+}
+
+#[tokio::test]
+async fn without_a_trusted_proxy_x_forwarded_for_names_nobody() {
+    let app = TestApp::spawn_configured(|config| config.brute_force = quick_policy()).await;
+    app.user("alice").await;
+    for n in 0..3 {
+        let address = format!("203.0.113.{n}");
+        assert_eq!(login_via_proxy(&app, &address, "wrong").await, 401);
+    }
+    assert_eq!(
+        login_via_proxy(&app, "203.0.113.99", PASSWORD).await,
+        429,
+        "a made-up header does not escape the throttle"
+    );
+}

@@ -11,8 +11,9 @@ use serde_json::Value;
 use crate::helpers::{create_postgres_database, drop_postgres_database, POSTGRES_URL_VAR};
 
 /// The `CONFAB_*` variables a test must not inherit from the environment running it.
-const ENV_VARS: [&str; 6] = [
+const ENV_VARS: [&str; 7] = [
     "CONFAB_CONFIG",
+    "CONFAB_TRUSTED_PROXIES",
     "CONFAB_LISTEN",
     "CONFAB_DATA_DIR",
     "CONFAB_DATABASE_URL",

@@ -9,7 +9,7 @@
 //! - [`app_config`]: the Talk app settings confab honours.
 //! - [`throttle`]: brute-force protection for logins and room passwords.
 //! - [`store`]: the ports the storage adapters implement.
-//! - [`clock`], [`error`], [`actor`]: shared building blocks.
+//! - [`clock`], [`error`], [`actor`], [`ip_range`]: shared building blocks.
 //!
 //! [`Services`] bundles every service; the server builds it once and hands it to handlers.
 
@@ -22,6 +22,7 @@ pub mod breakout_room;
 pub mod chat;
 pub mod clock;
 pub mod error;
+pub mod ip_range;
 pub mod participant;
 pub mod room;
 pub mod services;

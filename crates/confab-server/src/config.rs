@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use confab_core::ban::IpRange;
+use confab_core::ip_range::IpRange;
 use confab_core::throttle::ThrottlePolicy;
 use figment::providers::{Format, Serialized, Toml};
 use figment::Figment;

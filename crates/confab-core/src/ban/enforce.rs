@@ -4,10 +4,10 @@
 use std::collections::HashSet;
 use std::net::IpAddr;
 
-use super::address::IpRange;
 use super::model::{Ban, BannedActorType};
 use crate::actor::Actor;
 use crate::error::{Error, Result, StoreError};
+use crate::ip_range::IpRange;
 use crate::participant::{ActorType, Attendee};
 use crate::room::Room;
 use crate::services::Context;

@@ -2,15 +2,12 @@
 //! addresses out of a conversation (TALK-BEHAVIOR §1.1, §3.5).
 //!
 //! - `model`: the ban record and what may be banned.
-//! - `address`: IP addresses and ranges, as an `ip` ban names them.
 //! - `service`: banning, listing and lifting bans.
 //! - `enforce`: keeping banned people out when they join or are added.
 
-mod address;
 mod enforce;
 mod model;
 mod service;
 
-pub use address::IpRange;
 pub use model::{validate, Ban, BannedActorType, NOTE_MAX_BYTES};
 pub use service::{BanRequest, BanService};

@@ -1,8 +1,8 @@
 //! The ban record, what can be banned, and the checks a ban request passes before anything is
 //! looked up.
 
-use super::address::IpRange;
 use crate::error::{Error, Result};
+use crate::ip_range::IpRange;
 use crate::participant::ActorType;
 use crate::room::RoomType;
 

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use confab_core::ban::IpRange;
+use confab_core::ip_range::IpRange;
 use confab_core::throttle::Verdict;
 use confab_core::{Actor, Error};
 

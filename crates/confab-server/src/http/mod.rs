@@ -56,7 +56,7 @@ pub struct HttpSettings {
     /// Version reported by `status.php` and capabilities.
     pub server_version: (u32, u32, u32),
     /// Reverse proxies whose `X-Forwarded-For` names the caller.
-    pub trusted_proxies: Vec<confab_core::ban::IpRange>,
+    pub trusted_proxies: Vec<confab_core::ip_range::IpRange>,
 }
 
 impl Default for HttpSettings {

@@ -255,7 +255,8 @@ async fn login_via_proxy(app: &TestApp, address: &str, password: &str) -> u16 {
 async fn behind_a_trusted_proxy_failed_logins_count_for_the_forwarded_address() {
     let app = TestApp::spawn_configured(|config| {
         config.brute_force = quick_policy();
-        config.trusted_proxies = vec![confab_core::ban::IpRange::parse("127.0.0.0/8").unwrap()];
+        config.trusted_proxies =
+            vec![confab_core::ip_range::IpRange::parse("127.0.0.0/8").unwrap()];
     })
     .await;
     app.user("alice").await;

@@ -1,6 +1,6 @@
-//! IP addresses and ranges as `ip` bans name them: one address (`192.0.2.7`, `2001:db8::1`) or
-//! a CIDR range (`192.0.2.0/24`, `2001:db8::/32`). As upstream, a range's address may have
-//! host bits set (`127.0.0.1/24` is `127.0.0.0/24`).
+//! IP addresses and ranges, as `ip` bans and trusted proxies name them: one address
+//! (`192.0.2.7`, `2001:db8::1`) or a CIDR range (`192.0.2.0/24`, `2001:db8::/32`). As
+//! upstream, a range's address may have host bits set (`127.0.0.1/24` is `127.0.0.0/24`).
 
 use std::net::IpAddr;
 

@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map};
+use serde_json::Map;
 
-use super::model::{ChatPost, MessageType, NewMessage};
+use super::model::ChatPost;
 use super::service::ChatService;
-use super::system::actor_parameter;
+use super::share::object_message;
 use crate::access::Member;
 use crate::actor::Actor;
 use crate::error::{Error, Result};
@@ -89,8 +89,12 @@ fn validate(request: &PollRequest) -> Result<(String, Vec<String>)> {
     Ok((question.to_owned(), options))
 }
 
-fn poll_parameter(poll: &Poll) -> serde_json::Value {
-    json!({"type": "talk-poll", "id": poll.id.to_string(), "name": poll.question})
+fn poll_parameter(poll: &Poll) -> Map<String, serde_json::Value> {
+    let mut object = Map::new();
+    object.insert("type".into(), "talk-poll".into());
+    object.insert("id".into(), poll.id.to_string().into());
+    object.insert("name".into(), poll.question.clone().into());
+    object
 }
 
 impl ChatService {
@@ -186,35 +190,9 @@ impl ChatService {
         self.view(&member, poll).await
     }
 
-    /// Posts the poll into the chat as a shared object (`{object}`): an `object_shared`
-    /// message, which people see like a comment but cannot edit.
+    /// Posts the poll into the chat as a shared object (`{object}`).
     async fn share_poll(&self, member: &Member, poll: &Poll) -> Result<()> {
-        let mut parameters = Map::new();
-        parameters.insert(
-            "actor".into(),
-            actor_parameter(
-                member.attendee.actor_type.as_str(),
-                &member.attendee.actor_id,
-                &member.attendee.display_name,
-            ),
-        );
-        parameters.insert("object".into(), poll_parameter(poll));
-        let (actor_type, actor_id, actor_display_name) = super::service::author(&member.attendee);
-        let message = NewMessage {
-            room_id: member.room.id,
-            actor_type,
-            actor_id,
-            actor_display_name,
-            message: "{object}".into(),
-            message_type: MessageType::ObjectShared,
-            system_message: String::new(),
-            parameters: serde_json::Value::Object(parameters),
-            reference_id: String::new(),
-            parent_id: 0,
-            created_at: poll.created_at,
-            expires_at: member.room.message_expiry(poll.created_at),
-            silent: false,
-        };
+        let message = object_message(member, poll_parameter(poll), poll.created_at);
         self.committer
             .post(ChatPost {
                 message,
@@ -265,7 +243,7 @@ impl ChatService {
         // Public polls tell the chat about every vote, withdrawn ones included.
         let note = (poll.result_mode == RESULTS_PUBLIC).then(|| {
             let mut extra = Map::new();
-            extra.insert("poll".into(), poll_parameter(&poll));
+            extra.insert("poll".into(), poll_parameter(&poll).into());
             member
                 .author()
                 .message(member.room.id, "poll_voted", extra, self.ctx.now())
@@ -313,7 +291,7 @@ impl ChatService {
         }
         poll.status = POLL_CLOSED;
         let mut extra = Map::new();
-        extra.insert("poll".into(), poll_parameter(&poll));
+        extra.insert("poll".into(), poll_parameter(&poll).into());
         let note = member
             .author()
             .message(member.room.id, "poll_closed", extra, self.ctx.now());

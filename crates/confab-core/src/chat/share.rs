@@ -234,8 +234,9 @@ impl ChatService {
     }
 }
 
-/// The `{object}` message `member` posts to share `object`.
-fn object_message(member: &Member, object: Map<String, Value>, now: i64) -> NewMessage {
+/// The `{object}` message `member` posts to share `object` (a rich object, or a poll): an
+/// `object_shared` message, which people see like a comment but cannot edit.
+pub(super) fn object_message(member: &Member, object: Map<String, Value>, now: i64) -> NewMessage {
     let (actor_type, actor_id, actor_display_name) = author(&member.attendee);
     let mut parameters = Map::new();
     parameters.insert(

@@ -16,13 +16,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 use crate::cli::{Cli, Command};
 
 /// Keys the environment may set (`CONFAB_LISTEN`, …); other `CONFAB_*` variables belong to tools.
-const ENV_KEYS: [&str; 6] = [
+const ENV_KEYS: [&str; 7] = [
     "listen",
     "data_dir",
     "database_url",
     "admin_password",
     "log_format",
     "trusted_proxies",
+    "trusted_domains",
 ];
 
 // Every setting is text: `text` also takes a TOML number or boolean (`admin_password = 123456`)
@@ -49,6 +50,10 @@ struct RawConfig {
     /// separated by commas or spaces. Empty: the connecting address is the caller's.
     #[serde(deserialize_with = "text")]
     trusted_proxies: String,
+    /// The names (`host` or `host:port`) this server is reached under, separated by commas or
+    /// spaces; shared links must point to one of them. Empty: the name each request used.
+    #[serde(deserialize_with = "text")]
+    trusted_domains: String,
 }
 
 /// A text setting that may have been written as a number or a boolean.
@@ -100,6 +105,7 @@ impl Default for RawConfig {
             admin_password: String::new(),
             log_format: "text".into(),
             trusted_proxies: String::new(),
+            trusted_domains: String::new(),
         }
     }
 }
@@ -111,8 +117,10 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     pub admin_password: Option<SecretString>,
     pub log_format: String,
-    /// Reverse proxies whose `X-Forwarded-For` is believed.
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
     pub trusted_proxies: Vec<IpRange>,
+    /// The names this server is reached under (empty: whatever a request names).
+    pub trusted_domains: Vec<String>,
     /// Brute-force protection of logins and room passwords. Upstream's values; embedders and
     /// tests may choose others (not settable from file or environment).
     pub brute_force: ThrottlePolicy,
@@ -136,6 +144,7 @@ impl fmt::Debug for Config {
             )
             .field("log_format", &self.log_format)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("trusted_domains", &self.trusted_domains)
             .field("brute_force", &self.brute_force)
             .finish()
     }
@@ -208,6 +217,12 @@ impl Config {
                 })
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        let trusted_domains = raw
+            .trusted_domains
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|entry| !entry.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
         Ok(Self {
             listen,
             data_dir: raw.data_dir,
@@ -216,6 +231,7 @@ impl Config {
                 .then(|| SecretString::from(raw.admin_password)),
             log_format: raw.log_format,
             trusted_proxies,
+            trusted_domains,
             brute_force: ThrottlePolicy::default(),
         })
     }
@@ -229,6 +245,7 @@ impl Config {
             admin_password: None,
             log_format: "text".into(),
             trusted_proxies: Vec::new(),
+            trusted_domains: Vec::new(),
             brute_force: ThrottlePolicy::default(),
         }
     }
@@ -287,5 +304,15 @@ mod tests {
         assert_eq!(proxies.len(), 3);
         assert!(proxies[0].contains("10.1.2.3".parse().unwrap()));
         assert!(proxies[2].contains("2001:db8::1".parse().unwrap()));
+    }
+
+    #[test]
+    fn trusted_domains_are_names_separated_by_commas_or_spaces() {
+        let raw = RawConfig {
+            trusted_domains: "Talk.example, talk.example:8443 ".into(),
+            ..RawConfig::default()
+        };
+        let domains = Config::validate(raw).unwrap().trusted_domains;
+        assert_eq!(domains, ["talk.example", "talk.example:8443"]);
     }
 }

@@ -67,6 +67,7 @@ impl App {
             services,
             settings: Arc::new(HttpSettings {
                 trusted_proxies: config.trusted_proxies.clone(),
+                trusted_domains: config.trusted_domains.clone(),
                 ..HttpSettings::default()
             }),
             shutdown: CancellationToken::new(),

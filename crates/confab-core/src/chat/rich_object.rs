@@ -52,7 +52,7 @@ pub(crate) fn build(
     object_id: &str,
     meta_data: &str,
     icon_url: &str,
-    server: &str,
+    trusted_domains: &[String],
 ) -> Result<Map<String, Value>> {
     let mut object = match serde_json::from_str::<Value>(meta_data) {
         Ok(Value::Object(map)) => map,
@@ -65,7 +65,7 @@ pub(crate) fn build(
     object.insert("icon-url".into(), json!(icon_url));
     match object.get("link") {
         None | Some(Value::Null) => {}
-        Some(Value::String(link)) if is_trusted_link(link, server) => {}
+        Some(Value::String(link)) if is_trusted_link(link, trusted_domains) => {}
         Some(_) => return Err(Error::Invalid("link")),
     }
     let required = DEFINITIONS
@@ -117,10 +117,9 @@ fn php_json_chars(value: &Value) -> usize {
         .sum()
 }
 
-/// Whether `link` points to this server, reached as `server` (`host` or `host:port`), or to
-/// the local machine, as Nextcloud's trusted-domain check decides with this server as its one
-/// trusted domain.
-fn is_trusted_link(link: &str, server: &str) -> bool {
+/// Whether `link` points to one of this server's `trusted_domains` (`host` or `host:port`),
+/// or to the local machine, as Nextcloud's trusted-domain check decides.
+fn is_trusted_link(link: &str, trusted_domains: &[String]) -> bool {
     let Some(authority) = link_authority(link) else {
         return false;
     };
@@ -129,8 +128,9 @@ fn is_trusted_link(link: &str, server: &str) -> bool {
         return false;
     }
     matches!(host.as_str(), "localhost" | "127.0.0.1" | "[::1]")
-        || server.eq_ignore_ascii_case(&host)
-        || server.eq_ignore_ascii_case(authority)
+        || trusted_domains.iter().any(|domain| {
+            domain.eq_ignore_ascii_case(&host) || domain.eq_ignore_ascii_case(authority)
+        })
 }
 
 /// `host[:port]` of an absolute (`scheme://…`) or scheme-relative (`//…`) URL, without user
@@ -234,7 +234,7 @@ mod tests {
     const ICON: &str = "http://cloud.example/avatar";
 
     fn shared(object_type: &str, id: &str, meta: &str) -> Result<Map<String, Value>> {
-        build(object_type, id, meta, ICON, "cloud.example")
+        build(object_type, id, meta, ICON, &["cloud.example".to_owned()])
     }
 
     #[test]
@@ -317,9 +317,20 @@ mod tests {
                 "{link}"
             );
         }
-        assert!(is_trusted_link("https://host:8443/", "host:8443"));
-        assert!(!is_trusted_link("https://host:8443/", "other:8443"));
-        assert!(is_trusted_link("https://[::1]:80/", "x"));
+        let domains = |list: &[&str]| list.iter().map(|d| (*d).to_owned()).collect::<Vec<_>>();
+        assert!(is_trusted_link(
+            "https://host:8443/",
+            &domains(&["host:8443"])
+        ));
+        assert!(!is_trusted_link(
+            "https://host:8443/",
+            &domains(&["other:8443"])
+        ));
+        assert!(is_trusted_link(
+            "https://b.example/",
+            &domains(&["a.example", "b.example"])
+        ));
+        assert!(is_trusted_link("https://[::1]:80/", &domains(&["x"])));
     }
 
     #[test]

@@ -101,10 +101,13 @@ pub struct ShareObject {
     pub meta_data: String,
     pub actor_display_name: Option<String>,
     pub reference_id: String,
-    /// How the caller reached this server: `https` or `http`, and `host[:port]`. Links to it
-    /// are trusted, and the object's `icon-url` (the room's picture) points to it.
+    /// How the caller reached this server: `https` or `http`, and `host[:port]`; the
+    /// object's `icon-url` (the room's picture) points to it.
     pub scheme: String,
     pub server: String,
+    /// The names of this server (`host` or `host:port`) links may point to, besides the
+    /// local machine.
+    pub trusted_domains: Vec<String>,
 }
 
 /// Shared items of one type, newest first, and who asked.
@@ -145,7 +148,7 @@ impl ChatService {
             &request.object_id,
             &request.meta_data,
             &icon_url,
-            &request.server,
+            &request.trusted_domains,
         )?;
         rich_object::check_size(&request.object_type, &request.object_id, &object)?;
         self.rename_guest(&mut member, request.actor_display_name.as_deref())

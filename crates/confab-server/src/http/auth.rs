@@ -27,6 +27,11 @@ pub const SESSION_COOKIE: &str = "confab_session";
 pub const LOGIN: &str = "login";
 pub const ROOM_PASSWORD: &str = "talkRoomPassword";
 
+/// Whether the request came through a trusted reverse proxy, whose `X-Forwarded-*` headers
+/// may be believed; set by [`middleware`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ViaTrustedProxy(pub bool);
+
 /// The caller's address, as [`middleware`] found it (see [`client_address`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RemoteIp(pub IpAddr);
@@ -165,12 +170,11 @@ pub async fn middleware(
     next: Next,
 ) -> Response {
     let peer = peer_address(request.extensions().get());
-    let ip = RemoteIp(client_address(
-        peer,
-        request.headers(),
-        &state.settings.trusted_proxies,
-    ));
+    let trusted = &state.settings.trusted_proxies;
+    let ip = RemoteIp(client_address(peer, request.headers(), trusted));
+    let via_proxy = ViaTrustedProxy(trusted.iter().any(|range| range.contains(peer)));
     request.extensions_mut().insert(ip);
+    request.extensions_mut().insert(via_proxy);
     let auth_header = request.headers().get(AUTHORIZATION).cloned();
     let mut waited = Duration::ZERO;
     let user = if auth_header.is_some() {

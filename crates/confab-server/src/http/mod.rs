@@ -57,6 +57,8 @@ pub struct HttpSettings {
     pub server_version: (u32, u32, u32),
     /// Reverse proxies whose `X-Forwarded-For` names the caller.
     pub trusted_proxies: Vec<confab_core::ip_range::IpRange>,
+    /// The names this server is reached under (empty: whatever a request names).
+    pub trusted_domains: Vec<String>,
 }
 
 impl Default for HttpSettings {
@@ -64,6 +66,7 @@ impl Default for HttpSettings {
         Self {
             server_version: (31, 0, 0),
             trusted_proxies: Vec::new(),
+            trusted_domains: Vec::new(),
         }
     }
 }

@@ -7,13 +7,14 @@ use axum::extract::State;
 use axum::http::header::HOST;
 use axum::http::{HeaderMap, Uri};
 use axum::routing::get;
+use axum::Extension;
 use axum::Router;
 use confab_core::chat::{Message, ShareObject};
 use confab_core::participant::Attendee;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
-use super::auth::Caller;
+use super::auth::{Caller, ViaTrustedProxy};
 use super::chat::{with_common_read, ChatMessage, Viewer};
 use super::error::ApiResult;
 use super::ocs::Ocs;
@@ -48,10 +49,17 @@ fn render(messages: &[Message], token: &str, viewer: Viewer<'_>) -> Vec<ChatMess
         .collect()
 }
 
-/// How the caller reached us: the scheme (a proxy's `X-Forwarded-Proto: https`, else `http`)
-/// and the `Host` (HTTP/2 names it in the request URI instead). confab has no list of
-/// trusted domains; the host asked for is this server.
-fn origin(headers: &HeaderMap, uri: &Uri) -> (String, String) {
+/// How the caller reached this server, and the names links may point to.
+struct Origin {
+    scheme: String,
+    server: String,
+    trusted_domains: Vec<String>,
+}
+
+/// The scheme (`X-Forwarded-Proto: https` from a trusted proxy, else `http`) and the name the
+/// request used (`Host`; HTTP/2 names it in the request URI instead). With `trusted_domains`
+/// configured, only those names count: a request naming another gets the first one.
+fn origin(state: &AppState, headers: &HeaderMap, uri: &Uri, via_proxy: ViaTrustedProxy) -> Origin {
     let header = |name: &str| {
         headers
             .get(name)
@@ -59,16 +67,23 @@ fn origin(headers: &HeaderMap, uri: &Uri) -> (String, String) {
             .map(str::trim)
             .unwrap_or_default()
     };
-    let scheme = if header("x-forwarded-proto").eq_ignore_ascii_case("https") {
-        "https"
-    } else {
-        "http"
-    };
-    let host = match header(HOST.as_str()) {
+    let https = via_proxy.0 && header("x-forwarded-proto").eq_ignore_ascii_case("https");
+    let asked = match header(HOST.as_str()) {
         "" => uri.authority().map_or("", |a| a.as_str()),
         host => host,
+    }
+    .to_ascii_lowercase();
+    let configured = &state.settings.trusted_domains;
+    let (server, trusted_domains) = match configured.first() {
+        None => (asked.clone(), vec![asked]),
+        Some(_) if configured.contains(&asked) => (asked, configured.clone()),
+        Some(first) => (first.clone(), configured.clone()),
     };
-    (scheme.to_owned(), host.to_owned())
+    Origin {
+        scheme: if https { "https" } else { "http" }.to_owned(),
+        server,
+        trusted_domains,
+    }
 }
 
 /// `POST /ocs/v2.php/apps/spreed/api/v1/chat/{token}/share` (`objectType`, `objectId`,
@@ -80,9 +95,14 @@ async fn share_object_to_chat(
     RoomToken(token): RoomToken,
     headers: HeaderMap,
     uri: Uri,
+    Extension(via_proxy): Extension<ViaTrustedProxy>,
     params: Params,
 ) -> ApiResult {
-    let (scheme, server) = origin(&headers, &uri);
+    let Origin {
+        scheme,
+        server,
+        trusted_domains,
+    } = origin(&state, &headers, &uri, via_proxy);
     let request = ShareObject {
         object_type: params.str_or("objectType", "")?,
         object_id: params.str_or("objectId", "")?,
@@ -91,6 +111,7 @@ async fn share_object_to_chat(
         reference_id: params.str_or("referenceId", "")?,
         scheme,
         server,
+        trusted_domains,
     };
     let sent = state
         .services

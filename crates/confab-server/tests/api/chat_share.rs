@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use confab_core::ip_range::IpRange;
 use reqwest::header::HOST;
 use serde_json::{json, Value};
 
@@ -160,57 +161,75 @@ async fn a_guest_shares_under_the_name_they_give() {
     );
 }
 
-#[tokio::test]
-async fn the_object_icon_and_trusted_links_follow_the_host_asked_for() {
-    let app = TestApp::spawn().await;
-    let (alice, _bob, token) = shared_room(&app).await;
-    let http = reqwest::Client::new();
-    let send = |host: &'static str, proto: &'static str, link: &'static str| {
-        http.post(format!("{}{}", app.base, share_path(&token)))
-            .basic_auth("alice", Some(PASSWORD))
-            .header("OCS-APIRequest", "true")
-            .header("Accept", "application/json")
-            .header(HOST, host)
-            .header("X-Forwarded-Proto", proto)
-            .json(&json!({
-                "objectType": "deck-card",
-                "objectId": "7",
-                "metaData": json!({"name": "Card", "boardname": "Board", "stackname": "To do", "link": link}).to_string(),
-            }))
-            .send()
-    };
-
-    let shared = send(
-        "talk.example:8443",
-        "https",
-        "https://talk.example:8443/apps/deck/card/7",
-    )
-    .await
-    .unwrap();
-    assert_eq!(shared.status(), 201);
-    let body: Value = shared.json().await.unwrap();
+/// Shares a deck card linking to `link`, asking for `host` with `X-Forwarded-Proto: proto`;
+/// returns the status and the object's `icon-url` (empty when refused).
+async fn share_card(
+    app: &TestApp,
+    token: &str,
+    host: &str,
+    proto: &str,
+    link: &str,
+) -> (u16, String) {
+    let meta = json!({"name": "Card", "boardname": "Board", "stackname": "To do", "link": link});
+    let answer = reqwest::Client::new()
+        .post(format!("{}{}", app.base, share_path(token)))
+        .basic_auth("alice", Some(PASSWORD))
+        .header("OCS-APIRequest", "true")
+        .header("Accept", "application/json")
+        .header(HOST, host)
+        .header("X-Forwarded-Proto", proto)
+        .json(&json!({"objectType": "deck-card", "objectId": "7", "metaData": meta.to_string()}))
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let body: Value = answer.json().await.unwrap();
     let icon = body["ocs"]["data"]["messageParameters"]["object"]["icon-url"]
         .as_str()
-        .unwrap()
+        .unwrap_or_default()
         .to_owned();
-    assert!(
-        icon.starts_with(&format!(
-            "https://talk.example:8443{V1}/room/{token}/avatar?v="
-        )),
-        "{icon}"
-    );
+    if status == 400 {
+        assert_eq!(body["ocs"]["data"], json!({"error": "link"}));
+    }
+    (status, icon)
+}
 
-    let refused = send(
-        "talk.example:8443",
-        "http",
-        "https://elsewhere.example/card/7",
-    )
-    .await
-    .unwrap();
-    assert_eq!(refused.status(), 400);
-    let body: Value = refused.json().await.unwrap();
-    assert_eq!(body["ocs"]["data"], json!({"error": "link"}));
-    drop(alice);
+#[tokio::test]
+async fn the_object_icon_and_trusted_links_follow_the_host_asked_for() {
+    let app = TestApp::spawn_configured(|config| {
+        config.trusted_proxies = vec![IpRange::parse("127.0.0.0/8").unwrap()];
+    })
+    .await;
+    let (_alice, _bob, token) = shared_room(&app).await;
+    let card = "https://talk.example:8443/apps/deck/card/7";
+    let (status, icon) = share_card(&app, &token, "talk.example:8443", "https", card).await;
+    assert_eq!(status, 201);
+    let avatar = format!("talk.example:8443{V1}/room/{token}/avatar?v=");
+    assert!(icon.starts_with(&format!("https://{avatar}")), "{icon}");
+    let elsewhere = "https://elsewhere.example/card/7";
+    let (status, _) = share_card(&app, &token, "talk.example:8443", "http", elsewhere).await;
+    assert_eq!(status, 400);
+}
+
+#[tokio::test]
+async fn forwarded_schemes_count_only_from_trusted_proxies_and_names_only_from_trusted_domains() {
+    let app = TestApp::spawn_configured(|config| {
+        config.trusted_domains = vec!["talk.example:8443".into()];
+    })
+    .await;
+    let (_alice, _bob, token) = shared_room(&app).await;
+    let card = "https://talk.example:8443/apps/deck/card/7";
+    // Nobody in front of confab is trusted: the header is the caller's own claim.
+    let (status, icon) = share_card(&app, &token, "talk.example:8443", "https", card).await;
+    assert_eq!(status, 201);
+    assert!(icon.starts_with("http://talk.example:8443/"), "{icon}");
+    // A request naming another host neither moves the icon nor makes its links trusted.
+    let evil = "https://evil.example/card/7";
+    let (status, _) = share_card(&app, &token, "evil.example", "http", evil).await;
+    assert_eq!(status, 400);
+    let (status, icon) = share_card(&app, &token, "evil.example", "http", card).await;
+    assert_eq!(status, 201);
+    assert!(icon.starts_with("http://talk.example:8443/"), "{icon}");
 }
 
 #[tokio::test]

@@ -11,9 +11,10 @@ use serde_json::Value;
 use crate::helpers::{create_postgres_database, drop_postgres_database, POSTGRES_URL_VAR};
 
 /// The `CONFAB_*` variables a test must not inherit from the environment running it.
-const ENV_VARS: [&str; 7] = [
+const ENV_VARS: [&str; 8] = [
     "CONFAB_CONFIG",
     "CONFAB_TRUSTED_PROXIES",
+    "CONFAB_TRUSTED_DOMAINS",
     "CONFAB_LISTEN",
     "CONFAB_DATA_DIR",
     "CONFAB_DATABASE_URL",

@@ -58,13 +58,6 @@ pub(super) fn message_id(path: &HashMap<String, String>) -> Result<i64, ApiError
         .ok_or(ApiError(Error::NotFound("message")))
 }
 
-fn viewer_of<'a>(actor_type: &'a str, actor_id: &'a str) -> Viewer<'a> {
-    Viewer {
-        actor_type,
-        actor_id,
-    }
-}
-
 /// `POST /ocs/v2.php/apps/spreed/api/v1/chat/{token}` (capability `chat-v2`)
 async fn send_message(
     State(state): State<AppState>,
@@ -81,7 +74,7 @@ async fn send_message(
     };
     let sent = state.services.chat.send(&actor, &token, request).await?;
     let message = &sent.message;
-    let viewer = viewer_of(actor_type_str(message), &message.actor_id);
+    let viewer = Viewer::author(message);
     let parents: HashMap<i64, Message> = sent.parent.into_iter().map(|p| (p.id, p)).collect();
     let wire = ChatMessage::new(message, &token, Some(viewer)).with_parent(
         message,
@@ -91,20 +84,13 @@ async fn send_message(
     Ok(with_common_read(Ocs::created(wire), sent.last_common_read))
 }
 
-fn actor_type_str(message: &Message) -> &'static str {
-    confab_core::participant::ActorType::parse(&message.actor_type).map_or("users", |t| t.as_str())
-}
-
 /// Renders a list answer with parents and the caller's own reactions.
 async fn message_list(
     state: &AppState,
     token: &str,
     received: &Received,
 ) -> Result<Vec<ChatMessage>, ApiError> {
-    let viewer = viewer_of(
-        received.viewer.actor_type.as_str(),
-        &received.viewer.actor_id,
-    );
+    let viewer = Viewer::attendee(&received.viewer);
     let chat = &state.services.chat;
     let parents = chat.parents(&received.messages).await?;
     let mut own = chat
@@ -171,13 +157,13 @@ async fn clear_history(
     RoomToken(token): RoomToken,
 ) -> ApiResult {
     let note = state.services.chat.clear(&actor, &token).await?;
-    let viewer = viewer_of(actor_type_str(&note), &note.actor_id);
+    let viewer = Viewer::author(&note);
     Ok(Ocs::ok(ChatMessage::new(&note, &token, Some(viewer))))
 }
 
 /// Answers an edit, delete or pin: the note, with the changed message as its parent.
 pub(super) fn note_answer(token: &str, note: &Message, changed: &Message) -> Ocs {
-    let viewer = viewer_of(actor_type_str(note), &note.actor_id);
+    let viewer = Viewer::author(note);
     let parents = HashMap::from([(changed.id, changed.clone())]);
     Ocs::ok(ChatMessage::new(note, token, Some(viewer)).with_parent(note, &parents, Some(viewer)))
 }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use confab_core::chat::{Message, MessageType, Pin};
+use confab_core::participant::Attendee;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
@@ -12,6 +13,23 @@ use serde_json::{json, Map, Value};
 pub struct Viewer<'a> {
     pub actor_type: &'a str,
     pub actor_id: &'a str,
+}
+
+impl<'a> Viewer<'a> {
+    pub fn attendee(attendee: &'a Attendee) -> Self {
+        Self {
+            actor_type: attendee.actor_type.as_str(),
+            actor_id: &attendee.actor_id,
+        }
+    }
+
+    /// The author of `message`, who sees their own answer (a send, an edit, a note).
+    pub fn author(message: &'a Message) -> Self {
+        Self {
+            actor_type: &message.actor_type,
+            actor_id: &message.actor_id,
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]

@@ -112,10 +112,7 @@ impl TalkRoom {
             ..
         } = view;
         let attendee = attendee.as_ref();
-        let viewer = attendee.map(|a| Viewer {
-            actor_type: a.actor_type.as_str(),
-            actor_id: &a.actor_id,
-        });
+        let viewer = attendee.map(Viewer::attendee);
         let mut talk_room = Self {
             id: room.id,
             token: room.token.clone(),

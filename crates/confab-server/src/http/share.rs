@@ -10,7 +10,6 @@ use axum::routing::get;
 use axum::Extension;
 use axum::Router;
 use confab_core::chat::{Message, ShareObject};
-use confab_core::participant::Attendee;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
@@ -33,13 +32,6 @@ pub fn routes() -> Router<AppState> {
             &format!("{SHARE}/overview"),
             get(get_objects_shared_in_room_overview),
         )
-}
-
-fn viewer_of(attendee: &Attendee) -> Viewer<'_> {
-    Viewer {
-        actor_type: attendee.actor_type.as_str(),
-        actor_id: &attendee.actor_id,
-    }
 }
 
 fn render(messages: &[Message], token: &str, viewer: Viewer<'_>) -> Vec<ChatMessage> {
@@ -119,10 +111,7 @@ async fn share_object_to_chat(
         .share_object(&actor, &token, request)
         .await?;
     let message = &sent.message;
-    let viewer = Viewer {
-        actor_type: &message.actor_type,
-        actor_id: &message.actor_id,
-    };
+    let viewer = Viewer::author(message);
     let answer = Ocs::created(ChatMessage::new(message, &token, Some(viewer)));
     Ok(with_common_read(answer, sent.last_common_read))
 }
@@ -161,7 +150,11 @@ async fn get_objects_shared_in_room(
         .shared_items(&actor, &token, &item_type, last_known, limit)
         .await?;
     let last_given = found.messages.iter().map(|m| m.id).min();
-    let items = ById(render(&found.messages, &token, viewer_of(&found.viewer)));
+    let items = ById(render(
+        &found.messages,
+        &token,
+        Viewer::attendee(&found.viewer),
+    ));
     let answer = Ocs::ok(items);
     Ok(match last_given {
         Some(id) => answer.header("x-chat-last-given", &id),
@@ -196,7 +189,7 @@ async fn get_objects_shared_in_room_overview(
         .chat
         .shared_items_overview(&actor, &token, limit)
         .await?;
-    let viewer = viewer_of(&overview.viewer);
+    let viewer = Viewer::attendee(&overview.viewer);
     let by_type = overview
         .items
         .iter()

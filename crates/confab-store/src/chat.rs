@@ -3,6 +3,8 @@
 //! Appending locks the room first (on PostgreSQL), so ids are taken and committed in the same
 //! order per room: a reader that has seen id N never later finds a smaller id appear.
 
+use std::borrow::Borrow;
+
 use async_trait::async_trait;
 use confab_core::chat::{ChatPost, Edit, Message, NewMessage, Posted, SharedItemType};
 use confab_core::participant::ActorType;
@@ -25,12 +27,12 @@ pub(crate) const BULK_ROWS: usize = 64;
 /// message and activity; messages that share an object join the shared items. Rooms are
 /// locked in id order (on PostgreSQL), so two appending writers never wait on each other in a
 /// cycle.
-pub(crate) async fn append(
+pub(crate) async fn append<M: Borrow<NewMessage>>(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
-    messages: &[NewMessage],
+    messages: &[M],
 ) -> Result<Vec<Message>, sqlx::Error> {
-    let rooms = lock_rooms(tx, backend, messages.iter().map(|m| m.room_id)).await?;
+    let rooms = lock_rooms(tx, backend, messages.iter().map(|m| m.borrow().room_id)).await?;
     let mut stored = Vec::with_capacity(messages.len());
     for chunk in messages.chunks(BULK_ROWS) {
         let rows: Vec<String> = (0..chunk.len())
@@ -43,7 +45,7 @@ pub(crate) async fn append(
             rows.join(", ")
         );
         let mut query = sqlx::query(&sql);
-        for m in chunk {
+        for m in chunk.iter().map(Borrow::borrow) {
             query = query
                 .bind(m.room_id)
                 .bind(&m.actor_type)
@@ -68,12 +70,12 @@ pub(crate) async fn append(
             .map(|row| row.try_get::<i64, _>("id"))
             .collect::<Result<Vec<_>, _>>()?;
         ids.sort_unstable();
-        stored.extend(chunk.iter().zip(ids).map(|(m, id)| m.stored(id)));
+        stored.extend(chunk.iter().zip(ids).map(|(m, id)| m.borrow().stored(id)));
     }
     let shared: Vec<(SharedItemType, &Message)> = messages
         .iter()
         .zip(&stored)
-        .filter_map(|(new, message)| new.shared_item().map(|t| (t, message)))
+        .filter_map(|(new, message)| new.borrow().shared_item().map(|t| (t, message)))
         .collect();
     shared_item::index(tx, &shared).await?;
     for room_id in rooms {
@@ -140,7 +142,7 @@ async fn post_batch(
             row.try_get::<i64, _>("last_message_id")?,
         );
     }
-    let news: Vec<NewMessage> = posts.iter().map(|p| p.message.clone()).collect();
+    let news: Vec<&NewMessage> = posts.iter().map(|p| &p.message).collect();
     let stored = append(tx, backend, &news).await?;
     let mut read_up_to: Vec<(i64, i64)> = Vec::new();
     let mut posted = Vec::with_capacity(posts.len());

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::model::{ChatPost, Posted};
+use super::model::{ChatPost, Message, Posted};
 use crate::error::{Error, Result, StoreError};
 use crate::services::Context;
 
@@ -18,7 +18,7 @@ const MAX_BATCH: usize = 128;
 
 struct Job {
     post: ChatPost,
-    reply: oneshot::Sender<Result<Posted>>,
+    reply: oneshot::Sender<Result<Arc<Message>>>,
 }
 
 #[derive(Clone)]
@@ -34,8 +34,9 @@ impl Committer {
         Self { queue }
     }
 
-    /// Posts a message; returns once it is durably stored.
-    pub(crate) async fn post(&self, post: ChatPost) -> Result<Posted> {
+    /// Posts a message; returns it once it is durably stored (the room's window holds the
+    /// same message).
+    pub(crate) async fn post(&self, post: ChatPost) -> Result<Arc<Message>> {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send(Job { post, reply })
@@ -49,40 +50,42 @@ fn stopped() -> Error {
     Error::Store(StoreError::Backend("the chat committer stopped".into()))
 }
 
+/// Puts a committed post into its room's window, waking the room's pollers.
+fn publish(ctx: &Context, posted: Posted) -> Arc<Message> {
+    let message = Arc::new(posted.message);
+    ctx.feed
+        .room(message.room_id)
+        .posted(message.clone(), posted.previous_last_id);
+    message
+}
+
 async fn run(ctx: Arc<Context>, mut jobs: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while jobs.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let posts: Vec<ChatPost> = batch.iter().map(|job| job.post.clone()).collect();
+        let (posts, replies): (Vec<ChatPost>, Vec<_>) =
+            batch.drain(..).map(|job| (job.post, job.reply)).unzip();
         match ctx.store.post_chat_messages(&posts).await {
             Ok(posted) => {
-                for (job, posted) in batch.drain(..).zip(posted) {
-                    ctx.feed
-                        .room(posted.message.room_id)
-                        .posted(posted.message.clone(), posted.previous_last_id);
-                    let _ = job.reply.send(Ok(posted));
+                for (reply, posted) in replies.into_iter().zip(posted) {
+                    let _ = reply.send(Ok(publish(&ctx, posted)));
                 }
             }
             // One bad post must not fail its neighbours: retry each alone.
-            Err(_) if batch.len() > 1 => {
-                for job in batch.drain(..) {
+            Err(_) if posts.len() > 1 => {
+                for (post, reply) in posts.iter().zip(replies) {
                     let result = ctx
                         .store
-                        .post_chat_messages(std::slice::from_ref(&job.post))
-                        .await;
-                    let result = result
+                        .post_chat_messages(std::slice::from_ref(post))
+                        .await
                         .map_err(Error::from)
-                        .and_then(|mut p| p.pop().ok_or_else(stopped));
-                    if let Ok(posted) = &result {
-                        ctx.feed
-                            .room(posted.message.room_id)
-                            .posted(posted.message.clone(), posted.previous_last_id);
-                    }
-                    let _ = job.reply.send(result);
+                        .and_then(|mut p| p.pop().ok_or_else(stopped))
+                        .map(|posted| publish(&ctx, posted));
+                    let _ = reply.send(result);
                 }
             }
             Err(err) => {
-                for job in batch.drain(..) {
-                    let _ = job.reply.send(Err(Error::Store(StoreError::Backend(
+                for reply in replies {
+                    let _ = reply.send(Err(Error::Store(StoreError::Backend(
                         err.to_string().into(),
                     ))));
                 }

@@ -147,12 +147,12 @@ impl RoomFeed {
     }
 
     /// Records a committed chat message; `previous` is the room's last id before it. A gap (someone else appended) invalidates the window instead.
-    pub(crate) fn posted(&self, message: Message, previous: i64) {
+    pub(crate) fn posted(&self, message: Arc<Message>, previous: i64) {
         {
             let mut window = self.write();
             if window.valid && window.tail == previous {
                 window.tail = message.id;
-                window.messages.push_back(Arc::new(message));
+                window.messages.push_back(message);
                 if window.messages.len() > WINDOW {
                     if let Some(dropped) = window.messages.pop_front() {
                         window.floor = dropped.id;
@@ -284,11 +284,11 @@ mod tests {
         assert!(matches!(feed.after(0, 10), WindowRead::Invalid));
         feed.refill(feed.epoch(), vec![message(5), message(3)], true);
         assert_eq!(found(feed.after(0, 10)).len(), 2);
-        feed.posted(message(9), 5);
+        feed.posted(Arc::new(message(9)), 5);
         let ids: Vec<i64> = found(feed.after(3, 10)).iter().map(|m| m.id).collect();
         assert_eq!(ids, vec![5, 9]);
         // A post whose predecessor is not the tail means something was appended unseen.
-        feed.posted(message(12), 10);
+        feed.posted(Arc::new(message(12)), 10);
         assert!(matches!(feed.after(9, 10), WindowRead::Invalid));
     }
 
@@ -313,7 +313,7 @@ mod tests {
     async fn a_subscription_taken_before_a_post_sees_it() {
         let feed = RoomFeed::new();
         let mut sub = feed.subscribe();
-        feed.posted(message(1), 0);
+        feed.posted(Arc::new(message(1)), 0);
         tokio::time::timeout(std::time::Duration::from_secs(1), sub.changed())
             .await
             .unwrap();

@@ -35,7 +35,7 @@ pub struct SendMessage {
 /// as the sender may see it (`X-Chat-Last-Common-Read`).
 #[derive(Debug, Clone)]
 pub struct Sent {
-    pub message: Message,
+    pub message: Arc<Message>,
     pub parent: Option<Message>,
     pub last_common_read: Option<i64>,
 }
@@ -123,9 +123,8 @@ impl ChatService {
             sender: member.attendee.id,
             mentions,
         };
-        let posted = self.committer.post(post).await?;
         Ok(Sent {
-            message: posted.message,
+            message: self.committer.post(post).await?,
             parent,
             last_common_read: self.ctx.common_read_for(&member).await?,
         })

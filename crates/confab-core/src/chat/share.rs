@@ -162,9 +162,8 @@ impl ChatService {
             sender: member.attendee.id,
             mentions: Vec::new(),
         };
-        let posted = self.committer.post(post).await?;
         Ok(Sent {
-            message: posted.message,
+            message: self.committer.post(post).await?,
             parent: None,
             last_common_read: self.ctx.common_read_for(&member).await?,
         })

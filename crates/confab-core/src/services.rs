@@ -26,7 +26,7 @@ pub struct Context {
     pub read_markers: ReadMarkers,
     /// Members the chat endpoints looked up, while nothing was written since.
     pub(crate) members: MemberCache,
-    config: RwLock<AppConfig>,
+    config: RwLock<Arc<AppConfig>>,
 }
 
 impl Context {
@@ -34,8 +34,8 @@ impl Context {
         self.clock.now()
     }
 
-    /// A snapshot of the app settings.
-    pub fn config(&self) -> AppConfig {
+    /// A snapshot of the app settings (shared, not copied: every chat request reads it).
+    pub fn config(&self) -> Arc<AppConfig> {
         self.config
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -58,6 +58,10 @@ impl Context {
 
     /// The lowest read marker among a room's users who share theirs.
     pub async fn last_common_read(&self, room_id: i64) -> Result<i64> {
+        // The cached value answers most calls (every poll answer) without building a map.
+        if let Some(value) = self.feed.room(room_id).common_read() {
+            return Ok(value);
+        }
         let found = self.last_common_reads(&[room_id]).await?;
         Ok(found.get(&room_id).copied().unwrap_or(0))
     }
@@ -91,7 +95,7 @@ impl Context {
         *self
             .config
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(fresh);
         Ok(())
     }
 }
@@ -118,7 +122,7 @@ impl Services {
             feed: ChatFeed::default(),
             read_markers: ReadMarkers::default(),
             members: MemberCache::default(),
-            config: RwLock::new(AppConfig::default()),
+            config: RwLock::new(Arc::default()),
         });
         context.reload_config().await?;
         let rooms = RoomService::new(context.clone());

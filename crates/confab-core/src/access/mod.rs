@@ -173,6 +173,11 @@ impl Context {
     /// A member the lobby does not keep out (412 otherwise).
     pub async fn member_past_lobby(&self, actor: &Actor, token: &str) -> Result<Member> {
         let member = self.member(actor, token).await?;
+        self.past_lobby(member)
+    }
+
+    /// `member`, unless the lobby keeps them out (412).
+    pub(crate) fn past_lobby(&self, member: Member) -> Result<Member> {
         if member.lobby_blocked(self.config().default_permissions()) {
             return Err(Error::LobbyActive);
         }

@@ -87,10 +87,7 @@ impl ChatService {
     /// session, and possibly from the member cache ([`Context::chat_member`]).
     pub(crate) async fn reader(&self, actor: &Actor, token: &str) -> Result<Member> {
         let member = self.ctx.chat_member(actor, token).await?;
-        if member.lobby_blocked(self.ctx.config().default_permissions()) {
-            return Err(Error::LobbyActive);
-        }
-        Ok(member)
+        self.ctx.past_lobby(member)
     }
 
     /// `POST /chat/{token}`: stores the message (durably, before answering) and wakes pollers.
